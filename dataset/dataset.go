@@ -1,0 +1,57 @@
+// Package dataset embeds the default IAM database (iam.bin.zst, built by
+// scripts/builddataset from the pinned source) for the native CLI and server.
+// The WebAssembly app does not import this package: it fetches the same
+// file from its own origin.
+package dataset
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+)
+
+//go:embed iam.bin.zst
+var compressed []byte
+
+//go:embed manifest.json
+var manifestJSON []byte
+
+// Compressed returns the embedded dataset file (zstd).
+func Compressed() []byte { return compressed }
+
+// ManifestJSON returns dataset/manifest.json as committed.
+func ManifestJSON() []byte { return manifestJSON }
+
+// Manifest returns the parsed manifest.
+func Manifest() (iamdb.Manifest, error) {
+	var m iamdb.Manifest
+	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+		return m, fmt.Errorf("dataset/manifest.json: %w", err)
+	}
+	return m, nil
+}
+
+var (
+	once   sync.Once
+	loaded *iamdb.DB
+	errLd  error
+)
+
+// Default returns the embedded dataset, decoded once and shared.
+func Default() (*iamdb.DB, error) {
+	once.Do(func() {
+		m, err := Manifest()
+		if err != nil {
+			errLd = err
+			return
+		}
+		loaded, errLd = iamdb.Load(compressed, m.SHA256)
+		if errLd == nil {
+			loaded.Manifest.File, loaded.Manifest.SHA256, loaded.Manifest.Size = m.File, m.SHA256, m.Size
+		}
+	})
+	return loaded, errLd
+}

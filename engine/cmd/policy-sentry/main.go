@@ -1,0 +1,13 @@
+// Command policy-sentry is the native CLI: Policy Sentry compatible policy
+// writing and querying, policy auditing, and a self-hosted server.
+package main
+
+import (
+	"os"
+
+	"github.com/leastpriv/policysentry/engine/cli"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

