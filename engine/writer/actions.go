@@ -1,0 +1,163 @@
+package writer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/suggest"
+	"github.com/leastpriv/policysentry/engine/template"
+)
+
+// addActions grants a list of actions (actions mode, and the wildcard-only
+// section of CRUD mode): each on its resource types' ARN formats, those
+// without a resource type on "*", plus their dependent actions on "*".
+func (b *builder) addActions(supplied []template.Entry) {
+	var names []string
+	var resolved []*iamdb.Action
+	for _, e := range supplied {
+		if e.Value == "" {
+			continue
+		}
+		a, ok := b.resolveAction(e)
+		if !ok {
+			continue
+		}
+		names = append(names, e.Value)
+		resolved = append(resolved, a)
+	}
+	if len(names) == 0 {
+		return
+	}
+	deps := []string{}
+	for _, d := range dependentsOf(b.db, names) {
+		if !contains(names, d) {
+			deps = append(deps, d)
+		}
+	}
+	var unconstrained []string
+	for _, a := range resolved {
+		for _, r := range rowsOf(a) {
+			if r.format != "*" {
+				b.addARN(template.Entry{Value: r.format}, a.AccessLevel, false)
+			} else {
+				unconstrained = append(unconstrained, a.FullName())
+			}
+		}
+	}
+	for _, d := range deps {
+		b.addUnconstrained(d, sidMultMultNone)
+	}
+	b.keepOnly(append(append([]string{}, names...), deps...))
+	for _, a := range unconstrained {
+		b.addUnconstrained(a, sidMultMultNone)
+	}
+	b.removeDuplicatedInWildcard()
+}
+
+// resolveAction looks up "service:Action"; unknown names become problems
+// with did-you-mean suggestions.
+func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
+	svcName, name, ok := strings.Cut(e.Value, ":")
+	if !ok || name == "" || strings.Contains(name, ":") {
+		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: fmt.Sprintf("%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)})
+		return nil, false
+	}
+	svc := b.db.Service(svcName)
+	if svc == nil {
+		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: fmt.Sprintf("unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))})
+		return nil, false
+	}
+	a := svc.Action(name)
+	if a == nil {
+		var cands []string
+		for _, x := range svc.Actions {
+			cands = append(cands, x.FullName())
+		}
+		msg := fmt.Sprintf("unknown action %q", e.Value)
+		if near := suggest.Nearest(e.Value, cands, 3); len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, ", ") + "?"
+		}
+		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: msg})
+		return nil, false
+	}
+	return a, true
+}
+
+func suggestService(db *iamdb.DB, name string) string {
+	near := suggest.Nearest(name, db.Prefixes(), 3)
+	if len(near) == 0 {
+		return ""
+	}
+	return "; did you mean " + strings.Join(near, ", ") + "?"
+}
+
+// keepOnly removes from every statement the actions not in keep
+// (case-insensitive) and drops statements left empty.
+func (b *builder) keepOnly(keep []string) {
+	set := make(map[string]bool, len(keep))
+	for _, k := range keep {
+		set[strings.ToLower(k)] = true
+	}
+	var empty []string
+	for _, g := range b.groups {
+		kept := g.actions[:0:0]
+		for _, a := range g.actions {
+			if set[strings.ToLower(a)] {
+				kept = append(kept, a)
+			}
+		}
+		g.actions = kept
+		if len(kept) == 0 {
+			empty = append(empty, g.sid)
+		}
+	}
+	for _, sid := range empty {
+		b.removeGroup(sid)
+	}
+}
+
+// removeDuplicatedInWildcard removes from the "*" statements the actions
+// that a resource-bound statement already grants (least privilege), except
+// those the user asked to skip resource constraints for.
+func (b *builder) removeDuplicatedInWildcard() {
+	var wild []string
+	for _, g := range b.groups {
+		if g.arnFormat == "*" {
+			wild = append(wild, g.actions...)
+		}
+	}
+	if len(wild) == 0 {
+		return
+	}
+	var nuke []string
+	for _, g := range b.groups {
+		if strings.Contains(g.arnFormat, "*") {
+			continue
+		}
+		for _, a := range wild {
+			if contains(g.actions, a) && !contains(b.skip, a) {
+				nuke = append(nuke, a)
+			}
+		}
+	}
+	for _, g := range b.groups {
+		if !strings.Contains(g.arnFormat, "*") {
+			continue
+		}
+		for _, a := range nuke {
+			if i := indexOf(g.actions, a); i >= 0 {
+				g.actions = append(g.actions[:i], g.actions[i+1:]...)
+			}
+		}
+	}
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,194 @@
+package writer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/arn"
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/template"
+)
+
+// group is one statement in the making, keyed by its Sid.
+type group struct {
+	sid       string
+	arns      []string
+	arnFormat string
+	actions   []string
+}
+
+// builder accumulates statements the way Policy Sentry's SidGroup does.
+type builder struct {
+	db       *iamdb.DB
+	groups   []*group
+	bySid    map[string]*group
+	skip     []string
+	exclude  map[string]bool
+	warnings []Warning
+	problems []Problem
+}
+
+func newBuilder(db *iamdb.DB) *builder {
+	return &builder{db: db, bySid: map[string]*group{}}
+}
+
+func (b *builder) warn(pos template.Pos, format string, args ...any) {
+	b.warnings = append(b.warnings, Warning{Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+func (b *builder) group(sid string) *group { return b.bySid[sid] }
+
+func (b *builder) addGroup(g *group) {
+	b.groups = append(b.groups, g)
+	b.bySid[g.sid] = g
+}
+
+func (b *builder) removeGroup(sid string) {
+	delete(b.bySid, sid)
+	for i, g := range b.groups {
+		if g.sid == sid {
+			b.groups = append(b.groups[:i], b.groups[i+1:]...)
+			return
+		}
+	}
+}
+
+// addUnconstrained adds an action to the MultMultNone or
+// SkipResourceConstraints statement (Resource "*").
+func (b *builder) addUnconstrained(action, sid string) {
+	if g := b.group(sid); g != nil {
+		if !contains(g.actions, action) {
+			g.actions = append(g.actions, action)
+		}
+		return
+	}
+	b.addGroup(&group{sid: sid, arns: []string{"*"}, arnFormat: "*", actions: []string{action}})
+}
+
+// addARNs grants every action of the access level that applies to the
+// resource types each ARN matches, scoped to that ARN.
+func (b *builder) addARNs(entries []template.Entry, level iamdb.AccessLevel, warnUnmatched bool) {
+	for _, e := range entries {
+		if e.Value == "" {
+			continue
+		}
+		b.addARN(e, level, warnUnmatched)
+	}
+}
+
+func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatched bool) {
+	svcName := arn.ServiceOf(e.Value)
+	if strings.Contains(svcName, "$") {
+		return
+	}
+	parsed, err := arn.Parse(e.Value)
+	if err != nil {
+		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: err.Error()})
+		return
+	}
+	svc := b.db.Service(svcName)
+	if svc == nil {
+		if warnUnmatched {
+			b.warn(e.Pos, "%s: unknown service %q, nothing granted%s", e.Value, svcName, suggestService(b.db, svcName))
+		}
+		return
+	}
+	matched := false
+	for _, a := range svc.Actions {
+		if a.AccessLevel != level {
+			continue
+		}
+		for _, r := range rowsOf(a) {
+			if r.res == nil || !compiled(r.res).Match(parsed) {
+				continue
+			}
+			rtName, ok := resourceTypeByFormat(b.db, r.format)
+			if !ok {
+				continue
+			}
+			matched = true
+			sid := sidFor(svcName, level.String(), rtName)
+			if g := b.group(sid); g != nil {
+				if !contains(g.arns, e.Value) {
+					g.arns = append(g.arns, e.Value)
+				}
+				continue
+			}
+			acts := actionsWithType(svc, rtName, level)
+			onType := actionsWithType(svc, rtName, 0)
+			for _, dep := range dependentsOf(b.db, acts) {
+				if contains(acts, dep) {
+					continue
+				}
+				if contains(onType, dep) {
+					acts = append(acts, dep)
+				} else {
+					b.addUnconstrained(dep, sidMultMultNone)
+				}
+			}
+			b.addGroup(&group{sid: sid, arns: []string{e.Value}, arnFormat: r.format, actions: acts})
+		}
+	}
+	if !matched && warnUnmatched {
+		b.warnUnmatched(e, svc, parsed, level)
+	}
+}
+
+// warnUnmatched explains why an ARN granted nothing: it matches no resource
+// type of its service, or no action of that access level applies to it.
+func (b *builder) warnUnmatched(e template.Entry, svc *iamdb.Service, parsed arn.ARN, level iamdb.AccessLevel) {
+	var types []string
+	for _, r := range svc.Resources {
+		if compiled(r).Match(parsed) {
+			types = append(types, r.Name)
+		}
+	}
+	if len(types) > 0 {
+		b.warn(e.Pos, "%s matches resource type %s of %s, but no %s action applies to it: nothing granted at this level",
+			e.Value, strings.Join(types, ", "), svc.Prefix, level)
+		return
+	}
+	b.warn(e.Pos, "%s matches no resource type of service %s, nothing granted; nearest ARN formats: %s",
+		e.Value, svc.Prefix, strings.Join(NearestFormats(svc, e.Value, 3), ", "))
+}
+
+// actionsWithType lists "prefix:Action" for the service's actions that
+// support the resource type, at the access level (0 for any level).
+func actionsWithType(svc *iamdb.Service, rtName string, level iamdb.AccessLevel) []string {
+	var out []string
+	for _, a := range svc.Actions {
+		if (level == 0 || a.AccessLevel == level) && a.SupportsResource(rtName) {
+			out = append(out, svc.Prefix+":"+a.Name)
+		}
+	}
+	return out
+}
+
+// dependentsOf returns the dependent actions of the named actions, sorted
+// and deduplicated.
+func dependentsOf(db *iamdb.DB, actions []string) []string {
+	set := map[string]bool{}
+	for _, name := range actions {
+		if a := db.Action(name); a != nil {
+			for _, d := range a.DependentActions() {
+				set[d] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

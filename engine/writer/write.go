@@ -1,0 +1,340 @@
+package writer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/minimize"
+	"github.com/leastpriv/policysentry/engine/template"
+)
+
+// PolicyVersion is the IAM policy language version of every policy.
+const PolicyVersion = "2012-10-17"
+
+// Write turns a template into a policy, the way Policy Sentry 0.16 does:
+// statement order, Sids and action casing are the same for the same data.
+func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
+	if db == nil || t == nil {
+		return nil, fmt.Errorf("writer: nil dataset or template")
+	}
+	effect := t.Effect
+	if effect == "" {
+		effect = "Allow"
+	}
+	if effect != "Allow" && effect != "Deny" {
+		return nil, &InputError{File: t.File, Problems: []Problem{{Msg: fmt.Sprintf("effect %q: use Allow or Deny", t.Effect)}}}
+	}
+	if opts.MinLength < 0 {
+		return nil, fmt.Errorf("minimize length %d: must be 0 or more", opts.MinLength)
+	}
+	b := newBuilder(db)
+	switch t.Mode {
+	case template.ModeCRUD:
+		b.crud(t)
+	case template.ModeActions:
+		b.addActions(t.Actions)
+	default:
+		return nil, &InputError{File: t.File, Problems: []Problem{{Msg: fmt.Sprintf("unknown mode %q: use crud or actions", t.Mode)}}}
+	}
+	if len(b.problems) > 0 {
+		return nil, &InputError{File: t.File, Problems: b.problems}
+	}
+	p := b.render(effect, opts)
+	return &Result{Policy: p, Warnings: b.warnings}, nil
+}
+
+// crud processes a CRUD template in Policy Sentry's order.
+func (b *builder) crud(t *template.Template) {
+	if ex := nonEmpty(t.ExcludeActions); len(ex) > 0 {
+		b.exclude = map[string]bool{}
+		for _, a := range b.expand(ex) {
+			b.exclude[strings.ToLower(a)] = true
+		}
+	}
+	b.wildcardOnly(t.WildcardOnly)
+	b.addARNs(t.Read, iamdb.Read, true)
+	b.addARNs(t.Write, iamdb.Write, true)
+	b.addARNs(t.List, iamdb.List, true)
+	b.addARNs(t.Tagging, iamdb.Tagging, true)
+	b.addARNs(t.PermissionsManagement, iamdb.PermissionsManagement, true)
+	for _, e := range nonEmpty(t.SkipResourceConstraints) {
+		b.skip = append(b.skip, e.Value)
+	}
+	for _, a := range b.skip {
+		b.addUnconstrained(a, sidSkipResourceConstraints)
+	}
+	b.sts(t.STS)
+}
+
+// expand expands wildcards in action names against the dataset
+// (case-insensitive); names without a wildcard are kept as written.
+func (b *builder) expand(entries []template.Entry) []string {
+	var out []string
+	for _, e := range entries {
+		if !strings.ContainsAny(e.Value, "*?") {
+			out = append(out, e.Value)
+			continue
+		}
+		got := ExpandAction(b.db, e.Value)
+		if len(got) == 0 {
+			b.warn(e.Pos, "%s matches no action", e.Value)
+			out = append(out, e.Value)
+		}
+		out = append(out, got...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ExpandAction returns every "prefix:Action" that the pattern (with * and
+// ?, case-insensitive) matches; "*" alone matches every action.
+func ExpandAction(db *iamdb.DB, pattern string) []string {
+	var out []string
+	svcPat, actPat, ok := strings.Cut(pattern, ":")
+	if !ok {
+		if pattern != "*" {
+			return nil
+		}
+		svcPat, actPat = "*", "*"
+	}
+	for _, s := range db.Services {
+		if !Glob(svcPat, s.Prefix) {
+			continue
+		}
+		for _, a := range s.Actions {
+			if Glob(actPat, a.Name) {
+				out = append(out, a.FullName())
+			}
+		}
+	}
+	return out
+}
+
+// Glob matches name against a pattern with * (any run) and ? (any one
+// character), ignoring ASCII case, as IAM matches actions.
+func Glob(pattern, name string) bool {
+	p, n := strings.ToLower(pattern), strings.ToLower(name)
+	px, nx := 0, 0
+	starP, starN := -1, 0
+	for nx < len(n) {
+		switch {
+		case px < len(p) && (p[px] == '?' || p[px] == n[nx]):
+			px++
+			nx++
+		case px < len(p) && p[px] == '*':
+			starP, starN = px, nx
+			px++
+		case starP >= 0:
+			starN++
+			px, nx = starP+1, starN
+		default:
+			return false
+		}
+	}
+	for px < len(p) && p[px] == '*' {
+		px++
+	}
+	return px == len(p)
+}
+
+// wildcardOnly adds the wildcard-only section: single actions and every
+// wildcard-only action of a service at an access level.
+func (b *builder) wildcardOnly(w template.WildcardOnly) {
+	var provided []template.Entry
+	provided = append(provided, nonEmpty(w.SingleActions)...)
+	for _, sec := range []struct {
+		entries []template.Entry
+		level   iamdb.AccessLevel
+	}{
+		{w.ServiceRead, iamdb.Read}, {w.ServiceList, iamdb.List}, {w.ServiceWrite, iamdb.Write},
+		{w.ServiceTagging, iamdb.Tagging}, {w.ServicePermissionsManagement, iamdb.PermissionsManagement},
+	} {
+		for _, e := range nonEmpty(sec.entries) {
+			svc := b.db.Service(e.Value)
+			if svc == nil {
+				b.warn(e.Pos, "unknown service %q, nothing granted%s", e.Value, suggestService(b.db, e.Value))
+				continue
+			}
+			for _, a := range svc.Actions {
+				if a.AccessLevel == sec.level && a.WildcardOnly() {
+					provided = append(provided, template.Entry{Value: e.Value + ":" + a.Name, Pos: e.Pos})
+				}
+			}
+		}
+	}
+	var verified []template.Entry
+	seen := map[string]bool{}
+	for _, e := range provided {
+		if seen[e.Value] {
+			continue
+		}
+		seen[e.Value] = true
+		a := b.db.Action(e.Value)
+		if a == nil {
+			b.warn(e.Pos, "wildcard-only: unknown action %q, skipped", e.Value)
+			continue
+		}
+		if !a.WildcardOnly() {
+			b.warn(e.Pos, "wildcard-only: %s supports resource types (%s), so it is not granted on \"*\"; list its ARNs under an access level instead",
+				a.FullName(), strings.Join(a.ResourceNames(), ", "))
+			continue
+		}
+		verified = append(verified, e)
+	}
+	if len(verified) > 0 {
+		b.addActions(verified)
+	}
+}
+
+// sts adds the assume-role statements on the given role ARNs.
+func (b *builder) sts(s template.STS) {
+	svc := b.db.Service("sts")
+	for _, sec := range []struct {
+		action  string
+		entries []template.Entry
+	}{
+		{"AssumeRole", s.AssumeRole}, {"AssumeRoleWithSAML", s.AssumeRoleWithSAML},
+		{"AssumeRoleWithWebIdentity", s.AssumeRoleWithWebIdentity},
+	} {
+		entries := nonEmpty(sec.entries)
+		if len(entries) == 0 {
+			continue
+		}
+		a := (*iamdb.Action)(nil)
+		if svc != nil {
+			a = svc.Action(sec.action)
+		}
+		if a == nil {
+			b.warn(entries[0].Pos, "the dataset has no sts:%s action, nothing granted", sec.action)
+			continue
+		}
+		for _, r := range rowsOf(a) {
+			if a.AccessLevel != iamdb.Write || r.res == nil {
+				continue
+			}
+			f := compiled(r.res)
+			for _, e := range entries {
+				if !f.MatchString(e.Value) {
+					continue
+				}
+				sid := a.Name
+				if g := b.group(sid); g != nil {
+					if !contains(g.arns, e.Value) {
+						g.arns = append(g.arns, e.Value)
+					}
+					continue
+				}
+				b.addGroup(&group{sid: sid, arns: []string{e.Value}, arnFormat: r.format, actions: []string{a.FullName()}})
+			}
+		}
+	}
+}
+
+func nonEmpty(entries []template.Entry) []template.Entry {
+	var out []template.Entry
+	for _, e := range entries {
+		if strings.TrimSpace(e.Value) != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// render turns the groups into statements: excluded actions removed, empty
+// statements dropped, actions sorted; with minimize, actions are minimized
+// and statements with identical Resource lists merged.
+func (b *builder) render(effect string, opts Options) *Policy {
+	p := &Policy{Version: PolicyVersion, Statement: []Statement{}}
+	var all *minimize.Universe
+	if opts.Minimize {
+		all = minimize.NewUniverse(b.db)
+	}
+	merged := map[int]bool{}
+	for _, g := range b.groups {
+		var actions []string
+		for _, a := range g.actions {
+			if b.exclude != nil && b.exclude[strings.ToLower(a)] {
+				continue
+			}
+			if b.exclude == nil || !contains(actions, a) {
+				actions = append(actions, a)
+			}
+		}
+		if len(actions) == 0 {
+			continue
+		}
+		if opts.Minimize {
+			actions = all.Minimize(actions, opts.MinLength)
+			found := false
+			for i := range p.Statement {
+				if equalStrings(p.Statement[i].Resource, g.arns) {
+					for _, a := range actions {
+						if !contains(p.Statement[i].Action, a) {
+							p.Statement[i].Action = append(p.Statement[i].Action, a)
+						}
+					}
+					merged[i] = true
+					found = true
+					break
+				}
+			}
+			if found {
+				continue
+			}
+			actions = dedupe(actions)
+		}
+		sort.Strings(actions)
+		p.Statement = append(p.Statement, Statement{Sid: g.sid, Effect: effect, Action: actions, Resource: append([]string(nil), g.arns...)})
+	}
+	for i := range p.Statement {
+		if !merged[i] {
+			continue
+		}
+		st := &p.Statement[i]
+		st.Sid = mergedSid(st.Resource[0], st.Sid)
+		st.Action = all.Minimize(st.Action, opts.MinLength)
+		sort.Strings(st.Action)
+	}
+	return p
+}
+
+// mergedSid names a statement that minimize merged: Service + "Mult" +
+// the resource, as Policy Sentry does. Statements on "*" keep their Sid
+// (Policy Sentry crashes there).
+func mergedSid(resource, old string) string {
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) < 6 {
+		return old
+	}
+	res := parts[5]
+	if i := strings.IndexAny(res, "/:"); i >= 0 {
+		res = res[:i] + res[i+1:]
+	}
+	return sidFor(parts[2], "Mult", alnum(res))
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func dedupe(list []string) []string {
+	seen := make(map[string]bool, len(list))
+	out := list[:0:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
