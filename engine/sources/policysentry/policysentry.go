@@ -208,4 +208,3 @@ func eachKey(dec *json.Decoder, path string, fn func(key string) error) error {
 	}
 	return nil
 }
-

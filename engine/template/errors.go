@@ -1,0 +1,35 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Error is a problem in a template at a position.
+type Error struct {
+	File string
+	Pos  Pos
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	name := e.File
+	if name == "" {
+		name = "<stdin>"
+	}
+	if e.Pos.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", name, e.Pos.Line, e.Pos.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", name, e.Msg)
+}
+
+// ErrorList is every problem found in one template, in file order.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}

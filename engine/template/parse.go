@@ -1,0 +1,343 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/suggest"
+	"go.yaml.in/yaml/v3"
+)
+
+// Parse reads a template (YAML; JSON is YAML too) in Policy Sentry 0.16's
+// format or its first format (roles_with_crud_levels / roles_with_actions).
+// file names the source in errors. Every error carries line and column.
+func Parse(src []byte, file string) (*Template, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, yamlError(file, err)
+	}
+	p := &parser{file: file}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: file, Msg: "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, p.errorf(root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))
+	}
+	var t *Template
+	if hasKey(root, "roles_with_crud_levels") || hasKey(root, "roles_with_actions") || hasKey(root, "policy_with_crud_levels") {
+		t = p.legacy(root)
+	} else {
+		t = p.template(root)
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	t.File = file
+	return t, nil
+}
+
+type parser struct {
+	file string
+	errs ErrorList
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) *Error {
+	e := &Error{File: p.file, Pos: pos(n), Msg: fmt.Sprintf(format, args...)}
+	return e
+}
+
+func (p *parser) fail(n *yaml.Node, format string, args ...any) {
+	p.errs = append(p.errs, p.errorf(n, format, args...))
+}
+
+func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Column: n.Column} }
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscanf(m[1], "%d", &line)
+		return &Error{File: file, Pos: Pos{Line: line, Column: 1}, Msg: "invalid YAML: " + m[2]}
+	}
+	return &Error{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return fmt.Sprintf("the value %q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "something else"
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	crudKeys = []string{"mode", "name", "effect", "read", "write", "list", "tagging", "permissions-management",
+		"wildcard-only", "skip-resource-constraints", "exclude-actions", "sts"}
+	actionsKeys  = []string{"mode", "name", "effect", "actions"}
+	wildcardKeys = []string{"single-actions", "service-read", "service-write", "service-list", "service-tagging", "service-permissions-management"}
+	stsKeys      = []string{"assume-role", "assume-role-with-saml", "assume-role-with-web-identity"}
+)
+
+func (p *parser) template(root *yaml.Node) *Template {
+	t := &Template{}
+	modeNode := lookup(root, "mode")
+	if modeNode == nil {
+		p.fail(root, "missing key mode: use mode: crud or mode: actions")
+		return t
+	}
+	mode := p.scalar(modeNode, "mode")
+	switch Mode(mode) {
+	case ModeCRUD, ModeActions:
+		t.Mode = Mode(mode)
+	default:
+		p.fail(modeNode, "unknown mode %q: use crud or actions", mode)
+		return t
+	}
+	allowed := crudKeys
+	if t.Mode == ModeActions {
+		allowed = actionsKeys
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "mode":
+		case "name":
+			t.Name = p.scalar(v, "name")
+		case "effect":
+			t.Effect = p.scalar(v, "effect")
+			if t.Effect != "Allow" && t.Effect != "Deny" {
+				p.fail(v, "effect %q: use Allow or Deny", t.Effect)
+			}
+		default:
+			if !inList(allowed, k.Value) {
+				p.unknownKey(k, allowed, fmt.Sprintf("a %s template", t.Mode))
+				continue
+			}
+			if t.Mode == ModeActions {
+				t.Actions = p.actionList(v, k.Value)
+				continue
+			}
+			switch k.Value {
+			case "read":
+				t.Read = p.arnList(v, k.Value)
+			case "write":
+				t.Write = p.arnList(v, k.Value)
+			case "list":
+				t.List = p.arnList(v, k.Value)
+			case "tagging":
+				t.Tagging = p.arnList(v, k.Value)
+			case "permissions-management":
+				t.PermissionsManagement = p.arnList(v, k.Value)
+			case "skip-resource-constraints":
+				t.SkipResourceConstraints = p.actionList(v, k.Value)
+			case "exclude-actions":
+				t.ExcludeActions = p.actionList(v, k.Value)
+			case "wildcard-only":
+				p.wildcardOnly(v, &t.WildcardOnly)
+			case "sts":
+				p.sts(v, &t.STS)
+			}
+		}
+	}
+	if t.Mode == ModeActions && lookup(root, "actions") == nil {
+		p.fail(root, "missing key actions: an actions template lists service:Action strings under actions")
+	}
+	return t
+}
+
+func (p *parser) wildcardOnly(v *yaml.Node, w *WildcardOnly) {
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		p.fail(v, "wildcard-only: expected a mapping with %s, found %s", strings.Join(wildcardKeys, ", "), kindName(v))
+		return
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		key := "wildcard-only." + k.Value
+		switch k.Value {
+		case "single-actions":
+			w.SingleActions = p.actionList(val, key)
+		case "service-read":
+			w.ServiceRead = p.stringList(val, key)
+		case "service-write":
+			w.ServiceWrite = p.stringList(val, key)
+		case "service-list":
+			w.ServiceList = p.stringList(val, key)
+		case "service-tagging":
+			w.ServiceTagging = p.stringList(val, key)
+		case "service-permissions-management":
+			w.ServicePermissionsManagement = p.stringList(val, key)
+		default:
+			p.unknownKey(k, wildcardKeys, "wildcard-only")
+		}
+	}
+}
+
+func (p *parser) sts(v *yaml.Node, s *STS) {
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		p.fail(v, "sts: expected a mapping with %s, found %s", strings.Join(stsKeys, ", "), kindName(v))
+		return
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		key := "sts." + k.Value
+		switch k.Value {
+		case "assume-role":
+			s.AssumeRole = p.arnList(val, key)
+		case "assume-role-with-saml":
+			s.AssumeRoleWithSAML = p.arnList(val, key)
+		case "assume-role-with-web-identity":
+			s.AssumeRoleWithWebIdentity = p.arnList(val, key)
+		default:
+			p.unknownKey(k, stsKeys, "sts")
+		}
+	}
+}
+
+func (p *parser) unknownKey(k *yaml.Node, allowed []string, where string) {
+	msg := fmt.Sprintf("unknown key %q in %s", k.Value, where)
+	if near := suggest.Nearest(k.Value, allowed, 1); len(near) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", near[0])
+	} else {
+		msg += "; allowed keys: " + strings.Join(allowed, ", ")
+	}
+	p.fail(k, "%s", msg)
+}
+
+func (p *parser) scalar(v *yaml.Node, key string) string {
+	if isNull(v) {
+		return ""
+	}
+	if v.Kind != yaml.ScalarNode {
+		p.fail(v, "%s: expected a string, found %s", key, kindName(v))
+		return ""
+	}
+	return v.Value
+}
+
+// stringList reads a list of strings; null and an empty list are allowed,
+// and so are '' entries (kept, so that positions stay true; the writer
+// ignores them).
+func (p *parser) stringList(v *yaml.Node, key string) []Entry {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		p.fail(v, "%s: expected a list of strings, found %s", key, kindName(v))
+		return nil
+	}
+	out := make([]Entry, 0, len(v.Content))
+	for _, it := range v.Content {
+		if isNull(it) {
+			out = append(out, Entry{Pos: pos(it)})
+			continue
+		}
+		if it.Kind != yaml.ScalarNode {
+			p.fail(it, "%s: expected a string, found %s", key, kindName(it))
+			continue
+		}
+		out = append(out, Entry{Value: strings.TrimSpace(it.Value), Pos: pos(it)})
+	}
+	return out
+}
+
+// arnList reads a list of ARNs: every non-empty entry must look like
+// arn:partition:service:region:account:resource.
+func (p *parser) arnList(v *yaml.Node, key string) []Entry {
+	list := p.stringList(v, key)
+	for _, e := range list {
+		if e.Value == "" {
+			continue
+		}
+		if msg := checkARN(e.Value); msg != "" {
+			p.errs = append(p.errs, &Error{File: p.file, Pos: e.Pos, Msg: fmt.Sprintf("%s: %s", key, msg)})
+		}
+	}
+	return list
+}
+
+// checkARN returns why s is not an ARN, or "".
+func checkARN(s string) string {
+	parts := strings.SplitN(s, ":", 6)
+	if parts[0] != "arn" {
+		return fmt.Sprintf("%q is not an ARN: it must start with arn: (arn:partition:service:region:account:resource)", s)
+	}
+	if len(parts) < 6 {
+		return fmt.Sprintf("%q is not an ARN: it has %d of the 6 colon-separated parts (arn:partition:service:region:account:resource)", s, len(parts))
+	}
+	if parts[2] == "" {
+		return fmt.Sprintf("%q is not an ARN: the service part is empty", s)
+	}
+	if parts[5] == "" {
+		return fmt.Sprintf("%q is not an ARN: the resource part is empty", s)
+	}
+	return ""
+}
+
+// actionList reads a list of service:Action strings (wildcards allowed).
+func (p *parser) actionList(v *yaml.Node, key string) []Entry {
+	list := p.stringList(v, key)
+	for _, e := range list {
+		if e.Value == "" || e.Value == "*" {
+			continue
+		}
+		if i := strings.IndexByte(e.Value, ':'); i <= 0 || i == len(e.Value)-1 {
+			p.errs = append(p.errs, &Error{File: p.file, Pos: e.Pos, Msg: fmt.Sprintf("%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)})
+		}
+	}
+	return list
+}
+
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func inList(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
