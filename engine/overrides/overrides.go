@@ -1,0 +1,117 @@
+// Package overrides reads access-level corrections (Policy Sentry's
+// access-level-overrides.yml format) and applies them to a dataset:
+//
+//	iam:                      # service prefix
+//	  Permissions management: # the corrected access level
+//	    - createrole          # action names, any case
+//	    - passrole
+package overrides
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/suggest"
+	"go.yaml.in/yaml/v3"
+)
+
+// Override sets one action's access level.
+type Override struct {
+	Service, Action string
+	Level           iamdb.AccessLevel
+	// Line and Column of the action in the file.
+	Line, Column int
+}
+
+// Error is a problem in an overrides file, with its position.
+type Error struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// Parse reads an overrides file; file names it in errors.
+func Parse(src []byte, file string) ([]Override, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("%s: invalid YAML: %w", file, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	fail := func(n *yaml.Node, format string, args ...any) error {
+		return &Error{File: file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, fail(root, "expected a mapping of service prefix → access level → actions")
+	}
+	var out []Override
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		svc, levels := root.Content[i], root.Content[i+1]
+		if levels.Kind != yaml.MappingNode {
+			return nil, fail(levels, "service %s: expected a mapping of access level → list of actions", svc.Value)
+		}
+		for j := 0; j+1 < len(levels.Content); j += 2 {
+			lk, list := levels.Content[j], levels.Content[j+1]
+			level, err := iamdb.ParseAccessLevel(lk.Value)
+			if err != nil {
+				return nil, fail(lk, "service %s: %v", svc.Value, err)
+			}
+			if list.Kind != yaml.SequenceNode {
+				return nil, fail(list, "service %s, %s: expected a list of action names", svc.Value, lk.Value)
+			}
+			for _, a := range list.Content {
+				if a.Kind != yaml.ScalarNode || strings.TrimSpace(a.Value) == "" {
+					return nil, fail(a, "service %s, %s: expected an action name", svc.Value, lk.Value)
+				}
+				name := a.Value
+				if p, n, ok := strings.Cut(name, ":"); ok && strings.EqualFold(p, svc.Value) {
+					name = n
+				}
+				out = append(out, Override{Service: svc.Value, Action: name, Level: level, Line: a.Line, Column: a.Column})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Apply sets the access levels in db. It returns how many actions changed
+// level; an unknown service or action is an error naming the file
+// position, with suggestions.
+func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
+	changed := 0
+	for _, o := range ovs {
+		svc := db.Service(o.Service)
+		if svc == nil {
+			return changed, &Error{File: file, Line: o.Line, Column: o.Column,
+				Msg: "unknown service " + o.Service + didYouMean(o.Service, db.Prefixes())}
+		}
+		a := svc.Action(o.Action)
+		if a == nil {
+			var names []string
+			for _, x := range svc.Actions {
+				names = append(names, x.Name)
+			}
+			return changed, &Error{File: file, Line: o.Line, Column: o.Column,
+				Msg: fmt.Sprintf("unknown action %s:%s%s", o.Service, o.Action, didYouMean(o.Action, names))}
+		}
+		if a.AccessLevel != o.Level {
+			a.AccessLevel = o.Level
+			changed++
+		}
+	}
+	return changed, nil
+}
+
+func didYouMean(word string, cands []string) string {
+	if near := suggest.Nearest(word, cands, 3); len(near) > 0 {
+		return "; did you mean " + strings.Join(near, ", ") + "?"
+	}
+	return ""
+}

@@ -1,0 +1,58 @@
+package template
+
+// Skeleton returns the template that create-template writes for a mode:
+// every section of Policy Sentry 0.16's template, empty, with comments.
+func Skeleton(mode Mode) []byte {
+	if mode == ModeActions {
+		return []byte(`mode: actions
+name: ''
+# List the IAM actions to grant, as service:ActionName.
+actions:
+- ''
+`)
+	}
+	return []byte(`mode: crud
+name: ''
+# Resource ARNs, one list per access level.
+read:
+- ''
+write:
+- ''
+list:
+- ''
+tagging:
+- ''
+permissions-management:
+- ''
+# Actions that need no resource constraint: they are granted on "*".
+skip-resource-constraints:
+- ''
+# Actions to leave out of the policy; wildcards such as kms:Delete* work.
+exclude-actions:
+- ''
+# Actions that AWS only allows on "*".
+wildcard-only:
+  # Single actions, as service:ActionName.
+  single-actions:
+  - ''
+  # Whole services (like s3 or ec2): every wildcard-only action at that level.
+  service-read:
+  - ''
+  service-write:
+  - ''
+  service-list:
+  - ''
+  service-tagging:
+  - ''
+  service-permissions-management:
+  - ''
+# Roles this policy may assume, by their ARNs.
+sts:
+  assume-role:
+  - ''
+  assume-role-with-saml:
+  - ''
+  assume-role-with-web-identity:
+  - ''
+`)
+}
