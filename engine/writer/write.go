@@ -92,51 +92,10 @@ func (b *builder) expand(entries []template.Entry) []string {
 // ?, case-insensitive) matches; "*" alone matches every action.
 func ExpandAction(db *iamdb.DB, pattern string) []string {
 	var out []string
-	svcPat, actPat, ok := strings.Cut(pattern, ":")
-	if !ok {
-		if pattern != "*" {
-			return nil
-		}
-		svcPat, actPat = "*", "*"
-	}
-	for _, s := range db.Services {
-		if !Glob(svcPat, s.Prefix) {
-			continue
-		}
-		for _, a := range s.Actions {
-			if Glob(actPat, a.Name) {
-				out = append(out, a.FullName())
-			}
-		}
+	for _, a := range db.Expand(pattern) {
+		out = append(out, a.FullName())
 	}
 	return out
-}
-
-// Glob matches name against a pattern with * (any run) and ? (any one
-// character), ignoring ASCII case, as IAM matches actions.
-func Glob(pattern, name string) bool {
-	p, n := strings.ToLower(pattern), strings.ToLower(name)
-	px, nx := 0, 0
-	starP, starN := -1, 0
-	for nx < len(n) {
-		switch {
-		case px < len(p) && (p[px] == '?' || p[px] == n[nx]):
-			px++
-			nx++
-		case px < len(p) && p[px] == '*':
-			starP, starN = px, nx
-			px++
-		case starP >= 0:
-			starN++
-			px, nx = starP+1, starN
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
 }
 
 // wildcardOnly adds the wildcard-only section: single actions and every

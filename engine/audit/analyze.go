@@ -1,0 +1,342 @@
+package audit
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/policy"
+	"github.com/leastpriv/policysentry/engine/suggest"
+)
+
+// Options control an analysis.
+type Options struct {
+	// Lists are the risk lists to check; nil means the built-in lists.
+	Lists []*List
+	// InfrastructureModification adds the computed list of Write and
+	// Permissions management actions allowed on Resource "*".
+	InfrastructureModification bool
+}
+
+// Report is the analysis of one or more policy documents.
+type Report struct {
+	Policies []*PolicyReport `json:"policies"`
+}
+
+// PolicyReport is the analysis of one policy document.
+type PolicyReport struct {
+	Name string `json:"name"`
+	// Error is set when the document could not be read (other fields empty).
+	Error string `json:"error,omitempty"`
+	// Allowed lists the actions the policy allows, by access level, in
+	// read, write, list, tagging, permissions-management order.
+	Allowed []LevelActions `json:"allowed"`
+	// Denied lists the actions the policy denies outright.
+	Denied []string `json:"denied,omitempty"`
+	// Unknown lists action patterns that match nothing in the dataset.
+	Unknown  []Unknown `json:"unknown,omitempty"`
+	Findings []Finding `json:"findings"`
+}
+
+// LevelActions is the allowed actions at one access level.
+type LevelActions struct {
+	Level   string   `json:"level"`
+	Actions []string `json:"actions"`
+}
+
+// Unknown is an action pattern that matches no action.
+type Unknown struct {
+	Pattern     string   `json:"pattern"`
+	Statement   string   `json:"statement"`
+	Suggestions []string `json:"suggestions,omitempty"`
+}
+
+// Finding is a risky permission.
+type Finding struct {
+	List     string   `json:"list"`
+	Title    string   `json:"title"`
+	Severity Severity `json:"severity"`
+	// Method names the privilege-escalation method, when there is one.
+	Method string `json:"method,omitempty"`
+	// Actions are the actions that make the finding, in the dataset's casing.
+	Actions []string `json:"actions"`
+	// Statements name the statements (Sid, or Statement[i]) that allow them.
+	Statements []string `json:"statements"`
+	// Unconstrained is true when the actions are allowed on Resource "*"
+	// (or through NotResource).
+	Unconstrained bool `json:"unconstrained"`
+	// Conditioned is true when every allowing statement has a Condition.
+	Conditioned bool   `json:"conditioned"`
+	Why         string `json:"why"`
+}
+
+// grant records how one action is allowed.
+type grant struct {
+	statements    []string
+	unconstrained bool
+	unconditioned bool
+}
+
+// Analyze analyzes policy documents.
+func Analyze(db *iamdb.DB, docs []*policy.Document, opts Options) (*Report, error) {
+	lists := opts.Lists
+	if lists == nil {
+		var err error
+		if lists, err = BuiltinLists(); err != nil {
+			return nil, err
+		}
+	}
+	r := &Report{}
+	for _, d := range docs {
+		r.Policies = append(r.Policies, analyzeDoc(db, d, lists, opts))
+	}
+	return r, nil
+}
+
+func analyzeDoc(db *iamdb.DB, d *policy.Document, lists []*List, opts Options) *PolicyReport {
+	pr := &PolicyReport{Name: d.Name, Findings: []Finding{}}
+	allowed := map[*iamdb.Action]*grant{}
+	denied := map[*iamdb.Action]bool{}
+	for i := range d.Statement {
+		s := &d.Statement[i]
+		acts := statementActions(db, s, pr)
+		if s.Effect == "Deny" {
+			if isStar(s.Resource) && len(s.NotResource) == 0 && !s.HasCondition() {
+				for _, a := range acts {
+					denied[a] = true
+				}
+			}
+			continue
+		}
+		unconstrained := isStar(s.Resource) || len(s.NotResource) > 0
+		for _, a := range acts {
+			g := allowed[a]
+			if g == nil {
+				g = &grant{}
+				allowed[a] = g
+			}
+			g.statements = appendUnique(g.statements, s.Label())
+			g.unconstrained = g.unconstrained || unconstrained
+			g.unconditioned = g.unconditioned || !s.HasCondition()
+		}
+	}
+	for a := range denied {
+		delete(allowed, a)
+		pr.Denied = append(pr.Denied, a.FullName())
+	}
+	sort.Strings(pr.Denied)
+	byLevel := map[iamdb.AccessLevel][]string{}
+	for a := range allowed {
+		byLevel[a.AccessLevel] = append(byLevel[a.AccessLevel], a.FullName())
+	}
+	for _, l := range iamdb.AccessLevels {
+		acts := byLevel[l]
+		sort.Strings(acts)
+		if acts == nil {
+			acts = []string{}
+		}
+		pr.Allowed = append(pr.Allowed, LevelActions{Level: l.Key(), Actions: acts})
+	}
+	for _, l := range lists {
+		pr.Findings = append(pr.Findings, listFindings(db, l, allowed)...)
+	}
+	if opts.InfrastructureModification {
+		pr.Findings = append(pr.Findings, infraFindings(allowed)...)
+	}
+	sortFindings(pr.Findings)
+	return pr
+}
+
+// statementActions expands a statement's Action or NotAction.
+func statementActions(db *iamdb.DB, s *policy.Statement, pr *PolicyReport) []*iamdb.Action {
+	set := map[*iamdb.Action]bool{}
+	patterns := s.Action
+	if len(s.NotAction) > 0 {
+		patterns = s.NotAction
+	}
+	for _, p := range patterns {
+		got := db.Expand(p)
+		if len(got) == 0 {
+			pr.Unknown = append(pr.Unknown, Unknown{Pattern: p, Statement: s.Label(), Suggestions: suggestAction(db, p)})
+		}
+		for _, a := range got {
+			set[a] = true
+		}
+	}
+	if len(s.NotAction) == 0 {
+		return keys(set)
+	}
+	var out []*iamdb.Action
+	for _, svc := range db.Services {
+		for _, a := range svc.Actions {
+			if !set[a] {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func suggestAction(db *iamdb.DB, p string) []string {
+	prefix, _, ok := strings.Cut(p, ":")
+	if !ok {
+		return nil
+	}
+	svc := db.Service(prefix)
+	if svc == nil {
+		return suggest.Nearest(prefix, db.Prefixes(), 3)
+	}
+	var names []string
+	for _, a := range svc.Actions {
+		names = append(names, a.FullName())
+	}
+	return suggest.Nearest(p, names, 3)
+}
+
+// listFindings checks one risk list against the allowed actions.
+func listFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Finding {
+	var out []Finding
+	for _, m := range l.Methods {
+		var acts []string
+		var gs []*grant
+		ok := true
+		for _, name := range m.Actions {
+			a := db.Action(name)
+			g := allowed[a]
+			if a == nil || g == nil {
+				ok = false
+				break
+			}
+			acts = append(acts, a.FullName())
+			gs = append(gs, g)
+		}
+		if ok {
+			out = append(out, newFinding(l, m.Name, m.Why, acts, gs))
+		}
+	}
+	for _, e := range l.Actions {
+		matches := db.Expand(e.Action)
+		sort.Slice(matches, func(i, j int) bool { return matches[i].FullName() < matches[j].FullName() })
+		for _, a := range matches {
+			if g := allowed[a]; g != nil {
+				out = append(out, newFinding(l, "", e.Why, []string{a.FullName()}, []*grant{g}))
+			}
+		}
+	}
+	return out
+}
+
+func newFinding(l *List, method, why string, acts []string, gs []*grant) Finding {
+	f := Finding{List: l.ID, Title: l.Title, Method: method, Actions: acts, Why: why,
+		Unconstrained: true, Conditioned: true}
+	for _, g := range gs {
+		for _, s := range g.statements {
+			f.Statements = appendUnique(f.Statements, s)
+		}
+		f.Unconstrained = f.Unconstrained && g.unconstrained
+		f.Conditioned = f.Conditioned && !g.unconditioned
+	}
+	f.Severity = l.Severity
+	switch {
+	case f.Unconstrained && !f.Conditioned:
+		f.Severity = l.Severity.higher()
+	case !f.Unconstrained && f.Conditioned:
+		f.Severity = l.Severity.lower().lower()
+	case !f.Unconstrained || f.Conditioned:
+		f.Severity = l.Severity.lower()
+	}
+	if f.Severity == "" {
+		f.Severity = SeverityLow
+	}
+	return f
+}
+
+// infraFindings reports Write and Permissions management actions allowed
+// on Resource "*" without a condition, one finding per service.
+func infraFindings(allowed map[*iamdb.Action]*grant) []Finding {
+	bySvc := map[string][]string{}
+	stmts := map[string][]string{}
+	for a, g := range allowed {
+		if !g.unconstrained || !g.unconditioned {
+			continue
+		}
+		if a.AccessLevel != iamdb.Write && a.AccessLevel != iamdb.PermissionsManagement {
+			continue
+		}
+		p := a.Service.Prefix
+		bySvc[p] = append(bySvc[p], a.FullName())
+		for _, s := range g.statements {
+			stmts[p] = appendUnique(stmts[p], s)
+		}
+	}
+	var out []Finding
+	for _, p := range sortedKeysOf(bySvc) {
+		acts := bySvc[p]
+		sort.Strings(acts)
+		sort.Strings(stmts[p])
+		out = append(out, Finding{List: "infrastructure-modification", Title: "Infrastructure modification",
+			Severity: SeverityLow, Actions: acts, Statements: stmts[p], Unconstrained: true,
+			Why: "Write and permissions-management actions of " + p + " are allowed on every resource without a condition."})
+	}
+	return out
+}
+
+func sortFindings(fs []Finding) {
+	order := map[string]int{"privilege-escalation": 0, "resource-exposure": 1, "credentials-exposure": 2, "data-exfiltration": 3, "infrastructure-modification": 5}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if severityRank[a.Severity] != severityRank[b.Severity] {
+			return severityRank[a.Severity] > severityRank[b.Severity]
+		}
+		oa, ok := order[a.List]
+		if !ok {
+			oa = 4
+		}
+		ob, ok := order[b.List]
+		if !ok {
+			ob = 4
+		}
+		if oa != ob {
+			return oa < ob
+		}
+		if a.Method != b.Method {
+			return a.Method < b.Method
+		}
+		return strings.Join(a.Actions, ",") < strings.Join(b.Actions, ",")
+	})
+}
+
+func isStar(rs []string) bool {
+	for _, r := range rs {
+		if r == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func keys(m map[*iamdb.Action]bool) []*iamdb.Action {
+	out := make([]*iamdb.Action, 0, len(m))
+	for a := range m {
+		out = append(out, a)
+	}
+	return out
+}
+
+func sortedKeysOf(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,137 @@
+// Package audit analyzes IAM policies against the dataset: it expands
+// wildcards, groups allowed actions by access level, and reports risky
+// permissions (privilege escalation, resource exposure, credentials
+// exposure, data exfiltration, infrastructure modification, and custom
+// audit lists), naming the policy, the statement and how the grant is
+// constrained.
+package audit
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed lists/*.yml
+var listFiles embed.FS
+
+// List is a risk list: single actions, or methods that need several
+// actions at once (privilege escalation).
+type List struct {
+	ID          string   `yaml:"id" json:"id"`
+	Title       string   `yaml:"title" json:"title"`
+	Severity    Severity `yaml:"severity" json:"severity"`
+	Description string   `yaml:"description" json:"description"`
+	Actions     []Entry  `yaml:"actions" json:"actions,omitempty"`
+	Methods     []Method `yaml:"methods" json:"methods,omitempty"`
+}
+
+// Entry is one risky action (wildcards allowed) and why it is risky.
+type Entry struct {
+	Action string `yaml:"action" json:"action"`
+	Why    string `yaml:"why" json:"why,omitempty"`
+}
+
+// Method is a combination of actions that is risky only all together.
+type Method struct {
+	Name    string   `yaml:"name" json:"name"`
+	Actions []string `yaml:"actions" json:"actions"`
+	Why     string   `yaml:"why" json:"why"`
+}
+
+// BuiltinLists returns the built-in risk lists, in report order.
+func BuiltinLists() ([]*List, error) {
+	var out []*List
+	for _, name := range []string{"privilege-escalation", "resource-exposure", "credentials-exposure", "data-exfiltration"} {
+		b, err := listFiles.ReadFile("lists/" + name + ".yml")
+		if err != nil {
+			return nil, err
+		}
+		var l List
+		if err := yaml.Unmarshal(b, &l); err != nil {
+			return nil, fmt.Errorf("built-in list %s: %w", name, err)
+		}
+		out = append(out, &l)
+	}
+	return out, nil
+}
+
+// ParseAuditFile reads a custom audit list: one action a line (wildcards
+// allowed), '#' starts a comment. Errors name file:line.
+func ParseAuditFile(src []byte, file string) (*List, error) {
+	l := &List{ID: "custom", Title: "Custom audit list (" + file + ")", Severity: SeverityMedium,
+		Description: "Actions listed in " + file + "."}
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		text = strings.TrimSpace(text)
+		if text == "" {
+			continue
+		}
+		if text != "*" && (!strings.Contains(text, ":") || strings.ContainsAny(text, " \t,")) {
+			return nil, fmt.Errorf("%s:%d: %q is not an action: write one service:Action per line (wildcards allowed)", file, line, text)
+		}
+		l.Actions = append(l.Actions, Entry{Action: text})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(l.Actions) == 0 {
+		return nil, fmt.Errorf("%s: the audit file lists no actions", file)
+	}
+	return l, nil
+}
+
+// Severity ranks findings.
+type Severity string
+
+// Severities, from most to least severe.
+const (
+	SeverityCritical Severity = "critical"
+	SeverityHigh     Severity = "high"
+	SeverityMedium   Severity = "medium"
+	SeverityLow      Severity = "low"
+)
+
+var severityRank = map[Severity]int{SeverityCritical: 4, SeverityHigh: 3, SeverityMedium: 2, SeverityLow: 1}
+
+// ParseSeverity accepts critical, high, medium, low (any case).
+func ParseSeverity(s string) (Severity, error) {
+	v := Severity(strings.ToLower(strings.TrimSpace(s)))
+	if _, ok := severityRank[v]; !ok {
+		return "", fmt.Errorf("unknown severity %q: use critical, high, medium or low", s)
+	}
+	return v, nil
+}
+
+// AtLeast reports whether s is as severe as t or more.
+func (s Severity) AtLeast(t Severity) bool { return severityRank[s] >= severityRank[t] }
+
+func (s Severity) lower() Severity {
+	switch s {
+	case SeverityCritical:
+		return SeverityHigh
+	case SeverityHigh:
+		return SeverityMedium
+	}
+	return SeverityLow
+}
+
+func (s Severity) higher() Severity {
+	switch s {
+	case SeverityHigh, SeverityCritical:
+		return SeverityCritical
+	case SeverityMedium:
+		return SeverityHigh
+	}
+	return SeverityMedium
+}
