@@ -10,7 +10,7 @@ import (
 // Nearest returns up to n candidates closest to word, nearest first. The
 // comparison ignores case; a candidate that contains word, or that word
 // contains, ranks before others at the same distance. Candidates farther
-// than about half the word's length are not suggested. The result is
+// than about a third of the word's length are not suggested. The result is
 // deterministic (ties are broken by the candidate itself).
 func Nearest(word string, candidates []string, n int) []string {
 	w := strings.ToLower(word)
@@ -21,7 +21,7 @@ func Nearest(word string, candidates []string, n int) []string {
 		s     string
 		score int
 	}
-	limit := len(w)/2 + 2
+	limit := len(w)/3 + 1
 	var out []scored
 	seen := map[string]bool{}
 	for _, c := range candidates {

