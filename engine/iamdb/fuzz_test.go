@@ -6,7 +6,7 @@ import "testing"
 func FuzzDecode(f *testing.F) {
 	db := New(Manifest{Source: "test"}, []*Service{{Prefix: "s3", Name: "S3",
 		Resources: []*Resource{{Name: "bucket", ARN: "arn:${Partition}:s3:::${BucketName}"}},
-		Actions: []*Action{{Name: "ListBucket", AccessLevel: List, Resources: []ActionResource{{Name: "bucket", Required: true}}}}}})
+		Actions:   []*Action{{Name: "ListBucket", AccessLevel: List, Resources: []ActionResource{{Name: "bucket", Required: true}}}}}})
 	b, err := Encode(db)
 	if err != nil {
 		f.Fatal(err)
