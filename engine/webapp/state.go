@@ -1,0 +1,65 @@
+package webapp
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// State is the working state of the app: what survives a reload
+// (localStorage) and travels in share links (the URL fragment, which
+// browsers never send to a server).
+type State struct {
+	Tab         string `json:"tab,omitempty"`
+	CRUDYAML    string `json:"crud,omitempty"`
+	ActionsYAML string `json:"actions,omitempty"`
+	AuditText   string `json:"audit,omitempty"`
+	AuditList   string `json:"auditList,omitempty"`
+	Minimize    bool   `json:"min,omitempty"`
+	MinLength   int    `json:"minLen,omitempty"`
+	OutTab      string `json:"out,omitempty"`
+	Service     string `json:"svc,omitempty"`
+}
+
+// maxFragment bounds a decoded share link (1 MiB).
+const maxFragment = 1 << 20
+
+// EncodeFragment packs the state for a URL fragment: JSON, deflated,
+// base64url without padding, prefixed "s=".
+func EncodeFragment(s State) string {
+	b, _ := json.Marshal(s)
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(b)
+	w.Close()
+	return "s=" + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}
+
+// DecodeFragment reads a fragment made by EncodeFragment ("#" optional).
+func DecodeFragment(frag string) (State, error) {
+	var s State
+	if len(frag) > 0 && frag[0] == '#' {
+		frag = frag[1:]
+	}
+	if len(frag) < 2 || frag[:2] != "s=" {
+		return s, fmt.Errorf("not a share link (expected #s=...)")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(frag[2:])
+	if err != nil {
+		return s, fmt.Errorf("share link is damaged: %w", err)
+	}
+	b, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), maxFragment+1))
+	if err != nil {
+		return s, fmt.Errorf("share link is damaged: %w", err)
+	}
+	if len(b) > maxFragment {
+		return s, fmt.Errorf("share link is too large")
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("share link is damaged: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,197 @@
+// Package browsertest drives the built web app (dist/) in a real headless
+// Chromium with chromedp: end-to-end tests of every screen, the offline
+// and security behaviour, and scripted performance measurements. Run it
+// with `make test-browser` (which builds dist/ first).
+package browsertest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/leastpriv/policysentry/engine/site"
+)
+
+// distDir is the built app, relative to this package.
+const distDir = "../../dist"
+
+// shotsDir collects screenshots (git-ignored).
+const shotsDir = "screenshots"
+
+// server serves dist/ like production and records every request path.
+type server struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests []string
+}
+
+func newServer(t *testing.T) *server {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(distDir, "index.html")); err != nil {
+		t.Fatalf("dist/ is not built: run `make dist` (make test-browser does): %v", err)
+	}
+	s := &server{}
+	h := site.New(os.DirFS(distDir))
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.requests = append(s.requests, r.URL.Path)
+		s.mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// browser starts a headless Chromium with its own profile.
+func browser(t *testing.T) (context.Context, func()) {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		for _, p := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if full, err := exec.LookPath(p); err == nil {
+				path = full
+				break
+			}
+		}
+	}
+	if path == "" {
+		t.Fatal("no Chromium found: install the Debian package chromium (scripts/setup.sh does)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	return ctx, func() { cancelT(); cancelC(); cancelA() }
+}
+
+// sel is a data-testid selector.
+func sel(id string) string { return `[data-testid="` + id + `"]` }
+
+// waitReady waits until the dataset status says ready.
+func waitReady(ctx context.Context) error {
+	return chromedp.Run(ctx, chromedp.Poll(`(() => { const e = document.querySelector('[data-testid="dataset-status"]'); return e && e.textContent.startsWith("ready") })()`, nil, chromedp.WithPollingTimeout(60*time.Second)))
+}
+
+// textOf reads an element's text content.
+func textOf(ctx context.Context, id string) (string, error) {
+	var s string
+	err := chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('`+sel(id)+`') || {}).textContent || ""`, &s))
+	return s, err
+}
+
+// setValue sets a textarea/input value and fires an input event, as typing does.
+func setValue(id, value string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		return chromedp.Run(ctx, chromedp.Evaluate(`(() => { const e = document.querySelector('`+sel(id)+`'); e.focus(); e.value = `+jsString(value)+`; e.dispatchEvent(new Event('input', {bubbles: true})); return true })()`, nil))
+	})
+}
+
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "${", "\\${")
+	return "`" + r.Replace(s) + "`"
+}
+
+// pollText waits until an element's text satisfies ok.
+func pollText(ctx context.Context, id string, ok func(string) bool) (string, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s, err := textOf(ctx, id)
+		if err != nil {
+			return s, err
+		}
+		if ok(s) {
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			return s, context.DeadlineExceeded
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// screenshot saves a PNG of the page into shotsDir.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	var buf []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll(shotsDir, 0o755)
+	os.WriteFile(filepath.Join(shotsDir, name+".png"), buf, 0o644)
+}
+
+// recordRequests collects the URL of every request the page makes.
+func recordRequests(ctx context.Context) func() []string {
+	var mu sync.Mutex
+	var urls []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			urls = append(urls, e.Request.URL)
+			mu.Unlock()
+		}
+	})
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), urls...)
+	}
+}
+
+// recordConsole collects console messages and uncaught exceptions.
+func recordConsole(ctx context.Context) func() []string {
+	var mu sync.Mutex
+	var msgs []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			var parts []string
+			for _, a := range e.Args {
+				parts = append(parts, string(a.Value)+a.Description)
+			}
+			msgs = append(msgs, string(e.Type)+": "+strings.Join(parts, " "))
+		case *runtime.EventExceptionThrown:
+			msgs = append(msgs, "exception: "+e.ExceptionDetails.Text+" "+exceptionText(e.ExceptionDetails))
+		case *cdplog.EventEntryAdded:
+			msgs = append(msgs, "log: "+e.Entry.Text)
+		}
+	})
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), msgs...)
+	}
+}
+
+func exceptionText(d *runtime.ExceptionDetails) string {
+	if d.Exception != nil {
+		return d.Exception.Description
+	}
+	return ""
+}

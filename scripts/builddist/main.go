@@ -1,0 +1,196 @@
+// Command builddist assembles the web app into dist/: the static shell
+// from web/, wasm_exec.js from the Go toolchain, Vugu's DOM helper script,
+// the app compiled to WebAssembly and the dataset, with content-hashed
+// names for the wasm and the dataset. assets.json and manifest.json (not
+// hashed, never cached) name the hashed files.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+)
+
+// Assets is dist/assets.json: the files the loader and the app fetch.
+type Assets struct {
+	Wasm    string `json:"wasm"`
+	Dataset string `json:"dataset"`
+	Version string `json:"version"`
+	// Build identifies this build (hash of the wasm and the dataset), for
+	// the service worker's cache name.
+	Build string `json:"build"`
+}
+
+func main() {
+	out := flag.String("out", "dist", "output folder")
+	skipWasm := flag.Bool("skip-wasm", false, "reuse dist/app.wasm.tmp instead of compiling")
+	flag.Parse()
+	if err := run(*out, *skipWasm); err != nil {
+		fmt.Fprintln(os.Stderr, "builddist:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string, skipWasm bool) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	old, _ := filepath.Glob(filepath.Join(out, "app.*.wasm"))
+	olds, _ := filepath.Glob(filepath.Join(out, "iam.*.bin.zst"))
+	for _, f := range append(old, olds...) {
+		os.Remove(f)
+	}
+	tmp := filepath.Join(out, "app.wasm.tmp")
+	if !skipWasm {
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, "./wasm/app")
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building the wasm: %w", err)
+		}
+	}
+	wasm, err := os.ReadFile(tmp)
+	if err != nil {
+		return err
+	}
+	os.Remove(tmp)
+	if err := copyTree("web", out); err != nil {
+		return err
+	}
+	goroot, err := goEnv("GOROOT")
+	if err != nil {
+		return err
+	}
+	if err := copyFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), filepath.Join(out, "wasm_exec.js")); err != nil {
+		return err
+	}
+	vugu, err := goList("github.com/vugu/vugu")
+	if err != nil {
+		return err
+	}
+	helper, err := vuguHelper(filepath.Join(vugu, "domrender", "renderer-js-script.go"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "vugu-helper.js"), []byte(helper), 0o644); err != nil {
+		return err
+	}
+	data, err := os.ReadFile("dataset/iam.bin.zst")
+	if err != nil {
+		return err
+	}
+	mb, err := os.ReadFile("dataset/manifest.json")
+	if err != nil {
+		return err
+	}
+	var m iamdb.Manifest
+	if err := json.Unmarshal(mb, &m); err != nil {
+		return fmt.Errorf("dataset/manifest.json: %w", err)
+	}
+	a := Assets{Wasm: "app." + short(wasm) + ".wasm", Dataset: "iam." + short(data) + ".bin.zst", Version: m.Version}
+	a.Build = short([]byte(a.Wasm + a.Dataset))
+	if err := os.WriteFile(filepath.Join(out, a.Wasm), wasm, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, a.Dataset), data, 0o644); err != nil {
+		return err
+	}
+	m.File = a.Dataset
+	if err := writeJSON(filepath.Join(out, "manifest.json"), m); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(out, "assets.json"), a); err != nil {
+		return err
+	}
+	fmt.Printf("dist: %s (%d bytes), %s (%d bytes)\n", a.Wasm, len(wasm), a.Dataset, len(data))
+	return nil
+}
+
+func short(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])[:12]
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
+}
+
+func goEnv(key string) (string, error) {
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		return "", fmt.Errorf("go env %s: %w", key, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func goList(mod string) (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", mod).Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m %s: %w (run go mod download)", mod, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// vuguHelper extracts the DOM helper script that Vugu's renderer would
+// eval() (the jsHelperScript constant): the CSP forbids eval, so the page
+// loads it as a file instead.
+func vuguHelper(goFile string) (string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), goFile, nil, 0)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range g.Specs {
+			vs := sp.(*ast.ValueSpec)
+			if len(vs.Names) == 1 && vs.Names[0].Name == "jsHelperScript" && len(vs.Values) == 1 {
+				if lit, ok := vs.Values[0].(*ast.BasicLit); ok {
+					return strconv.Unquote(lit.Value)
+				}
+			}
+		}
+	}
+	return "", fmt.Errorf("%s: no jsHelperScript constant (Vugu changed?)", goFile)
+}

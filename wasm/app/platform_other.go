@@ -1,0 +1,29 @@
+//go:build !(js && wasm)
+
+package main
+
+import (
+	"errors"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/webapp"
+	vjs "github.com/vugu/vugu/js"
+)
+
+// The app runs only in the browser; these let the package compile (and be
+// vetted) natively. Every browser feature lives in platform_wasm.go.
+
+var errNotBrowser = errors.New("the web app runs only in a browser (GOOS=js GOARCH=wasm)")
+
+func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) { return nil, errNotBrowser }
+func markReady()                                                     {}
+func setRegenTime(ms float64)                                        {}
+func yield()                                                         {}
+func getHash() string                                                { return "" }
+func setHash(h string)                                               {}
+func shareLink(fragment string) string                               { return "#" + fragment }
+func loadSaved() string                                              { return "" }
+func storeSaved(s string)                                            {}
+func copyText(s string)                                              {}
+func download(name, mime, text string)                               {}
+func (c *Root) readFiles(v vjs.Value, done func([]webapp.File))      {}

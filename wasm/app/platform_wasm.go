@@ -1,0 +1,173 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"syscall/js"
+	"time"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/webapp"
+	vjs "github.com/vugu/vugu/js"
+	"honnef.co/go/js/dom/v2"
+)
+
+// storageKey is the localStorage key of the saved state.
+const storageKey = "policy-sentry-state"
+
+// loadDataset fetches manifest.json and the dataset it names from the
+// app's own origin, reporting progress, and checks the sha256.
+func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) {
+	resp, err := http.Get("manifest.json")
+	if err != nil {
+		return nil, fmt.Errorf("fetching manifest.json: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("fetching manifest.json: HTTP %d", resp.StatusCode)
+	}
+	var m iamdb.Manifest
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		return nil, fmt.Errorf("manifest.json: %w", err)
+	}
+	dr, err := http.Get(m.File)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", m.File, err)
+	}
+	defer dr.Body.Close()
+	if dr.StatusCode != 200 {
+		return nil, fmt.Errorf("fetching %s: HTTP %d", m.File, dr.StatusCode)
+	}
+	buf := make([]byte, 0, m.Size)
+	chunk := make([]byte, 64<<10)
+	for {
+		n, err := dr.Body.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		progress(int64(len(buf)), m.Size)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("downloading %s: %w", m.File, err)
+		}
+	}
+	db, err := iamdb.Load(buf, m.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	db.Manifest.File, db.Manifest.SHA256, db.Manifest.Size = m.File, m.SHA256, m.Size
+	return db, nil
+}
+
+// markReady tells the page (and tests) that the app is ready.
+func markReady() {
+	js.Global().Get("document").Get("body").Call("setAttribute", "data-ready", "true")
+}
+
+// setRegenTime exposes the last regeneration time for browser measurements.
+func setRegenTime(ms float64) {
+	js.Global().Get("document").Get("body").Call("setAttribute", "data-regen-ms", fmt.Sprintf("%.3f", ms))
+}
+
+// yield lets the browser paint between chunks of long work.
+func yield() {
+	runtime.Gosched()
+	time.Sleep(time.Millisecond)
+}
+
+func getHash() string { return dom.GetWindow().Location().Hash() }
+
+func setHash(h string) {
+	js.Global().Get("history").Call("replaceState", nil, "", "#"+h)
+}
+
+func shareLink(fragment string) string {
+	loc := dom.GetWindow().Location()
+	return loc.Origin() + loc.Pathname() + "#" + fragment
+}
+
+func loadSaved() string {
+	v := js.Global().Get("localStorage").Call("getItem", storageKey)
+	if v.IsNull() || v.IsUndefined() {
+		return ""
+	}
+	return v.String()
+}
+
+func storeSaved(s string) {
+	defer func() { recover() }() // storage full or disabled: keep working
+	js.Global().Get("localStorage").Call("setItem", storageKey, s)
+}
+
+func copyText(s string) {
+	clip := js.Global().Get("navigator").Get("clipboard")
+	if !clip.IsUndefined() {
+		clip.Call("writeText", s)
+	}
+}
+
+// download saves text as a file through a Blob URL.
+func download(name, mime, text string) {
+	parts := js.Global().Get("Array").New(text)
+	blob := js.Global().Get("Blob").New(parts, map[string]any{"type": mime})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	a := js.Global().Get("document").Call("createElement", "a")
+	a.Set("href", url)
+	a.Set("download", name)
+	a.Call("click")
+	js.Global().Get("URL").Call("revokeObjectURL", url)
+}
+
+// readFiles reads a FileList and calls done with the contents, under the
+// event lock.
+func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {
+	list := js.Value(v)
+	if list.IsUndefined() || list.IsNull() {
+		return
+	}
+	n := list.Get("length").Int()
+	files := make([]js.Value, n)
+	for i := range files {
+		files[i] = list.Call("item", i)
+	}
+	go func() {
+		var out []webapp.File
+		for _, f := range files {
+			b, err := await(f.Call("arrayBuffer"))
+			if err != nil {
+				c.env.Lock()
+				c.Notice = fmt.Sprintf("reading %s: %v", f.Get("name").String(), err)
+				c.env.UnlockRender()
+				return
+			}
+			data := make([]byte, b.Get("byteLength").Int())
+			js.CopyBytesToGo(data, js.Global().Get("Uint8Array").New(b))
+			out = append(out, webapp.File{Name: f.Get("name").String(), Data: data})
+		}
+		c.env.Lock()
+		done(out)
+		c.env.UnlockRender()
+	}()
+}
+
+// await waits for a JS promise.
+func await(p js.Value) (js.Value, error) {
+	ch := make(chan js.Value, 1)
+	errc := make(chan error, 1)
+	then := js.FuncOf(func(this js.Value, args []js.Value) any { ch <- args[0]; return nil })
+	catch := js.FuncOf(func(this js.Value, args []js.Value) any { errc <- fmt.Errorf("%s", args[0].Call("toString").String()); return nil })
+	defer then.Release()
+	defer catch.Release()
+	p.Call("then", then).Call("catch", catch)
+	select {
+	case v := <-ch:
+		return v, nil
+	case err := <-errc:
+		return js.Value{}, err
+	}
+}

@@ -1,0 +1,356 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leastpriv/policysentry/engine/audit"
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/webapp"
+	"github.com/leastpriv/policysentry/engine/writer"
+	"github.com/vugu/vugu"
+)
+
+// Root is the whole app: dataset status, the four screens and their state.
+type Root struct {
+	Status     string // loading, ready, error
+	StatusText string
+	Progress   int
+	DB         *iamdb.DB
+
+	Tab    string
+	Notice string
+
+	CRUDYAML    string
+	crudTmpl    *template.Template
+	CRUDOut     webapp.PolicyOutput
+	ActionsYAML string
+	actionsTmpl *template.Template
+	ActionsOut  webapp.PolicyOutput
+	OutTab      string
+	Minimize    bool
+	MinLength   int
+	showAll     bool
+	// RegenMillis is the time of the last policy regeneration (for the
+	// performance test; exposed on <body data-regen-ms>).
+	RegenMillis float64
+
+	ActionQuery string
+	Hits        []webapp.ActionHit
+
+	AuditText     string
+	AuditList     string
+	auditFiles    []webapp.File
+	Report        *audit.Report
+	AuditErr      string
+	AuditBusy     bool
+	AuditProgress int
+
+	ServiceQuery string
+	Service      string
+	filter       webapp.ActionFilter
+
+	crudPanel, actionsPanel *OutputPanel
+	env                     vugu.EventEnv
+}
+
+// Init starts loading the dataset and restores the saved state.
+func (c *Root) Init(ctx vugu.InitCtx) {
+	c.env = ctx.EventEnv()
+	c.Tab, c.OutTab = "crud", "json"
+	c.CRUDYAML, c.ActionsYAML = webapp.DefaultCRUD, webapp.DefaultActions
+	c.crudPanel = &OutputPanel{Root: c, Mode: "crud"}
+	c.actionsPanel = &OutputPanel{Root: c, Mode: "actions"}
+	c.restore()
+	c.startLoad()
+}
+
+func (c *Root) startLoad() {
+	c.Status, c.StatusText, c.Progress = "loading", "loading the IAM dataset…", 0
+	go func() {
+		db, err := loadDataset(func(done, total int64) {
+			c.env.Lock()
+			if total > 0 {
+				c.Progress = int(done * 100 / total)
+			}
+			c.StatusText = fmt.Sprintf("loading the IAM dataset… %d KB", done/1024)
+			c.env.UnlockRender()
+		})
+		c.env.Lock()
+		defer c.env.UnlockRender()
+		if err != nil {
+			c.Status, c.StatusText = "error", "error: "+err.Error()
+			return
+		}
+		c.DB = db
+		c.Status = "ready"
+		c.StatusText = fmt.Sprintf("ready %s (%d services, %d actions)", db.Manifest.Version, db.Manifest.Counts.Services, db.Manifest.Counts.Actions)
+		c.regenerate("crud")
+		c.regenerate("actions")
+		if c.AuditText != "" {
+			c.runAudit(nil)
+		}
+		markReady()
+	}()
+}
+
+// Retry reloads the dataset after a failed download.
+func (c *Root) Retry(e vugu.DOMEvent) { c.startLoad() }
+
+// SetTab switches screens.
+func (c *Root) SetTab(e vugu.DOMEvent, tab string) {
+	c.Tab = tab
+	c.save()
+}
+
+func (c *Root) tabClass(tab string) string {
+	if c.Tab == tab {
+		return "tab active"
+	}
+	return "tab"
+}
+
+func (c *Root) outTabClass(tab string) string {
+	if c.OutTab == tab {
+		return "tab active"
+	}
+	return "tab"
+}
+
+func (c *Root) jsonClass() string {
+	if c.OutTab == "json" {
+		return "policy"
+	}
+	return "policy hidden"
+}
+
+// SetOutTab switches the output format tab.
+func (c *Root) SetOutTab(e vugu.DOMEvent, tab string) {
+	c.OutTab = tab
+	c.save()
+}
+
+func (c *Root) outputPanel(mode string) vugu.Builder {
+	if mode == "actions" {
+		return c.actionsPanel
+	}
+	return c.crudPanel
+}
+
+func (c *Root) out(mode string) *webapp.PolicyOutput {
+	if mode == "actions" {
+		return &c.ActionsOut
+	}
+	return &c.CRUDOut
+}
+
+func (c *Root) sizeText(mode string) string {
+	o := c.out(mode)
+	if o.JSON == "" {
+		return ""
+	}
+	s := fmt.Sprintf("%d characters (AWS counts without whitespace)", o.Size.Chars)
+	if len(o.Size.Over) > 0 {
+		var names []string
+		for _, l := range o.Size.Over {
+			names = append(names, fmt.Sprintf("%s %d", l.Name, l.Chars))
+		}
+		s += "; over the limit for " + strings.Join(names, ", ") + ": try Minimize"
+	}
+	return s
+}
+
+// regenerate writes the policy of a screen from its YAML. On errors the
+// last good policy stays and the errors are listed.
+func (c *Root) regenerate(mode string) {
+	if c.DB == nil {
+		return
+	}
+	start := time.Now()
+	src := c.CRUDYAML
+	if mode == "actions" {
+		src = c.ActionsYAML
+	}
+	o := webapp.WritePolicy(c.DB, src, writer.Options{Minimize: c.Minimize, MinLength: c.MinLength})
+	prev := c.out(mode)
+	if len(o.Errors) > 0 {
+		prev.Errors = o.Errors
+	} else {
+		*prev = o
+		if mode == "actions" {
+			c.actionsTmpl = o.Template
+		} else {
+			c.crudTmpl = o.Template
+		}
+	}
+	c.RegenMillis = float64(time.Since(start).Microseconds()) / 1000
+	setRegenTime(c.RegenMillis)
+}
+
+// OnYAML handles typing in a template textarea.
+func (c *Root) OnYAML(e vugu.DOMEvent, mode string) {
+	v := e.PropString("target", "value")
+	if mode == "actions" {
+		c.ActionsYAML = v
+	} else {
+		c.CRUDYAML = v
+	}
+	c.regenerate(mode)
+	c.save()
+}
+
+// OnMinimize toggles minimization.
+func (c *Root) OnMinimize(e vugu.DOMEvent) {
+	c.Minimize = e.PropBool("target", "checked")
+	c.regenerate("crud")
+	c.regenerate("actions")
+	c.save()
+}
+
+// OnMinLength sets the minimum prefix length.
+func (c *Root) OnMinLength(e vugu.DOMEvent) {
+	var n int
+	fmt.Sscanf(e.PropString("target", "value"), "%d", &n)
+	if n < 0 {
+		n = 0
+	}
+	c.MinLength = n
+	c.regenerate("crud")
+	c.regenerate("actions")
+	c.save()
+}
+
+func (c *Root) tmpl(mode string) *template.Template {
+	t := c.crudTmpl
+	if mode == "actions" {
+		t = c.actionsTmpl
+	}
+	if t == nil {
+		t = &template.Template{Mode: template.ModeCRUD}
+		if mode == "actions" {
+			t.Mode = template.ModeActions
+		}
+	}
+	return t
+}
+
+func (c *Root) sections() []webapp.Section {
+	var out []webapp.Section
+	t := c.tmpl("crud")
+	for i, s := range webapp.CRUDSections {
+		if c.showAll || i < 5 || len(*webapp.Entries(t, s.Key)) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (c *Root) moreSectionsLabel() string {
+	if c.showAll {
+		return "Hide empty sections"
+	}
+	return "Show every section (wildcard-only, skip, exclude, sts)"
+}
+
+// ToggleAllSections shows or hides the empty optional sections.
+func (c *Root) ToggleAllSections(e vugu.DOMEvent) { c.showAll = !c.showAll }
+
+func (c *Root) rows(key string) []string {
+	var out []string
+	for _, e := range *webapp.Entries(c.tmpl("crud"), key) {
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+func (c *Root) arnHint(v string) string {
+	if c.DB == nil || strings.TrimSpace(v) == "" {
+		return ""
+	}
+	return webapp.CheckARN(c.DB, v).Message
+}
+
+func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error)) {
+	t := c.tmpl(mode)
+	y, err := f(t)
+	if err != nil {
+		c.Notice = err.Error()
+		return
+	}
+	if mode == "actions" {
+		c.ActionsYAML = y
+	} else {
+		c.CRUDYAML = y
+	}
+	c.regenerate(mode)
+	c.save()
+}
+
+// OnRow handles an edited form row.
+func (c *Root) OnRow(e vugu.DOMEvent, key string, i int) {
+	v := strings.TrimSpace(e.PropString("target", "value"))
+	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.SetRow(t, key, i, v) })
+}
+
+// AddRow adds an empty row to a section.
+func (c *Root) AddRow(e vugu.DOMEvent, key string) {
+	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.AddRow(t, key, "") })
+}
+
+// RemoveRow deletes a row.
+func (c *Root) RemoveRow(e vugu.DOMEvent, key string, i int) {
+	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.RemoveRow(t, key, i) })
+}
+
+func (c *Root) actionRows() []string {
+	var out []string
+	for _, e := range c.tmpl("actions").Actions {
+		if e.Value != "" {
+			out = append(out, e.Value)
+		}
+	}
+	return out
+}
+
+// OnActionSearch updates the autocomplete.
+func (c *Root) OnActionSearch(e vugu.DOMEvent) {
+	c.ActionQuery = e.PropString("target", "value")
+	if c.DB != nil {
+		c.Hits = webapp.SearchActions(c.DB, c.ActionQuery, 30)
+	}
+}
+
+// AddAction adds an action from the autocomplete.
+func (c *Root) AddAction(e vugu.DOMEvent, name string) {
+	for _, a := range c.actionRows() {
+		if strings.EqualFold(a, name) {
+			return
+		}
+	}
+	c.formEdit("actions", func(t *template.Template) (string, error) {
+		var kept []template.Entry
+		for _, x := range t.Actions {
+			if x.Value != "" {
+				kept = append(kept, x)
+			}
+		}
+		t.Actions = kept
+		return webapp.AddRow(t, "actions", name)
+	})
+}
+
+// RemoveAction removes the i-th selected action.
+func (c *Root) RemoveAction(e vugu.DOMEvent, i int) {
+	c.formEdit("actions", func(t *template.Template) (string, error) {
+		var kept []template.Entry
+		for _, x := range t.Actions {
+			if x.Value != "" {
+				kept = append(kept, x)
+			}
+		}
+		t.Actions = kept
+		return webapp.RemoveRow(t, "actions", i)
+	})
+}

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/audit"
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/webapp"
+	"github.com/vugu/vugu"
+)
+
+// OnAuditInput handles typing or pasting a policy.
+func (c *Root) OnAuditInput(e vugu.DOMEvent) {
+	c.AuditText = e.PropString("target", "value")
+	c.auditFiles = nil
+	c.save()
+	c.runAudit(nil)
+}
+
+// OnAuditList handles the custom audit list.
+func (c *Root) OnAuditList(e vugu.DOMEvent) {
+	c.AuditList = e.PropString("target", "value")
+	c.save()
+	c.runAudit(c.auditFiles)
+}
+
+// RunAudit re-runs the audit.
+func (c *Root) RunAudit(e vugu.DOMEvent) { c.runAudit(c.auditFiles) }
+
+// runAudit audits the given files, or the pasted text when files is nil.
+// Large inputs are audited a file at a time in a goroutine, with progress.
+func (c *Root) runAudit(files []webapp.File) {
+	if c.DB == nil {
+		return
+	}
+	if files == nil {
+		if strings.TrimSpace(c.AuditText) == "" {
+			c.Report, c.AuditErr = nil, ""
+			return
+		}
+		files = []webapp.File{{Name: "pasted policy", Data: []byte(c.AuditText)}}
+	}
+	c.AuditBusy, c.AuditProgress, c.AuditErr = true, 0, ""
+	db, list := c.DB, c.AuditList
+	go func() {
+		rep := &audit.Report{}
+		var err error
+		for i, f := range files {
+			var r *audit.Report
+			r, err = webapp.AuditFiles(db, []webapp.File{f}, list)
+			if err != nil {
+				break
+			}
+			rep.Policies = append(rep.Policies, r.Policies...)
+			c.env.Lock()
+			c.AuditProgress = (i + 1) * 100 / len(files)
+			c.env.UnlockRender()
+			yield()
+		}
+		c.env.Lock()
+		defer c.env.UnlockRender()
+		c.AuditBusy = false
+		if err != nil {
+			c.AuditErr = err.Error()
+			return
+		}
+		c.Report = rep
+	}()
+}
+
+// OnAuditFiles reads files picked for the audit.
+func (c *Root) OnAuditFiles(e vugu.DOMEvent) {
+	files := e.JSEventTarget().Get("files")
+	c.readFiles(files, func(fs []webapp.File) {
+		c.auditFiles = fs
+		c.runAudit(fs)
+	})
+}
+
+// OnDragOver lets files be dropped anywhere on the page.
+func (c *Root) OnDragOver(e vugu.DOMEvent) { e.PreventDefault() }
+
+// OnDrop routes dropped files: YAML templates to the write screens, JSON
+// to the audit.
+func (c *Root) OnDrop(e vugu.DOMEvent) {
+	e.PreventDefault()
+	dt := e.JSEvent().Get("dataTransfer")
+	if dt.IsUndefined() || dt.IsNull() {
+		return
+	}
+	c.readFiles(dt.Get("files"), func(fs []webapp.File) {
+		if len(fs) == 1 && isYAML(fs[0].Name) {
+			c.importTemplate(fs[0])
+			return
+		}
+		c.Tab = "audit"
+		c.auditFiles = fs
+		c.AuditText = ""
+		if len(fs) == 1 && len(fs[0].Data) < 200000 {
+			c.AuditText = string(fs[0].Data)
+		}
+		c.runAudit(fs)
+		c.save()
+	})
+}
+
+func isYAML(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml")
+}
+
+// OnImport reads a template picked with the file input.
+func (c *Root) OnImport(e vugu.DOMEvent, mode string) {
+	c.readFiles(e.JSEventTarget().Get("files"), func(fs []webapp.File) {
+		if len(fs) > 0 {
+			c.importTemplate(fs[0])
+		}
+	})
+}
+
+func (c *Root) importTemplate(f webapp.File) {
+	text := string(f.Data)
+	if strings.Contains(text, "mode: actions") || strings.Contains(text, "roles_with_actions") {
+		c.Tab, c.ActionsYAML = "actions", text
+		c.regenerate("actions")
+	} else {
+		c.Tab, c.CRUDYAML = "crud", text
+		c.regenerate("crud")
+	}
+	c.Notice = "Imported " + f.Name
+	c.save()
+}
+
+// Export downloads the template as YAML.
+func (c *Root) Export(e vugu.DOMEvent, mode string) {
+	if mode == "actions" {
+		download("actions.yml", "application/yaml", c.ActionsYAML)
+	} else {
+		download("crud.yml", "application/yaml", c.CRUDYAML)
+	}
+}
+
+func (c *Root) currentOutput(mode string) (name, mime, text string) {
+	o := c.out(mode)
+	switch c.OutTab {
+	case "yaml":
+		return "policy.yml", "application/yaml", o.YAML
+	case "terraform":
+		return "policy.tf.json", "application/json", o.Terraform
+	}
+	return "policy.json", "application/json", o.JSON
+}
+
+// Copy copies the policy to the clipboard.
+func (c *Root) Copy(e vugu.DOMEvent, mode string) {
+	_, _, text := c.currentOutput(mode)
+	copyText(text)
+	c.Notice = "Copied the policy to the clipboard."
+}
+
+// Download saves the policy as a file.
+func (c *Root) Download(e vugu.DOMEvent, mode string) {
+	name, mime, text := c.currentOutput(mode)
+	download(name, mime, text)
+}
+
+// Share copies a link that carries the whole state in its fragment.
+func (c *Root) Share(e vugu.DOMEvent) {
+	link := shareLink(webapp.EncodeFragment(c.state()))
+	copyText(link)
+	c.Notice = "Copied a share link: the state travels in the # part, which browsers never send to a server."
+}
+
+func (c *Root) topFindings(p *audit.PolicyReport) []audit.Finding {
+	if len(p.Findings) > 50 {
+		return p.Findings[:50]
+	}
+	return p.Findings
+}
+
+func (c *Root) moreFindings(p *audit.PolicyReport) string {
+	return fmt.Sprintf("… and %d more findings (use the CLI's --fmt json for all).", len(p.Findings)-50)
+}
+
+func (c *Root) findingTitle(f audit.Finding) string {
+	if f.Method != "" {
+		return f.Title + ": " + f.Method
+	}
+	return f.Title
+}
+
+func (c *Root) findingActions(f audit.Finding) string {
+	if len(f.Actions) > 10 {
+		return strings.Join(f.Actions[:10], ", ") + fmt.Sprintf(" (+%d)", len(f.Actions)-10)
+	}
+	return strings.Join(f.Actions, ", ")
+}
+
+func (c *Root) findingScope(f audit.Finding) string {
+	s := "on specific resources"
+	if f.Unconstrained {
+		s = "on Resource *"
+	}
+	if f.Conditioned {
+		s += ", with conditions"
+	}
+	return "in " + strings.Join(f.Statements, ", ") + ", " + s
+}
+
+func (c *Root) unknownText(u audit.Unknown) string {
+	s := "unknown action " + u.Pattern + " in " + u.Statement
+	if len(u.Suggestions) > 0 {
+		s += "; did you mean " + strings.Join(u.Suggestions, ", ") + "?"
+	}
+	return s
+}
+
+// OnServiceSearch filters the service list.
+func (c *Root) OnServiceSearch(e vugu.DOMEvent) {
+	c.ServiceQuery = e.PropString("target", "value")
+}
+
+func (c *Root) services() []webapp.ServiceHit {
+	if c.DB == nil {
+		return nil
+	}
+	return webapp.SearchServices(c.DB, c.ServiceQuery)
+}
+
+func (c *Root) serviceClass(p string) string {
+	if p == c.Service {
+		return "active"
+	}
+	return ""
+}
+
+// SelectService opens a service on the Browse screen.
+func (c *Root) SelectService(e vugu.DOMEvent, prefix string) {
+	e.PreventDefault()
+	c.Service = prefix
+	c.filter = webapp.ActionFilter{}
+	setHash("service=" + prefix)
+	c.save()
+}
+
+func (c *Root) service() *iamdb.Service {
+	if c.DB == nil || c.Service == "" {
+		return nil
+	}
+	return c.DB.Service(c.Service)
+}
+
+// OnFilter updates the Browse filters.
+func (c *Root) OnFilter(e vugu.DOMEvent, which string) {
+	v := e.PropString("target", "value")
+	switch which {
+	case "level":
+		c.filter.AccessLevel = v
+	case "rt":
+		c.filter.ResourceType = v
+	case "cond":
+		c.filter.Condition = v
+	case "text":
+		c.filter.Text = v
+	}
+}
+
+func (c *Root) browseActions() []*iamdb.Action {
+	s := c.service()
+	if s == nil {
+		return nil
+	}
+	return webapp.FilterActions(s, c.filter)
+}
+
+// state is what is saved and shared.
+func (c *Root) state() webapp.State {
+	return webapp.State{Tab: c.Tab, CRUDYAML: c.CRUDYAML, ActionsYAML: c.ActionsYAML, AuditText: c.AuditText,
+		AuditList: c.AuditList, Minimize: c.Minimize, MinLength: c.MinLength, OutTab: c.OutTab, Service: c.Service}
+}
+
+func (c *Root) apply(s webapp.State) {
+	if s.Tab != "" {
+		c.Tab = s.Tab
+	}
+	if s.CRUDYAML != "" {
+		c.CRUDYAML = s.CRUDYAML
+	}
+	if s.ActionsYAML != "" {
+		c.ActionsYAML = s.ActionsYAML
+	}
+	c.AuditText, c.AuditList = s.AuditText, s.AuditList
+	c.Minimize, c.MinLength = s.Minimize, s.MinLength
+	if s.OutTab != "" {
+		c.OutTab = s.OutTab
+	}
+	c.Service = s.Service
+}
+
+// restore loads a shared link's state, else the saved one.
+func (c *Root) restore() {
+	h := getHash()
+	if strings.HasPrefix(h, "#s=") {
+		if s, err := webapp.DecodeFragment(h); err == nil {
+			c.apply(s)
+			c.Notice = "Opened a shared link."
+			c.save()
+			return
+		} else {
+			c.Notice = err.Error()
+		}
+	}
+	if strings.HasPrefix(h, "#service=") {
+		c.Tab, c.Service = "browse", strings.TrimPrefix(h, "#service=")
+	}
+	if saved := loadSaved(); saved != "" {
+		if s, err := webapp.DecodeFragment(saved); err == nil {
+			c.apply(s)
+			if strings.HasPrefix(h, "#service=") {
+				c.Tab, c.Service = "browse", strings.TrimPrefix(h, "#service=")
+			}
+		}
+	}
+}
+
+func (c *Root) save() { storeSaved(webapp.EncodeFragment(c.state())) }
