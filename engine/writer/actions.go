@@ -85,7 +85,14 @@ func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 }
 
 func suggestService(db *iamdb.DB, name string) string {
-	near := suggest.Nearest(name, db.Prefixes(), 3)
+	var near []string
+	for _, c := range suggest.Nearest(name, db.Prefixes(), 3) {
+		// A short prefix inside a long unknown name ("ce" in
+		// "nosuchservice") is no suggestion.
+		if 2*len(c) >= len(name) {
+			near = append(near, c)
+		}
+	}
 	if len(near) == 0 {
 		return ""
 	}
