@@ -6,6 +6,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,8 +24,20 @@ import (
 	"github.com/leastpriv/policysentry/engine/site"
 )
 
-// distDir is the built app, relative to this package.
-const distDir = "../../dist"
+// distDir is the built app: $DIST_DIR, else dist/ at the repository root.
+var distDir = func() string {
+	if d := os.Getenv("DIST_DIR"); d != "" {
+		return d
+	}
+	return "../../dist"
+}()
+
+// Timeouts of the waits: generous for a loaded 2-core CI machine, yet a
+// failing wait ends in seconds rather than minutes.
+const (
+	readyTimeout = 20 * time.Second // navigation to "ready"
+	stepTimeout  = 8 * time.Second  // one UI step (click, text to appear)
+)
 
 // shotsDir collects screenshots (git-ignored).
 const shotsDir = "screenshots"
@@ -79,34 +92,76 @@ func browser(t *testing.T) (context.Context, func()) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profileDir(t)),
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	// Start the browser now so its start-up is not charged to a step.
+	if err := chromedp.Run(ctx); err != nil {
+		cancelC()
+		cancelA()
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute)
 	return ctx, func() { cancelT(); cancelC(); cancelA() }
+}
+
+// profileDir is a fresh Chromium profile folder, removed after the test.
+// Chromium's helper processes may still write to it for a moment after
+// the browser is closed, so removal retries and never fails the test.
+func profileDir(t *testing.T) string {
+	d, err := os.MkdirTemp("", "browsertest-profile-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20 && os.RemoveAll(d) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return d
 }
 
 // sel is a data-testid selector.
 func sel(id string) string { return `[data-testid="` + id + `"]` }
 
+// run runs actions with a stepTimeout deadline, so that a selector that
+// never matches fails the step in seconds. The browser stays usable.
+func run(ctx context.Context, actions ...chromedp.Action) error {
+	return runWithin(ctx, stepTimeout, actions...)
+}
+
+// runWithin is run with another deadline.
+func runWithin(ctx context.Context, d time.Duration, actions ...chromedp.Action) error {
+	sctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return chromedp.Run(sctx, actions...)
+}
+
 // waitReady waits until the dataset status says ready.
 func waitReady(ctx context.Context) error {
-	return chromedp.Run(ctx, chromedp.Poll(`(() => { const e = document.querySelector('[data-testid="dataset-status"]'); return e && e.textContent.startsWith("ready") })()`, nil, chromedp.WithPollingTimeout(60*time.Second)))
+	return runWithin(ctx, readyTimeout+time.Second, chromedp.Poll(`(() => { const e = document.querySelector('[data-testid="dataset-status"]'); return !!e && e.textContent.startsWith("ready") })()`, nil, chromedp.WithPollingTimeout(readyTimeout), chromedp.WithPollingInterval(10*time.Millisecond)))
 }
 
 // textOf reads an element's text content.
 func textOf(ctx context.Context, id string) (string, error) {
 	var s string
-	err := chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('`+sel(id)+`') || {}).textContent || ""`, &s))
+	err := run(ctx, chromedp.Evaluate(`(document.querySelector('`+sel(id)+`') || {}).textContent || ""`, &s))
 	return s, err
 }
 
 // setValue sets a textarea/input value and fires an input event, as typing does.
 func setValue(id, value string) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
-		return chromedp.Run(ctx, chromedp.Evaluate(`(() => { const e = document.querySelector('`+sel(id)+`'); e.focus(); e.value = `+jsString(value)+`; e.dispatchEvent(new Event('input', {bubbles: true})); return true })()`, nil))
+		var ok bool
+		if err := chromedp.Evaluate(`(() => { const e = document.querySelector('`+sel(id)+`'); if (!e) return false; e.focus(); e.value = `+jsString(value)+`; e.dispatchEvent(new Event('input', {bubbles: true})); return true })()`, &ok).Do(ctx); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("no element %s on the page", sel(id))
+		}
+		return nil
 	})
 }
 
@@ -117,7 +172,7 @@ func jsString(s string) string {
 
 // pollText waits until an element's text satisfies ok.
 func pollText(ctx context.Context, id string, ok func(string) bool) (string, error) {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for {
 		s, err := textOf(ctx, id)
 		if err != nil {
@@ -136,7 +191,7 @@ func pollText(ctx context.Context, id string, ok func(string) bool) (string, err
 // screenshot saves a PNG of the page into shotsDir.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	var buf []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
+	if err := run(ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}

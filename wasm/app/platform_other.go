@@ -21,6 +21,9 @@ func setRegenTime(ms float64)                                        {}
 func yield()                                                         {}
 func getHash() string                                                { return "" }
 func setHash(h string)                                               {}
+func onHashChange(f func(string))                                   {}
+func loadPrevious() string                                          { return "" }
+func storePrevious(s string)                                        {}
 func shareLink(fragment string) string                               { return "#" + fragment }
 func loadSaved() string                                              { return "" }
 func storeSaved(s string)                                            {}

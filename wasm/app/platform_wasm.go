@@ -82,8 +82,25 @@ func yield() {
 
 func getHash() string { return dom.GetWindow().Location().Hash() }
 
+// setHash replaces the URL fragment without a history entry ("" removes it).
 func setHash(h string) {
-	js.Global().Get("history").Call("replaceState", nil, "", "#"+h)
+	loc := dom.GetWindow().Location()
+	u := loc.Pathname() + loc.Search()
+	if h != "" {
+		u += "#" + h
+	}
+	js.Global().Get("history").Call("replaceState", nil, "", u)
+}
+
+// onHashChange calls f with the new fragment when the user edits it (a
+// shared link pasted into the address bar of an open app).
+func onHashChange(f func(string)) {
+	cb := js.FuncOf(func(this js.Value, args []js.Value) any {
+		h := getHash()
+		go f(h)
+		return nil
+	})
+	js.Global().Call("addEventListener", "hashchange", cb)
 }
 
 func shareLink(fragment string) string {
@@ -102,6 +119,22 @@ func loadSaved() string {
 func storeSaved(s string) {
 	defer func() { recover() }() // storage full or disabled: keep working
 	js.Global().Get("localStorage").Call("setItem", storageKey, s)
+}
+
+// previousKey holds the work a shared link replaced.
+const previousKey = "policy-sentry-previous"
+
+func loadPrevious() string {
+	v := js.Global().Get("localStorage").Call("getItem", previousKey)
+	if v.IsNull() || v.IsUndefined() {
+		return ""
+	}
+	return v.String()
+}
+
+func storePrevious(s string) {
+	defer func() { recover() }()
+	js.Global().Get("localStorage").Call("setItem", previousKey, s)
 }
 
 func copyText(s string) {

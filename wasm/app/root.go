@@ -22,6 +22,15 @@ type Root struct {
 
 	Tab    string
 	Notice string
+	// ShareURL is the last share link made (shown until closed).
+	ShareURL string
+	// HasPrevious is set when a shared link replaced earlier work that
+	// RestorePrevious can bring back.
+	HasPrevious bool
+	// crudStale is set while the CRUD YAML does not parse: the form then
+	// shows the last parsed template read-only, so a form edit never
+	// overwrites what is being typed in the YAML.
+	crudStale bool
 
 	CRUDYAML    string
 	crudTmpl    *template.Template
@@ -64,6 +73,11 @@ func (c *Root) Init(ctx vugu.InitCtx) {
 	c.crudPanel = &OutputPanel{Root: c, Mode: "crud"}
 	c.actionsPanel = &OutputPanel{Root: c, Mode: "actions"}
 	c.restore()
+	onHashChange(func(h string) {
+		c.env.Lock()
+		defer c.env.UnlockRender()
+		c.openHash(h)
+	})
 	c.startLoad()
 }
 
@@ -102,6 +116,7 @@ func (c *Root) Retry(e vugu.DOMEvent) { c.startLoad() }
 // SetTab switches screens.
 func (c *Root) SetTab(e vugu.DOMEvent, tab string) {
 	c.Tab = tab
+	c.syncHash()
 	c.save()
 }
 
@@ -175,15 +190,20 @@ func (c *Root) regenerate(mode string) {
 	}
 	o := webapp.WritePolicy(c.DB, src, writer.Options{Minimize: c.Minimize, MinLength: c.MinLength})
 	prev := c.out(mode)
-	if len(o.Errors) > 0 {
-		prev.Errors = o.Errors
-	} else {
-		*prev = o
+	if o.Template != nil {
 		if mode == "actions" {
 			c.actionsTmpl = o.Template
 		} else {
 			c.crudTmpl = o.Template
 		}
+	}
+	if mode == "crud" {
+		c.crudStale = o.Template == nil
+	}
+	if len(o.Errors) > 0 {
+		prev.Errors = o.Errors
+	} else {
+		*prev = o
 	}
 	c.RegenMillis = float64(time.Since(start).Microseconds()) / 1000
 	setRegenTime(c.RegenMillis)
@@ -290,7 +310,7 @@ func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error
 
 // OnRow handles an edited form row.
 func (c *Root) OnRow(e vugu.DOMEvent, key string, i int) {
-	v := strings.TrimSpace(e.PropString("target", "value"))
+	v := e.PropString("target", "value")
 	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.SetRow(t, key, i, v) })
 }
 

@@ -165,12 +165,16 @@ func (c *Root) Download(e vugu.DOMEvent, mode string) {
 	download(name, mime, text)
 }
 
-// Share copies a link that carries the whole state in its fragment.
+// Share copies a link that carries the whole state in its fragment and
+// shows it, selectable, in case the clipboard is not available.
 func (c *Root) Share(e vugu.DOMEvent) {
-	link := shareLink(webapp.EncodeFragment(c.state()))
-	copyText(link)
-	c.Notice = "Copied a share link: the state travels in the # part, which browsers never send to a server."
+	c.ShareURL = shareLink(webapp.EncodeFragment(c.state()))
+	copyText(c.ShareURL)
+	c.Notice = "Share link copied. The state travels in the # part, which browsers never send to a server."
 }
+
+// CloseShare hides the share link.
+func (c *Root) CloseShare(e vugu.DOMEvent) { c.ShareURL = "" }
 
 func (c *Root) topFindings(p *audit.PolicyReport) []audit.Finding {
 	if len(p.Findings) > 50 {
@@ -240,7 +244,7 @@ func (c *Root) SelectService(e vugu.DOMEvent, prefix string) {
 	e.PreventDefault()
 	c.Service = prefix
 	c.filter = webapp.ActionFilter{}
-	setHash("service=" + prefix)
+	c.syncHash()
 	c.save()
 }
 
@@ -284,10 +288,12 @@ func (c *Root) apply(s webapp.State) {
 	if s.Tab != "" {
 		c.Tab = s.Tab
 	}
-	if s.CRUDYAML != "" {
+	if s.Tab != "" || s.CRUDYAML != "" {
+		// A state saved by the app always has a tab: an empty
+		// template is then what the user left.
 		c.CRUDYAML = s.CRUDYAML
 	}
-	if s.ActionsYAML != "" {
+	if s.Tab != "" || s.ActionsYAML != "" {
 		c.ActionsYAML = s.ActionsYAML
 	}
 	c.AuditText, c.AuditList = s.AuditText, s.AuditList
@@ -298,29 +304,75 @@ func (c *Root) apply(s webapp.State) {
 	c.Service = s.Service
 }
 
-// restore loads a shared link's state, else the saved one.
+// restore loads a shared link's state, else the saved one. Opening a
+// shared link keeps the previous work, which RestorePrevious brings back.
 func (c *Root) restore() {
-	h := getHash()
-	if strings.HasPrefix(h, "#s=") {
-		if s, err := webapp.DecodeFragment(h); err == nil {
-			c.apply(s)
-			c.Notice = "Opened a shared link."
-			c.save()
-			return
-		} else {
-			c.Notice = err.Error()
-		}
-	}
-	if strings.HasPrefix(h, "#service=") {
-		c.Tab, c.Service = "browse", strings.TrimPrefix(h, "#service=")
-	}
 	if saved := loadSaved(); saved != "" {
 		if s, err := webapp.DecodeFragment(saved); err == nil {
 			c.apply(s)
-			if strings.HasPrefix(h, "#service=") {
-				c.Tab, c.Service = "browse", strings.TrimPrefix(h, "#service=")
-			}
 		}
+	}
+	c.openHash(getHash())
+}
+
+// openHash applies a URL fragment: a shared state (#s=...) or a Browse
+// link (#service=prefix). A shared state is moved into localStorage and
+// the fragment cleared, so that later edits survive a reload.
+func (c *Root) openHash(h string) {
+	switch {
+	case strings.HasPrefix(h, "#s="):
+		s, err := webapp.DecodeFragment(h)
+		if err != nil {
+			c.Notice = err.Error()
+			return
+		}
+		if prev := webapp.EncodeFragment(c.state()); prev != webapp.EncodeFragment(s) {
+			storePrevious(prev)
+			c.HasPrevious = true
+		}
+		c.apply(s)
+		c.Notice = "Opened a shared link."
+		c.save()
+		c.syncHash()
+		if c.DB != nil {
+			c.regenerate("crud")
+			c.regenerate("actions")
+			c.runAudit(nil)
+		}
+	case strings.HasPrefix(h, "#service="):
+		c.Tab, c.Service = "browse", strings.TrimPrefix(h, "#service=")
+		c.filter = webapp.ActionFilter{}
+		c.save()
+	}
+}
+
+// RestorePrevious brings back the work replaced by opening a shared link.
+func (c *Root) RestorePrevious(e vugu.DOMEvent) {
+	prev := loadPrevious()
+	s, err := webapp.DecodeFragment(prev)
+	if err != nil {
+		c.Notice = "No previous work to restore."
+		c.HasPrevious = false
+		return
+	}
+	storePrevious(webapp.EncodeFragment(c.state())) // a second click undoes
+	c.apply(s)
+	c.Notice = "Restored your previous work (click again to go back to the shared link)."
+	c.save()
+	c.syncHash()
+	c.regenerate("crud")
+	c.regenerate("actions")
+	c.runAudit(nil)
+}
+
+// syncHash keeps the address bar a shareable Browse link on the Browse
+// screen and clears it elsewhere, so a stale fragment never overrides the
+// saved state on reload.
+func (c *Root) syncHash() {
+	if c.Tab == "browse" && c.Service != "" {
+		setHash("service=" + c.Service)
+	} else {
+		setHash("")
 	}
 }
 
