@@ -193,7 +193,10 @@ func await(p js.Value) (js.Value, error) {
 	ch := make(chan js.Value, 1)
 	errc := make(chan error, 1)
 	then := js.FuncOf(func(this js.Value, args []js.Value) any { ch <- args[0]; return nil })
-	catch := js.FuncOf(func(this js.Value, args []js.Value) any { errc <- fmt.Errorf("%s", args[0].Call("toString").String()); return nil })
+	catch := js.FuncOf(func(this js.Value, args []js.Value) any {
+		errc <- fmt.Errorf("%s", args[0].Call("toString").String())
+		return nil
+	})
 	defer then.Release()
 	defer catch.Release()
 	p.Call("then", then).Call("catch", catch)
