@@ -2,11 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/query"
-	"github.com/leastpriv/policysentry/engine/suggest"
 	"github.com/spf13/cobra"
 )
 
@@ -44,9 +41,6 @@ func newActionTableCmd(app *App) *Command {
 				return err
 			}
 			o.HasName = cmd.Flags().Changed("name")
-			if err := checkService(db, o.Service, true); err != nil {
-				return err
-			}
 			res, err := query.ActionTable(db, o)
 			if err != nil {
 				return err
@@ -80,10 +74,11 @@ func newARNTableCmd(app *App) *Command {
 			if err != nil {
 				return err
 			}
-			if err := checkService(db, svc, false); err != nil {
+			res, err := query.ARNTable(db, svc, name, cmd.Flags().Changed("name"), list)
+			if err != nil {
 				return err
 			}
-			return query.ARNTable(db, svc, name, cmd.Flags().Changed("name"), list).Write(app.Stdout, format)
+			return res.Write(app.Stdout, format)
 		},
 	}
 	f := cmd.Flags()
@@ -108,10 +103,11 @@ func newConditionTableCmd(app *App) *Command {
 			if err != nil {
 				return err
 			}
-			if err := checkService(db, svc, false); err != nil {
+			res, err := query.ConditionTable(db, svc, name, cmd.Flags().Changed("name"))
+			if err != nil {
 				return err
 			}
-			return query.ConditionTable(db, svc, name, cmd.Flags().Changed("name")).Write(app.Stdout, format)
+			return res.Write(app.Stdout, format)
 		},
 	}
 	f := cmd.Flags()
@@ -141,20 +137,4 @@ func newServiceTableCmd(app *App) *Command {
 	addFmt(cmd, &format, `Format output as YAML, JSON or CSV. Defaults to "json"`, "json", "yaml", "json", "csv")
 	addVerbose(cmd)
 	return cmd
-}
-
-// checkService fails with did-you-mean suggestions for an unknown service
-// ("all" is allowed where allowAll; "catalog" is Service Catalog's ARN name).
-func checkService(db *iamdb.DB, name string, allowAll bool) error {
-	if (allowAll && name == "all") || name == "catalog" {
-		return nil
-	}
-	if s := db.Service(name); s != nil && s.Prefix == name {
-		return nil
-	}
-	msg := fmt.Sprintf("unknown service %q", name)
-	if near := suggest.Nearest(name, db.Prefixes(), 3); len(near) > 0 {
-		msg += "; did you mean " + strings.Join(near, ", ") + "?"
-	}
-	return fmt.Errorf("%s (run `query service-table` for the list)", msg)
 }

@@ -18,8 +18,13 @@ type ActionTableOptions struct {
 	ResourceType string
 }
 
-// ActionTable answers `query action-table`.
+// ActionTable answers `query action-table`. An unknown service, action
+// name, resource type or condition key is a *NotFoundError with
+// suggestions; the filters combine as in Policy Sentry 0.16.
 func ActionTable(db *iamdb.DB, o ActionTableOptions) (*Result, error) {
+	if err := CheckService(db, o.Service, true); err != nil {
+		return nil, err
+	}
 	svcName := o.Service
 	if svcName == "catalog" {
 		svcName = ""
@@ -51,6 +56,19 @@ func ActionTable(db *iamdb.DB, o ActionTableOptions) (*Result, error) {
 		}
 	}
 	svc := service(db, svcName)
+	var err error
+	switch {
+	case !o.HasName && o.AccessLevel != "" && o.ResourceType != "", o.Condition == "" && o.ResourceType != "":
+		err = checkResourceType(svc, o.ResourceType)
+	case !o.HasName && o.AccessLevel != "":
+	case o.Condition != "":
+		err = checkCondition(svc, o.Condition)
+	case o.HasName && o.AccessLevel == "":
+		err = checkAction(svc, o.Name)
+	}
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case !o.HasName && o.AccessLevel != "" && o.ResourceType == "":
 		return &Result{Header: fmt.Sprintf("All IAM actions under the %s service that have the access level %s:", svcName, o.AccessLevel),

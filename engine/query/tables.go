@@ -8,8 +8,12 @@ import (
 )
 
 // ARNTable answers `query arn-table`: the raw ARN formats, the
-// name → format map (listTypes), or one resource type's details.
-func ARNTable(db *iamdb.DB, svcName, name string, hasName, listTypes bool) *Result {
+// name → format map (listTypes), or one resource type's details. An
+// unknown service or resource type is a *NotFoundError.
+func ARNTable(db *iamdb.DB, svcName, name string, hasName, listTypes bool) (*Result, error) {
+	if err := CheckService(db, svcName, false); err != nil {
+		return nil, err
+	}
 	svc := service(db, svcName)
 	switch {
 	case !hasName && !listTypes:
@@ -19,7 +23,7 @@ func ARNTable(db *iamdb.DB, svcName, name string, hasName, listTypes bool) *Resu
 				out = append(out, r.ARN)
 			}
 		}
-		return &Result{Kind: KindList, Value: nonNil(out)}
+		return &Result{Kind: KindList, Value: nonNil(out)}, nil
 	case !hasName:
 		obj := policyfmt.Object{}
 		if svc != nil {
@@ -27,7 +31,7 @@ func ARNTable(db *iamdb.DB, svcName, name string, hasName, listTypes bool) *Resu
 				obj = append(obj, policyfmt.Field{Key: r.Name, Value: r.ARN})
 			}
 		}
-		return &Result{Kind: KindDict, Value: obj}
+		return &Result{Kind: KindDict, Value: obj}, nil
 	default:
 		if svc != nil {
 			if r := svc.Resource(name); r != nil {
@@ -35,17 +39,27 @@ func ARNTable(db *iamdb.DB, svcName, name string, hasName, listTypes bool) *Resu
 					{Key: "resource_type_name", Value: r.Name},
 					{Key: "raw_arn", Value: r.ARN},
 					{Key: "condition_keys", Value: nonNil(append([]string(nil), r.ConditionKeys...))},
-				}}
+				}}, nil
 			}
 		}
-		return &Result{Kind: KindDict, Value: policyfmt.Object{}}
+		if svc == nil {
+			return &Result{Kind: KindDict, Value: policyfmt.Object{}}, nil
+		}
+		names := make([]string, 0, len(svc.Resources))
+		for _, r := range svc.Resources {
+			names = append(names, r.Name)
+		}
+		return nil, notFound("resource type", name, svc, names, "policy-sentry query arn-table --list-arn-types --service "+svc.Prefix)
 	}
 }
 
 // ConditionTable answers `query condition-table`: the service's condition
 // keys, or one key's details (matching ${...} and <...> patterns as
-// Policy Sentry does).
-func ConditionTable(db *iamdb.DB, svcName, name string, hasName bool) *Result {
+// Policy Sentry does). An unknown service or key is a *NotFoundError.
+func ConditionTable(db *iamdb.DB, svcName, name string, hasName bool) (*Result, error) {
+	if err := CheckService(db, svcName, false); err != nil {
+		return nil, err
+	}
 	svc := service(db, svcName)
 	if !hasName {
 		var out []string
@@ -54,7 +68,7 @@ func ConditionTable(db *iamdb.DB, svcName, name string, hasName bool) *Result {
 				out = append(out, c.Name)
 			}
 		}
-		return &Result{Kind: KindList, Value: nonNil(out)}
+		return &Result{Kind: KindList, Value: nonNil(out)}, nil
 	}
 	if svc != nil {
 		for _, c := range svc.Conditions {
@@ -63,11 +77,18 @@ func ConditionTable(db *iamdb.DB, svcName, name string, hasName bool) *Result {
 					{Key: "name", Value: c.Name},
 					{Key: "description", Value: c.Description},
 					{Key: "condition_value_type", Value: strings.ToLower(c.Type)},
-				}}
+				}}, nil
 			}
 		}
 	}
-	return &Result{Kind: KindDict, Value: policyfmt.Object{}}
+	if svc == nil {
+		return &Result{Kind: KindDict, Value: policyfmt.Object{}}, nil
+	}
+	names := make([]string, 0, len(svc.Conditions))
+	for _, c := range svc.Conditions {
+		names = append(names, c.Name)
+	}
+	return nil, notFound("condition key", name, svc, names, "policy-sentry query condition-table --service "+svc.Prefix)
 }
 
 // ConditionKeyMatch reports whether a key used in a policy (some) matches
