@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,17 +35,18 @@ func SetSecurityHeaders(h http.Header) {
 	}
 }
 
-// CacheControl returns the Cache-Control value for a URL path.
+// CacheControl returns the Cache-Control value for a URL path: the value
+// of the CacheRules entry that matches it, else CacheRevalidate.
 func CacheControl(p string) string {
-	v := CacheRevalidate
 	for _, r := range CacheRules {
 		if ok, _ := path.Match(r.Pattern, p); ok {
-			v = r.Value
+			return r.Value
 		}
 	}
-	return v
+	return CacheRevalidate
 }
 
+// ServeHTTP serves one file of the FS (index.html for a folder).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	SetSecurityHeaders(w.Header())
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -81,16 +83,32 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 }
 
-// pickEncoding chooses br or gzip for compressible files.
+// pickEncoding chooses br or gzip for compressible files from an
+// Accept-Encoding header, honouring q=0 ("not acceptable") and preferring
+// br when both are acceptable.
 func pickEncoding(accept, name string) string {
 	if strings.HasSuffix(name, ".zst") || strings.HasSuffix(name, ".png") {
 		return ""
 	}
-	if strings.Contains(accept, "br") {
-		return "br"
+	ok := map[string]bool{}
+	for _, part := range strings.Split(accept, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, found := strings.Cut(strings.TrimSpace(p), "=")
+			if found && strings.EqualFold(k, "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		ok[coding] = q > 0
 	}
-	if strings.Contains(accept, "gzip") {
-		return "gzip"
+	for _, enc := range []string{"br", "gzip"} {
+		if acceptable, listed := ok[enc]; (listed && acceptable) || (!listed && ok["*"]) {
+			return enc
+		}
 	}
 	return ""
 }

@@ -2,7 +2,8 @@
 // headers, content types, compression and caching rules that every host
 // (make serve, policy-sentry serve, Netlify, the Cloudflare Worker) uses.
 // The header table here is the single definition; netlify.toml is
-// generated from it (scripts/gennetlify) and a test checks they agree.
+// generated from it (go run ./scripts/gennetlify, see Netlify) and
+// TestNetlifyTOML checks that the committed file agrees with the handler.
 package site
 
 // Header is one HTTP response header.
@@ -25,21 +26,31 @@ var SecurityHeaders = []Header{
 	{"Cross-Origin-Opener-Policy", "same-origin"},
 }
 
-// Cache rules: content-hashed files never change; everything else is
-// revalidated so a deploy is picked up at once.
+// Cache rules: content-hashed files never change; the files that name
+// them (the page, assets.json, manifest.json) and the service worker are
+// revalidated on every load so a deploy is picked up at once.
 const (
 	CacheImmutable  = "public, max-age=31536000, immutable"
 	CacheRevalidate = "no-cache"
 )
 
-// CacheRule maps a path pattern (Netlify syntax) to a Cache-Control value.
+// CacheRule maps a path pattern (Netlify syntax: * matches any run of
+// characters inside one path segment) to a Cache-Control value.
 type CacheRule struct {
 	Pattern, Value string
 }
 
-// CacheRules in the order Netlify applies them.
+// CacheRules are disjoint: no path matches two of them, because Netlify
+// combines the values of a header set by several matching rules. A path
+// that matches none is revalidated: the handler sends CacheRevalidate and
+// Netlify its default "public, max-age=0, must-revalidate".
 var CacheRules = []CacheRule{
-	{"/*", CacheRevalidate},
+	{"/", CacheRevalidate},
+	{"/index.html", CacheRevalidate},
+	{"/sw.js", CacheRevalidate},
+	{"/assets.json", CacheRevalidate},
+	{"/manifest.json", CacheRevalidate},
+	{"/policy-sentry-offline.html", CacheRevalidate},
 	{"/app.*.wasm", CacheImmutable},
 	{"/iam.*.bin.zst", CacheImmutable},
 }
