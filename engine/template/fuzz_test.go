@@ -10,7 +10,7 @@ import (
 // FuzzParse checks that Parse never panics and that every error it
 // returns carries a position or says what is wrong.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/*.yml")
+	seeds, _ := filepath.Glob("testdata/*/*.yml")
 	for _, s := range seeds {
 		b, _ := os.ReadFile(s)
 		f.Add(b)

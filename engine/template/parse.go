@@ -112,7 +112,11 @@ func (p *parser) template(root *yaml.Node) *Template {
 		p.fail(root, "missing key mode: use mode: crud or mode: actions")
 		return t
 	}
-	mode := p.scalar(modeNode, "mode")
+	if modeNode.Kind != yaml.ScalarNode || isNull(modeNode) {
+		p.fail(modeNode, "mode: expected crud or actions, found %s", kindName(modeNode))
+		return t
+	}
+	mode := modeNode.Value
 	switch Mode(mode) {
 	case ModeCRUD, ModeActions:
 		t.Mode = Mode(mode)
@@ -137,7 +141,7 @@ func (p *parser) template(root *yaml.Node) *Template {
 			}
 		default:
 			if !inList(allowed, k.Value) {
-				p.unknownKey(k, allowed, fmt.Sprintf("a %s template", t.Mode))
+				p.unknownKey(k, allowed, fmt.Sprintf("%s %s template", article(string(t.Mode)), t.Mode))
 				continue
 			}
 			if t.Mode == ModeActions {
@@ -340,4 +344,12 @@ func inList(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// article returns "an" before a vowel, "a" otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

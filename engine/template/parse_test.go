@@ -1,0 +1,146 @@
+package template
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/errors")
+
+// errLine is one error line: file:line:col: message.
+var errLine = regexp.MustCompile(`^[^:]+\.yml:(\d+):(\d+): \S.*$`)
+
+// TestParseErrors parses every bad template in testdata/errors and
+// compares the error text with <name>.err (-update rewrites). Every error
+// line must carry a line and column, except for the empty file, which has
+// no position to give.
+func TestParseErrors(t *testing.T) {
+	files, _ := filepath.Glob("testdata/errors/*.yml")
+	if len(files) < 20 {
+		t.Fatalf("only %d bad templates", len(files))
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yml")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmpl, err := Parse(src, filepath.Base(f))
+			if err == nil {
+				t.Fatalf("no error; parsed %+v", tmpl)
+			}
+			var e *Error
+			var l ErrorList
+			if !errors.As(err, &e) && !errors.As(err, &l) {
+				t.Fatalf("error of type %T", err)
+			}
+			got := err.Error() + "\n"
+			if name != "empty" {
+				for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+					if !errLine.MatchString(line) {
+						t.Errorf("error line without file:line:col: %q", line)
+					}
+				}
+			}
+			golden := strings.TrimSuffix(f, ".yml") + ".err"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("error differs from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestParseErrorPositions checks, independently of the golden files, that
+// errors point at the offending token.
+func TestParseErrorPositions(t *testing.T) {
+	for _, tc := range []struct {
+		name, src    string
+		line, col    int
+		mentions     []string
+		errorsWanted int
+	}{
+		{"unknown key", "mode: crud\nread: []\nwirte: []\n", 3, 1, []string{`"wirte"`, `did you mean "write"`}, 1},
+		{"unknown nested key", "mode: crud\nsts:\n  assume_role: []\n", 3, 3, []string{`"assume_role"`, `"assume-role"`}, 1},
+		{"string instead of list", "mode: crud\nread: arn:aws:s3:::b\n", 2, 7, []string{"read", "expected a list"}, 1},
+		{"not an ARN", "mode: crud\nread:\n- ''\n-   s3:::b\n", 4, 5, []string{`"s3:::b" is not an ARN`}, 1},
+		{"unknown mode", "name: x\nmode: crudd\n", 2, 7, []string{`unknown mode "crudd"`}, 1},
+		{"several errors, in order", "mode: crud\nread: x\nwrite:\n- nope\n", 2, 7, []string{"read", "write"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.src), "t.yml")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var list ErrorList
+			var one *Error
+			switch {
+			case errors.As(err, &list):
+			case errors.As(err, &one):
+				list = ErrorList{one}
+			default:
+				t.Fatalf("error of type %T", err)
+			}
+			if len(list) != tc.errorsWanted {
+				t.Errorf("%d errors, want %d: %v", len(list), tc.errorsWanted, err)
+			}
+			if list[0].Pos.Line != tc.line || list[0].Pos.Column != tc.col {
+				t.Errorf("first error at %d:%d, want %d:%d: %v", list[0].Pos.Line, list[0].Pos.Column, tc.line, tc.col, err)
+			}
+			for _, m := range tc.mentions {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error does not mention %s: %v", m, err)
+				}
+			}
+		})
+	}
+}
+
+// TestParseAccepts checks templates Policy Sentry accepts: empty sections,
+// ” entries, null sections, both formats, JSON.
+func TestParseAccepts(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		check     func(*Template) bool
+	}{
+		{"skeleton crud", string(Skeleton(ModeCRUD)), func(t *Template) bool { return t.Mode == ModeCRUD && len(t.Read) == 1 && t.Read[0].Value == "" }},
+		{"skeleton actions", string(Skeleton(ModeActions)), func(t *Template) bool { return t.Mode == ModeActions && len(t.Actions) == 1 }},
+		{"null sections", "mode: crud\nread:\nwrite: ~\nwildcard-only:\nsts:\n", func(t *Template) bool { return t.Read == nil && t.Write == nil }},
+		{"JSON", `{"mode": "actions", "actions": ["s3:GetObject"]}`, func(t *Template) bool { return len(t.Actions) == 1 && t.Actions[0].Value == "s3:GetObject" }},
+		{"entries trimmed, positions kept", "mode: crud\nread:\n-   arn:aws:s3:::b  \n", func(t *Template) bool {
+			return t.Read[0].Value == "arn:aws:s3:::b" && t.Read[0].Pos == Pos{Line: 3, Column: 5}
+		}},
+		{"ARN with placeholders and wildcards", "mode: crud\nread:\n- arn:${Partition}:s3:::b-*/?\n", func(t *Template) bool { return len(t.Read) == 1 }},
+		{"first format, tag and actions", "roles_with_crud_levels:\n- name: r\n  tag: [arn:aws:sns:us-east-1:1:t]\n  read: ['']\n", func(t *Template) bool {
+			return t.Mode == ModeCRUD && t.Name == "r" && len(t.Tagging) == 1
+		}},
+		{"first format, actions", "roles_with_actions:\n- name: r\n  actions: [kms:CreateGrant]\n", func(t *Template) bool {
+			return t.Mode == ModeActions && len(t.Actions) == 1
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmpl, err := Parse([]byte(tc.src), "t.yml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(tmpl) {
+				t.Errorf("unexpected template: %+v", tmpl)
+			}
+		})
+	}
+}
