@@ -117,9 +117,11 @@ func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.O
 	return policyfmt.JSON(res.Policy), nil
 }
 
-// reportSize warns on stderr when the policy is over an AWS size quota.
+// reportSize prints the policy's size against AWS's quotas on stderr, and
+// a warning when it is over one of them.
 func (app *App) reportSize(name string, p *writer.Policy, opts writer.Options) {
 	size := policyfmt.Size(p)
+	fmt.Fprintf(app.Stderr, "%s: %s\n", name, size.Summary())
 	if len(size.Over) == 0 {
 		return
 	}

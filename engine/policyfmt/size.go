@@ -2,6 +2,8 @@ package policyfmt
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"unicode"
 
 	"github.com/leastpriv/policysentry/engine/writer"
@@ -48,4 +50,22 @@ func Size(p *writer.Policy) SizeReport {
 		}
 	}
 	return r
+}
+
+// Summary says the size and every quota in one line, e.g. "policy size:
+// 3467 characters without whitespace; AWS limits: user inline policy 2048
+// (over), group inline policy 5120, ...".
+func (r SizeReport) Summary() string {
+	over := map[string]bool{}
+	for _, l := range r.Over {
+		over[l.Name] = true
+	}
+	parts := make([]string, len(Limits))
+	for i, l := range Limits {
+		parts[i] = fmt.Sprintf("%s %d", l.Name, l.Chars)
+		if over[l.Name] {
+			parts[i] += " (over)"
+		}
+	}
+	return fmt.Sprintf("policy size: %d characters without whitespace; AWS limits: %s", r.Chars, strings.Join(parts, ", "))
 }
