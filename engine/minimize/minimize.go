@@ -7,13 +7,15 @@ package minimize
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
-// Universe is every action of a dataset, lower-cased, by service.
+// Universe is every action of a dataset, lower-cased and sorted, by
+// service.
 type Universe struct {
-	byService map[string][]string // "s3:" -> ["s3:abortmultipartupload", ...]
+	byService map[string][]string // "s3:" -> ["s3:abortmultipartupload", ...], sorted
 }
 
 // NewUniverse indexes the dataset's actions.
@@ -21,11 +23,53 @@ func NewUniverse(db *iamdb.DB) *Universe {
 	u := &Universe{byService: make(map[string][]string, len(db.Services))}
 	for _, s := range db.Services {
 		key := strings.ToLower(s.Prefix) + ":"
+		names := u.byService[key]
 		for _, a := range s.Actions {
-			u.byService[key] = append(u.byService[key], key+strings.ToLower(a.Name))
+			names = append(names, key+strings.ToLower(a.Name))
+		}
+		u.byService[key] = names
+	}
+	for _, names := range u.byService {
+		sort.Strings(names)
+	}
+	return u
+}
+
+var universes sync.Map // *iamdb.DB -> *Universe
+
+// For returns the dataset's Universe, built once per dataset (datasets
+// are immutable once loaded).
+func For(db *iamdb.DB) *Universe {
+	if u, ok := universes.Load(db); ok {
+		return u.(*Universe)
+	}
+	u, _ := universes.LoadOrStore(db, NewUniverse(db))
+	return u.(*Universe)
+}
+
+// unwanted answers "does any action that was not asked for start with
+// this prefix?" for one service, with a binary search over the sorted
+// names and a running count of the unwanted ones.
+type unwanted struct {
+	names []string
+	count []int // count[i] = unwanted actions among names[:i]
+}
+
+func newUnwanted(names []string, want map[string]bool) *unwanted {
+	u := &unwanted{names: names, count: make([]int, len(names)+1)}
+	for i, n := range names {
+		u.count[i+1] = u.count[i]
+		if !want[n] {
+			u.count[i+1]++
 		}
 	}
 	return u
+}
+
+func (u *unwanted) any(prefix string) bool {
+	lo := sort.SearchStrings(u.names, prefix)
+	hi := lo + sort.Search(len(u.names)-lo, func(k int) bool { return !strings.HasPrefix(u.names[lo+k], prefix) })
+	return u.count[hi]-u.count[lo] > 0
 }
 
 // Minimize returns the minimized, lower-cased, sorted action list for the
@@ -35,33 +79,26 @@ func NewUniverse(db *iamdb.DB) *Universe {
 // gets "prefix*" instead of being dropped.
 func (u *Universe) Minimize(desired []string, minLength int) []string {
 	want := make(map[string]bool, len(desired))
-	services := map[string]bool{}
 	for _, d := range desired {
-		l := strings.ToLower(d)
-		want[l] = true
-		if i := strings.IndexByte(l, ':'); i >= 0 {
-			services[l[:i+1]] = true
-		}
+		want[strings.ToLower(d)] = true
 	}
-	denied := map[string]bool{}
-	for svc := range services {
-		for _, a := range u.byService[svc] {
-			if want[a] {
-				continue
-			}
-			colon := strings.IndexByte(a, ':')
-			for i := colon + 1; i <= len(a); i++ {
-				denied[a[:i]] = true
-			}
-		}
-	}
+	denied := map[string]*unwanted{}
 	out := map[string]bool{}
 	for action := range want {
-		if denied[action] {
+		colon := strings.IndexByte(action, ':')
+		svc := action[:colon+1]
+		if colon < 0 {
+			svc = ""
+		}
+		d := denied[svc]
+		if d == nil {
+			d = newUnwanted(u.byService[svc], want)
+			denied[svc] = d
+		}
+		if d.any(action) {
 			out[action] = true
 			continue
 		}
-		colon := strings.IndexByte(action, ':')
 		found := false
 		for i := colon + 1; i <= len(action); i++ {
 			prefix := action[:i]
@@ -69,7 +106,7 @@ func (u *Universe) Minimize(desired []string, minLength int) []string {
 			if perm == "" || (minLength > 0 && len(perm) < minLength) {
 				continue
 			}
-			if denied[prefix] {
+			if d.any(prefix) {
 				continue
 			}
 			if prefix == action {

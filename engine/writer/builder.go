@@ -20,17 +20,34 @@ type group struct {
 
 // builder accumulates statements the way Policy Sentry's SidGroup does.
 type builder struct {
-	db       *iamdb.DB
-	groups   []*group
-	bySid    map[string]*group
-	skip     []string
-	exclude  map[string]bool
-	warnings []Warning
-	problems []Problem
+	db      *iamdb.DB
+	groups  []*group
+	bySid   map[string]*group
+	skip    []string
+	exclude map[string]bool
+	// typeByFormat caches resourceTypeByFormat.
+	typeByFormat map[string]typeName
+	warnings     []Warning
+	problems     []Problem
 }
 
 func newBuilder(db *iamdb.DB) *builder {
-	return &builder{db: db, bySid: map[string]*group{}}
+	return &builder{db: db, bySid: map[string]*group{}, typeByFormat: map[string]typeName{}}
+}
+
+type typeName struct {
+	name string
+	ok   bool
+}
+
+// resourceTypeByFormat is the package function, cached per builder.
+func (b *builder) resourceTypeByFormat(raw string) (string, bool) {
+	if t, ok := b.typeByFormat[raw]; ok {
+		return t.name, t.ok
+	}
+	name, ok := resourceTypeByFormat(b.db, raw)
+	b.typeByFormat[raw] = typeName{name, ok}
+	return name, ok
 }
 
 func (b *builder) warn(pos template.Pos, format string, args ...any) {
@@ -95,15 +112,32 @@ func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatche
 		return
 	}
 	matched := false
+	// Many actions share a resource type: match the ARN against each
+	// type once.
+	// Once a resource type has been granted for this ARN, later actions
+	// on it add nothing.
+	matches := map[*iamdb.Resource]bool{}
+	done := map[*iamdb.Resource]bool{}
 	for _, a := range svc.Actions {
 		if a.AccessLevel != level {
 			continue
 		}
-		for _, r := range rowsOf(a) {
-			if r.res == nil || !compiled(r.res).Match(parsed) {
+		for i := range a.Resources {
+			res := a.Resources[i].Resource
+			if res == nil || done[res] {
 				continue
 			}
-			rtName, ok := resourceTypeByFormat(b.db, r.format)
+			m, seen := matches[res]
+			if !seen {
+				m = compiled(res).Match(parsed)
+				matches[res] = m
+			}
+			if !m {
+				continue
+			}
+			done[res] = true
+			r := row{action: a, format: res.ARN, res: res}
+			rtName, ok := b.resourceTypeByFormat(r.format)
 			if !ok {
 				continue
 			}

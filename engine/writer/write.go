@@ -208,7 +208,7 @@ func (b *builder) render(effect string, opts Options) *Policy {
 	p := &Policy{Version: PolicyVersion, Statement: []Statement{}}
 	var all *minimize.Universe
 	if opts.Minimize {
-		all = minimize.NewUniverse(b.db)
+		all = minimize.For(b.db)
 	}
 	merged := map[int]bool{}
 	for _, g := range b.groups {
