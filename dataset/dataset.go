@@ -40,7 +40,24 @@ var (
 	errLd  error
 )
 
-// Default returns the embedded dataset, decoded once and shared.
+// Fresh decodes the embedded dataset into a new DB that the caller owns
+// and may change (for example, apply a user's access-level overrides to)
+// without affecting Default's shared copy.
+func Fresh() (*iamdb.DB, error) {
+	m, err := Manifest()
+	if err != nil {
+		return nil, err
+	}
+	db, err := iamdb.Load(compressed, m.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	db.Manifest.File, db.Manifest.SHA256, db.Manifest.Size = m.File, m.SHA256, m.Size
+	return db, nil
+}
+
+// Default returns the embedded dataset, decoded once and shared: callers
+// must not change it (use Fresh for a private copy).
 func Default() (*iamdb.DB, error) {
 	once.Do(func() {
 		m, err := Manifest()

@@ -48,6 +48,9 @@ func (a *App) DB() (*iamdb.DB, error) {
 			a.db, a.err = sources.OpenFile(a.DatasetPath)
 		case fileExists(localDatasetPath()):
 			a.db, a.err = sources.OpenFile(localDatasetPath())
+		case a.OverridesPath != "":
+			// Overrides change the DB: use a private copy, not the shared one.
+			a.db, a.err = dataset.Fresh()
 		default:
 			a.db, a.err = dataset.Default()
 		}

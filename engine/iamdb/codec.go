@@ -13,13 +13,15 @@ import (
 //	magic "PSDB" version(1 byte)
 //	manifest: uvarint length + JSON
 //	string table: uvarint count, count uvarint lengths, then the bytes
-//	services: uvarint count, then per service fields as string indexes
+//	services: uvarint count, then per service fields as string indexes;
+//	an action's resource type also stores 1 + the index of the service's
+//	resource type it names (0 for none), so decoding links it directly
 //
 // Every string is stored once in the table, in first-use order, so the
 // encoding is deterministic and decoding allocates one big string.
 const (
 	magic         = "PSDB"
-	formatVersion = 1
+	formatVersion = 2
 )
 
 // Encode returns the binary encoding of db (uncompressed).
@@ -29,6 +31,12 @@ func Encode(db *DB) ([]byte, error) {
 	var body []byte
 	body = binary.AppendUvarint(body, uint64(len(db.Services)))
 	for _, s := range db.Services {
+		resIndex := make(map[string]int, len(s.Resources))
+		for i, r := range s.Resources {
+			if _, dup := resIndex[lower(r.Name)]; !dup {
+				resIndex[lower(r.Name)] = i + 1
+			}
+		}
 		body = e.str(body, s.Prefix)
 		body = e.str(body, s.Name)
 		body = e.str(body, s.AuthorizationURL)
@@ -58,6 +66,11 @@ func Encode(db *DB) ([]byte, error) {
 					flags |= 1
 				}
 				body = append(body, flags)
+				ref := 0
+				if r.Name != "" {
+					ref = resIndex[lower(r.Name)]
+				}
+				body = binary.AppendUvarint(body, uint64(ref))
 				body = e.strs(body, r.ConditionKeys)
 				body = e.strs(body, r.DependentActions)
 			}
@@ -117,6 +130,40 @@ type decoder struct {
 	pos   int
 	table []string
 	err   error
+
+	// Slabs that small slices are carved from, so that decoding makes a
+	// few large allocations instead of one per list.
+	strSlab []string
+	resSlab []ActionResource
+}
+
+// slabSize is how many elements a slab holds.
+const slabSize = 4096
+
+// stringSlice returns a slice of n strings carved from the slab.
+func (d *decoder) stringSlice(n int) []string {
+	if n > slabSize/4 {
+		return make([]string, n)
+	}
+	if len(d.strSlab) < n {
+		d.strSlab = make([]string, slabSize)
+	}
+	out := d.strSlab[:n:n]
+	d.strSlab = d.strSlab[n:]
+	return out
+}
+
+// resourceSlice returns a slice of n ActionResources carved from the slab.
+func (d *decoder) resourceSlice(n int) []ActionResource {
+	if n > slabSize/4 {
+		return make([]ActionResource, n)
+	}
+	if len(d.resSlab) < n {
+		d.resSlab = make([]ActionResource, slabSize)
+	}
+	out := d.resSlab[:n:n]
+	d.resSlab = d.resSlab[n:]
+	return out
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -173,7 +220,7 @@ func (d *decoder) strs() []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := d.stringSlice(n)
 	for i := range out {
 		out[i] = d.str()
 	}
@@ -223,21 +270,32 @@ func Decode(b []byte) (*DB, error) {
 	for i := range services {
 		s := &Service{Prefix: d.str(), Name: d.str(), AuthorizationURL: d.str()}
 		s.Resources = make([]*Resource, d.count())
+		resources := make([]Resource, len(s.Resources))
 		for j := range s.Resources {
-			s.Resources[j] = &Resource{Name: d.str(), ARN: d.str(), ConditionKeys: d.strs()}
+			resources[j] = Resource{Name: d.str(), ARN: d.str(), ConditionKeys: d.strs()}
+			s.Resources[j] = &resources[j]
 		}
 		s.Conditions = make([]*Condition, d.count())
+		conditions := make([]Condition, len(s.Conditions))
 		for j := range s.Conditions {
-			s.Conditions[j] = &Condition{Name: d.str(), Description: d.str(), Type: d.str()}
+			conditions[j] = Condition{Name: d.str(), Description: d.str(), Type: d.str()}
+			s.Conditions[j] = &conditions[j]
 		}
 		s.Actions = make([]*Action, d.count())
+		actions := make([]Action, len(s.Actions))
 		for j := range s.Actions {
-			a := &Action{Name: d.str(), Description: d.str(), AccessLevel: AccessLevel(d.byte()), DocURL: d.str()}
-			a.Resources = make([]ActionResource, d.count())
+			a := &actions[j]
+			*a = Action{Name: d.str(), Description: d.str(), AccessLevel: AccessLevel(d.byte()), DocURL: d.str()}
+			a.Resources = d.resourceSlice(d.count())
 			for k := range a.Resources {
 				r := &a.Resources[k]
 				r.Name = d.str()
 				r.Required = d.byte()&1 != 0
+				if ref := d.uvarint(); ref > 0 && ref <= uint64(len(s.Resources)) {
+					r.Resource = s.Resources[ref-1]
+				} else if ref != 0 && d.err == nil {
+					d.err = fmt.Errorf("%w: resource type reference %d out of range at byte %d", errTruncated, ref, d.pos)
+				}
 				r.ConditionKeys = d.strs()
 				r.DependentActions = d.strs()
 			}
@@ -261,7 +319,7 @@ func Decode(b []byte) (*DB, error) {
 		return nil, fmt.Errorf("%w: %d trailing bytes", errTruncated, len(b)-d.pos)
 	}
 	src := m.Counts
-	db := New(m, services)
+	db := link(m, services, false)
 	if src != (Counts{}) && src != db.Manifest.Counts {
 		return nil, fmt.Errorf("%w: manifest counts %+v do not match data %+v", errTruncated, src, db.Manifest.Counts)
 	}

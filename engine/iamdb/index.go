@@ -3,65 +3,138 @@ package iamdb
 import (
 	"sort"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/arn"
 )
 
 // New links the services into a DB and builds its indexes: owner pointers,
-// case-insensitive look-ups, and resolved ActionResource.Resource pointers.
-// Manifest counts are recomputed from the data.
+// resolved ActionResource.Resource pointers, compiled ARN formats,
+// resource types by the service field of their ARN format, and (on first
+// use, per service) case-insensitive look-ups of actions, resource types
+// and condition keys. Manifest counts are recomputed from the data.
 func New(m Manifest, services []*Service) *DB {
-	db := &DB{Manifest: m, Services: services, byPrefix: make(map[string]*Service, len(services))}
+	return link(m, services, true)
+}
+
+// link is New; resolve says whether ActionResource.Resource pointers still
+// need resolving by name (Decode sets them from the file's references).
+func link(m Manifest, services []*Service, resolve bool) *DB {
+	db := &DB{Manifest: m, Services: services, byPrefix: make(map[string]*Service, len(services)),
+		byARNService: map[string][]*Resource{}}
 	var c Counts
 	for _, s := range services {
-		db.byPrefix[strings.ToLower(s.Prefix)] = s
-		s.index()
-		c.Services++
-		c.Actions += len(s.Actions)
-		c.ResourceTypes += len(s.Resources)
-		c.ConditionKeys += len(s.Conditions)
+		db.byPrefix[lower(s.Prefix)] = s
+		for _, r := range s.Resources {
+			r.Service = s
+			r.format = arn.Compile(r.ARN)
+			if f := r.format; f.Service != "" {
+				db.byARNService[f.Service] = append(db.byARNService[f.Service], r)
+			}
+		}
 		for _, a := range s.Actions {
+			a.Service = s
+			if resolve {
+				for i := range a.Resources {
+					if n := a.Resources[i].Name; n != "" {
+						a.Resources[i].Resource = s.Resource(n)
+					}
+				}
+			}
 			if a.WildcardOnly() {
 				c.WildcardOnly++
 			}
 		}
+		c.Services++
+		c.Actions += len(s.Actions)
+		c.ResourceTypes += len(s.Resources)
+		c.ConditionKeys += len(s.Conditions)
 	}
 	db.Manifest.Counts = c
 	return db
 }
 
+// index builds the service's look-up maps, once, on first use (most runs
+// look up names in a few services only, so the load skips this work).
 func (s *Service) index() {
-	s.actionByLower = make(map[string]*Action, len(s.Actions))
-	s.resourceByLower = make(map[string]*Resource, len(s.Resources))
-	s.conditionByLower = make(map[string]*Condition, len(s.Conditions))
+	s.indexOnce.Do(s.buildIndex)
+}
+
+func (s *Service) buildIndex() {
+	// The look-up keys are lower-cased into one buffer: one allocation per
+	// service instead of one per mixed-case name.
+	n := 0
 	for _, r := range s.Resources {
-		r.Service = s
-		k := strings.ToLower(r.Name)
-		if _, dup := s.resourceByLower[k]; !dup {
-			s.resourceByLower[k] = r
+		n += len(r.Name)
+	}
+	for _, c := range s.Conditions {
+		n += len(c.Name)
+	}
+	for _, a := range s.Actions {
+		n += len(a.Name)
+	}
+	buf := make([]byte, 0, n)
+	for _, r := range s.Resources {
+		buf = appendLower(buf, r.Name)
+	}
+	for _, c := range s.Conditions {
+		buf = appendLower(buf, c.Name)
+	}
+	for _, a := range s.Actions {
+		buf = appendLower(buf, a.Name)
+	}
+	keys := string(buf)
+	next := func(name string) string {
+		k := keys[:len(name)]
+		keys = keys[len(name):]
+		return k
+	}
+	resources := make(map[string]*Resource, len(s.Resources))
+	conditions := make(map[string]*Condition, len(s.Conditions))
+	actions := make(map[string]*Action, len(s.Actions))
+	for _, r := range s.Resources {
+		if k := next(r.Name); resources[k] == nil {
+			resources[k] = r
 		}
 	}
 	for _, c := range s.Conditions {
-		k := strings.ToLower(c.Name)
-		if _, dup := s.conditionByLower[k]; !dup {
-			s.conditionByLower[k] = c
+		if k := next(c.Name); conditions[k] == nil {
+			conditions[k] = c
 		}
 	}
 	for _, a := range s.Actions {
-		a.Service = s
-		k := strings.ToLower(a.Name)
-		if _, dup := s.actionByLower[k]; !dup {
-			s.actionByLower[k] = a
-		}
-		for i := range a.Resources {
-			if n := a.Resources[i].Name; n != "" {
-				a.Resources[i].Resource = s.resourceByLower[strings.ToLower(n)]
-			}
+		if k := next(a.Name); actions[k] == nil {
+			actions[k] = a
 		}
 	}
+	s.resourceByLower, s.conditionByLower, s.actionByLower = resources, conditions, actions
+}
+
+// appendLower appends s with ASCII letters lower-cased (the same bytes
+// as strings.ToLower for the ASCII names IAM uses; other bytes are kept).
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// lower lower-cases ASCII letters, allocating only when needed.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return string(appendLower(make([]byte, 0, len(s)), s))
+		}
+	}
+	return s
 }
 
 // Service returns the service with the prefix (case-insensitive), or nil.
 func (db *DB) Service(prefix string) *Service {
-	return db.byPrefix[strings.ToLower(prefix)]
+	return db.byPrefix[lower(prefix)]
 }
 
 // Action returns the action named "service:Action" (case-insensitive), or
@@ -90,15 +163,45 @@ func (db *DB) Prefixes() []string {
 
 // Action returns the action by name without prefix (case-insensitive), or nil.
 func (s *Service) Action(name string) *Action {
-	return s.actionByLower[strings.ToLower(name)]
+	s.index()
+	return s.actionByLower[lower(name)]
 }
 
 // Resource returns the resource type by name (case-insensitive), or nil.
 func (s *Service) Resource(name string) *Resource {
-	return s.resourceByLower[strings.ToLower(name)]
+	s.index()
+	return s.resourceByLower[lower(name)]
 }
 
 // Condition returns the service condition key by name (case-insensitive), or nil.
 func (s *Service) Condition(name string) *Condition {
-	return s.conditionByLower[strings.ToLower(name)]
+	s.index()
+	return s.conditionByLower[lower(name)]
+}
+
+// Format returns the resource type's ARN format, compiled when the DB was
+// built.
+func (r *Resource) Format() *arn.Format {
+	if r.format == nil {
+		return arn.Compile(r.ARN)
+	}
+	return r.format
+}
+
+// MatchARN returns the resource types whose ARN format matches the ARN
+// (Policy Sentry's rules, see package arn), in dataset order. The
+// candidates are found by the ARN's service field, which is not always
+// the owning service's prefix. An ARN that does not parse matches nothing.
+func (db *DB) MatchARN(s string) []*Resource {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return nil
+	}
+	var out []*Resource
+	for _, r := range db.byARNService[a.Service] {
+		if r.format.Match(a) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

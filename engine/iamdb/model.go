@@ -7,6 +7,12 @@
 // between goroutines.
 package iamdb
 
+import (
+	"sync"
+
+	"github.com/leastpriv/policysentry/engine/arn"
+)
+
 // DB is the whole IAM database.
 type DB struct {
 	// Manifest describes where the data came from.
@@ -14,7 +20,8 @@ type DB struct {
 	// Services in source order (Policy Sentry's outputs depend on it).
 	Services []*Service
 
-	byPrefix map[string]*Service // lower-cased prefix
+	byPrefix     map[string]*Service    // lower-cased prefix
+	byARNService map[string][]*Resource // service field of the ARN format
 }
 
 // Manifest describes a dataset: its source, version and counts. It is
@@ -66,6 +73,7 @@ type Service struct {
 	// Conditions (service condition keys) in source order.
 	Conditions []*Condition
 
+	indexOnce        sync.Once // builds the three maps on first look-up
 	actionByLower    map[string]*Action
 	resourceByLower  map[string]*Resource
 	conditionByLower map[string]*Condition
@@ -114,6 +122,8 @@ type Resource struct {
 	ARN string
 	// ConditionKeys that apply to the resource type.
 	ConditionKeys []string
+
+	format *arn.Format // compiled ARN
 }
 
 // Condition is a condition key of a service.
