@@ -30,3 +30,4 @@ func storeSaved(s string)                                             {}
 func copyText(s string)                                               {}
 func download(name, mime, text string)                                {}
 func (c *Root) readFiles(v vjs.Value, done func([]webapp.File))       {}
+func mark(name string)                                                {}

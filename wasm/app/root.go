@@ -67,6 +67,7 @@ type Root struct {
 
 // Init starts loading the dataset and restores the saved state.
 func (c *Root) Init(ctx vugu.InitCtx) {
+	mark("app-init")
 	c.env = ctx.EventEnv()
 	c.Tab, c.OutTab = "crud", "json"
 	c.CRUDYAML, c.ActionsYAML = webapp.DefaultCRUD, webapp.DefaultActions
@@ -103,6 +104,7 @@ func (c *Root) startLoad() {
 		c.StatusText = fmt.Sprintf("ready %s (%d services, %d actions)", db.Manifest.Version, db.Manifest.Counts.Services, db.Manifest.Counts.Actions)
 		c.regenerate("crud")
 		c.regenerate("actions")
+		mark("regenerated")
 		if c.AuditText != "" {
 			c.runAudit(nil)
 		}
