@@ -20,54 +20,54 @@ type Options struct {
 
 // Report is the analysis of one or more policy documents.
 type Report struct {
-	Policies []*PolicyReport `json:"policies"`
+	Policies []*PolicyReport `json:"policies" yaml:"policies"`
 }
 
 // PolicyReport is the analysis of one policy document.
 type PolicyReport struct {
-	Name string `json:"name"`
+	Name string `json:"name" yaml:"name"`
 	// Error is set when the document could not be read (other fields empty).
-	Error string `json:"error,omitempty"`
+	Error string `json:"error,omitempty" yaml:"error,omitempty"`
 	// Allowed lists the actions the policy allows, by access level, in
 	// read, write, list, tagging, permissions-management order.
-	Allowed []LevelActions `json:"allowed"`
+	Allowed []LevelActions `json:"allowed" yaml:"allowed"`
 	// Denied lists the actions the policy denies outright.
-	Denied []string `json:"denied,omitempty"`
+	Denied []string `json:"denied,omitempty" yaml:"denied,omitempty"`
 	// Unknown lists action patterns that match nothing in the dataset.
-	Unknown  []Unknown `json:"unknown,omitempty"`
-	Findings []Finding `json:"findings"`
+	Unknown  []Unknown `json:"unknown,omitempty" yaml:"unknown,omitempty"`
+	Findings []Finding `json:"findings" yaml:"findings"`
 }
 
 // LevelActions is the allowed actions at one access level.
 type LevelActions struct {
-	Level   string   `json:"level"`
-	Actions []string `json:"actions"`
+	Level   string   `json:"level" yaml:"level"`
+	Actions []string `json:"actions" yaml:"actions"`
 }
 
 // Unknown is an action pattern that matches no action.
 type Unknown struct {
-	Pattern     string   `json:"pattern"`
-	Statement   string   `json:"statement"`
-	Suggestions []string `json:"suggestions,omitempty"`
+	Pattern     string   `json:"pattern" yaml:"pattern"`
+	Statement   string   `json:"statement" yaml:"statement"`
+	Suggestions []string `json:"suggestions,omitempty" yaml:"suggestions,omitempty"`
 }
 
 // Finding is a risky permission.
 type Finding struct {
-	List     string   `json:"list"`
-	Title    string   `json:"title"`
-	Severity Severity `json:"severity"`
+	List     string   `json:"list" yaml:"list"`
+	Title    string   `json:"title" yaml:"title"`
+	Severity Severity `json:"severity" yaml:"severity"`
 	// Method names the privilege-escalation method, when there is one.
-	Method string `json:"method,omitempty"`
+	Method string `json:"method,omitempty" yaml:"method,omitempty"`
 	// Actions are the actions that make the finding, in the dataset's casing.
-	Actions []string `json:"actions"`
+	Actions []string `json:"actions" yaml:"actions"`
 	// Statements name the statements (Sid, or Statement[i]) that allow them.
-	Statements []string `json:"statements"`
+	Statements []string `json:"statements" yaml:"statements"`
 	// Unconstrained is true when the actions are allowed on Resource "*"
 	// (or through NotResource).
-	Unconstrained bool `json:"unconstrained"`
+	Unconstrained bool `json:"unconstrained" yaml:"unconstrained"`
 	// Conditioned is true when every allowing statement has a Condition.
-	Conditioned bool   `json:"conditioned"`
-	Why         string `json:"why"`
+	Conditioned bool   `json:"conditioned" yaml:"conditioned"`
+	Why         string `json:"why" yaml:"why"`
 }
 
 // grant records how one action is allowed.
@@ -86,14 +86,21 @@ func Analyze(db *iamdb.DB, docs []*policy.Document, opts Options) (*Report, erro
 			return nil, err
 		}
 	}
-	r := &Report{}
+	var infra *List
+	if opts.InfrastructureModification {
+		var err error
+		if infra, err = InfrastructureModificationList(); err != nil {
+			return nil, err
+		}
+	}
+	r := &Report{Policies: []*PolicyReport{}}
 	for _, d := range docs {
-		r.Policies = append(r.Policies, analyzeDoc(db, d, lists, opts))
+		r.Policies = append(r.Policies, analyzeDoc(db, d, lists, infra))
 	}
 	return r, nil
 }
 
-func analyzeDoc(db *iamdb.DB, d *policy.Document, lists []*List, opts Options) *PolicyReport {
+func analyzeDoc(db *iamdb.DB, d *policy.Document, lists []*List, infra *List) *PolicyReport {
 	pr := &PolicyReport{Name: d.Name, Findings: []Finding{}}
 	allowed := map[*iamdb.Action]*grant{}
 	denied := map[*iamdb.Action]bool{}
@@ -140,8 +147,9 @@ func analyzeDoc(db *iamdb.DB, d *policy.Document, lists []*List, opts Options) *
 	for _, l := range lists {
 		pr.Findings = append(pr.Findings, listFindings(db, l, allowed)...)
 	}
-	if opts.InfrastructureModification {
-		pr.Findings = append(pr.Findings, infraFindings(allowed)...)
+	if infra != nil {
+		pr.Findings = append(pr.Findings, listFindings(db, infra, allowed)...)
+		pr.Findings = append(pr.Findings, levelFindings(db, infra, allowed)...)
 	}
 	sortFindings(pr.Findings)
 	return pr
@@ -251,16 +259,29 @@ func newFinding(l *List, method, why string, acts []string, gs []*grant) Finding
 	return f
 }
 
-// infraFindings reports Write and Permissions management actions allowed
-// on Resource "*" without a condition, one finding per service.
-func infraFindings(allowed map[*iamdb.Action]*grant) []Finding {
+// levelFindings applies a list's level rule: actions at its access levels
+// allowed on Resource "*" without a condition, one finding per service,
+// leaving out the actions the list names one by one.
+func levelFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Finding {
+	if l.Levels == nil {
+		return nil
+	}
+	levels := map[iamdb.AccessLevel]bool{}
+	for _, name := range l.Levels.Levels {
+		if lv, err := iamdb.ParseAccessLevel(name); err == nil {
+			levels[lv] = true
+		}
+	}
+	named := map[*iamdb.Action]bool{}
+	for _, e := range l.Actions {
+		for _, a := range db.Expand(e.Action) {
+			named[a] = true
+		}
+	}
 	bySvc := map[string][]string{}
 	stmts := map[string][]string{}
 	for a, g := range allowed {
-		if !g.unconstrained || !g.unconditioned {
-			continue
-		}
-		if a.AccessLevel != iamdb.Write && a.AccessLevel != iamdb.PermissionsManagement {
+		if !g.unconstrained || !g.unconditioned || !levels[a.AccessLevel] || named[a] {
 			continue
 		}
 		p := a.Service.Prefix
@@ -274,9 +295,8 @@ func infraFindings(allowed map[*iamdb.Action]*grant) []Finding {
 		acts := bySvc[p]
 		sort.Strings(acts)
 		sort.Strings(stmts[p])
-		out = append(out, Finding{List: "infrastructure-modification", Title: "Infrastructure modification",
-			Severity: SeverityLow, Actions: acts, Statements: stmts[p], Unconstrained: true,
-			Why: "Write and permissions-management actions of " + p + " are allowed on every resource without a condition."})
+		out = append(out, Finding{List: l.ID, Title: l.Title, Severity: l.Levels.Severity, Actions: acts,
+			Statements: stmts[p], Unconstrained: true, Why: p + ": " + l.Levels.Why})
 	}
 	return out
 }

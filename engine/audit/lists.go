@@ -28,6 +28,16 @@ type List struct {
 	Description string   `yaml:"description" json:"description"`
 	Actions     []Entry  `yaml:"actions" json:"actions,omitempty"`
 	Methods     []Method `yaml:"methods" json:"methods,omitempty"`
+	// Levels, when set, also reports every action at these access levels
+	// that is allowed on Resource "*" without a condition, per service.
+	Levels *LevelRule `yaml:"levels" json:"levels,omitempty"`
+}
+
+// LevelRule is a list entry that covers whole access levels.
+type LevelRule struct {
+	Levels   []string `yaml:"levels" json:"levels"`
+	Severity Severity `yaml:"severity" json:"severity"`
+	Why      string   `yaml:"why" json:"why"`
 }
 
 // Entry is one risky action (wildcards allowed) and why it is risky.
@@ -43,21 +53,40 @@ type Method struct {
 	Why     string   `yaml:"why" json:"why"`
 }
 
-// BuiltinLists returns the built-in risk lists, in report order.
+// BuiltinLists returns the built-in risk lists, in report order:
+// privilege escalation, resource exposure, credentials exposure and data
+// exfiltration. Infrastructure modification, which reports far more, is
+// added by Options.InfrastructureModification.
 func BuiltinLists() ([]*List, error) {
 	var out []*List
 	for _, name := range []string{"privilege-escalation", "resource-exposure", "credentials-exposure", "data-exfiltration"} {
-		b, err := listFiles.ReadFile("lists/" + name + ".yml")
+		l, err := builtinList(name)
 		if err != nil {
 			return nil, err
 		}
-		var l List
-		if err := yaml.Unmarshal(b, &l); err != nil {
-			return nil, fmt.Errorf("built-in list %s: %w", name, err)
-		}
-		out = append(out, &l)
+		out = append(out, l)
 	}
 	return out, nil
+}
+
+// InfrastructureModificationList returns the built-in infrastructure
+// modification list (lists/infrastructure-modification.yml).
+func InfrastructureModificationList() (*List, error) {
+	return builtinList("infrastructure-modification")
+}
+
+func builtinList(name string) (*List, error) {
+	b, err := listFiles.ReadFile("lists/" + name + ".yml")
+	if err != nil {
+		return nil, err
+	}
+	var l List
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&l); err != nil {
+		return nil, fmt.Errorf("built-in list %s: %w", name, err)
+	}
+	return &l, nil
 }
 
 // ParseAuditFile reads a custom audit list: one action a line (wildcards
