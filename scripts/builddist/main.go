@@ -29,6 +29,9 @@ type Assets struct {
 	Wasm    string `json:"wasm"`
 	Dataset string `json:"dataset"`
 	Version string `json:"version"`
+	// WasmSize is the wasm's size in bytes: the loader's progress bar
+	// needs it because a compressed response's Content-Length is not.
+	WasmSize int `json:"wasmSize"`
 	// Build identifies this build (hash of the wasm and the dataset), for
 	// the service worker's cache name.
 	Build string `json:"build"`
@@ -100,7 +103,7 @@ func run(out string, skipWasm bool) error {
 	if err := json.Unmarshal(mb, &m); err != nil {
 		return fmt.Errorf("dataset/manifest.json: %w", err)
 	}
-	a := Assets{Wasm: "app." + short(wasm) + ".wasm", Dataset: "iam." + short(data) + ".bin.zst", Version: m.Version}
+	a := Assets{Wasm: "app." + short(wasm) + ".wasm", Dataset: "iam." + short(data) + ".bin.zst", Version: m.Version, WasmSize: len(wasm)}
 	a.Build = short([]byte(a.Wasm + a.Dataset))
 	if err := os.WriteFile(filepath.Join(out, a.Wasm), wasm, 0o644); err != nil {
 		return err

@@ -18,20 +18,45 @@ import (
 // storageKey is the localStorage key of the saved state.
 const storageKey = "policy-sentry-state"
 
-// loadDataset fetches manifest.json and the dataset it names from the
-// app's own origin, reporting progress, and checks the sha256. It uses
-// the browser's fetch directly: net/http would link crypto/tls and
-// friends into the wasm for nothing.
+// loadDataset gets manifest.json and the dataset it names from the app's
+// own origin, reporting progress, and checks the sha256. loader.js starts
+// both downloads while the wasm compiles (window.policySentryDataset); a
+// retry fetches them again. It uses the browser's fetch directly:
+// net/http would link crypto/tls and friends into the wasm for nothing.
 func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) {
-	mb, err := fetchBytes("manifest.json", "no-cache", nil)
-	if err != nil {
-		return nil, err
-	}
 	var m iamdb.Manifest
-	if err := json.Unmarshal(mb, &m); err != nil {
-		return nil, fmt.Errorf("manifest.json: %w", err)
+	var resp js.Value
+	if pre := js.Global().Get("policySentryDataset"); pre.Truthy() {
+		js.Global().Set("policySentryDataset", js.Undefined()) // used once
+		v, err := await(pre)
+		if err != nil {
+			return nil, err
+		}
+		mj := js.Global().Get("JSON").Call("stringify", v.Get("manifest")).String()
+		if err := json.Unmarshal([]byte(mj), &m); err != nil {
+			return nil, fmt.Errorf("manifest.json: %w", err)
+		}
+		resp = v.Get("response")
+	} else {
+		r, err := fetchResponse("manifest.json", "no-cache")
+		if err != nil {
+			return nil, err
+		}
+		mb, err := readBody(r, "manifest.json", nil)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(mb, &m); err != nil {
+			return nil, fmt.Errorf("manifest.json: %w", err)
+		}
+		if resp, err = fetchResponse(m.File, "default"); err != nil {
+			return nil, err
+		}
 	}
-	buf, err := fetchBytes(m.File, "default", func(done int64) { progress(done, m.Size) })
+	if !resp.Get("ok").Bool() {
+		return nil, fmt.Errorf("fetching %s: HTTP %d", m.File, resp.Get("status").Int())
+	}
+	buf, err := readBody(resp, m.File, func(done int64) { progress(done, m.Size) })
 	if err != nil {
 		return nil, err
 	}
@@ -45,16 +70,20 @@ func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) {
 	return db, nil
 }
 
-// fetchBytes GETs a same-origin URL with the browser's fetch, streaming
-// the body so progress can be shown.
-func fetchBytes(url, cache string, progress func(done int64)) ([]byte, error) {
+// fetchResponse GETs a same-origin URL with the browser's fetch.
+func fetchResponse(url, cache string) (js.Value, error) {
 	resp, err := await(js.Global().Call("fetch", url, map[string]any{"cache": cache, "credentials": "same-origin"}))
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", url, err)
+		return js.Value{}, fmt.Errorf("fetching %s: %w", url, err)
 	}
 	if !resp.Get("ok").Bool() {
-		return nil, fmt.Errorf("fetching %s: HTTP %d", url, resp.Get("status").Int())
+		return js.Value{}, fmt.Errorf("fetching %s: HTTP %d", url, resp.Get("status").Int())
 	}
+	return resp, nil
+}
+
+// readBody reads a fetch Response, streaming so progress can be shown.
+func readBody(resp js.Value, url string, progress func(done int64)) ([]byte, error) {
 	body := resp.Get("body")
 	if body.IsNull() || body.IsUndefined() {
 		ab, err := await(resp.Call("arrayBuffer"))

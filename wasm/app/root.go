@@ -31,6 +31,7 @@ type Root struct {
 	// shows the last parsed template read-only, so a form edit never
 	// overwrites what is being typed in the YAML.
 	crudStale bool
+	arnHints  map[string]string
 
 	CRUDYAML    string
 	crudTmpl    *template.Template
@@ -287,11 +288,21 @@ func (c *Root) rows(key string) []string {
 	return out
 }
 
+// arnHint is the inline flag of an ARN row, cached by value: a render
+// asks for every row and matching compiles the service's ARN formats.
 func (c *Root) arnHint(v string) string {
 	if c.DB == nil || strings.TrimSpace(v) == "" {
 		return ""
 	}
-	return webapp.CheckARN(c.DB, v).Message
+	if h, ok := c.arnHints[v]; ok {
+		return h
+	}
+	if c.arnHints == nil || len(c.arnHints) > 1000 {
+		c.arnHints = map[string]string{}
+	}
+	h := webapp.CheckARN(c.DB, v).Message
+	c.arnHints[v] = h
+	return h
 }
 
 func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error)) {
