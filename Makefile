@@ -4,7 +4,7 @@ GO    ?= go
 ADDR  ?= 127.0.0.1:8080
 FUZZTIME ?= 10s
 
-.PHONY: help setup test test-unit test-fuzz test-browser corpus cli dataset bench dist serve server worker worker-dev test-worker
+.PHONY: help setup test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -28,7 +28,7 @@ test-fuzz: ## a short run of each fuzz target (FUZZTIME each)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./engine/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
 
-test-browser: dist ## end-to-end tests of dist/ in headless Chromium
+test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/
 
 cli: ## build the native CLI to ./bin/policy-sentry
@@ -42,6 +42,9 @@ bench: ## run the benchmarks and print their figures
 
 dist: ## build the web app into dist/
 	$(GO) run ./scripts/builddist
+
+bundle: dist ## write dist/policy-sentry-offline.html: the whole app in one file that works from disk, offline
+	$(GO) run ./scripts/bundle -dist dist
 
 serve: dist ## build dist/ and serve it on $(ADDR)
 	$(GO) run ./scripts/devserver -addr $(ADDR) -dir dist

@@ -3,6 +3,8 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"net/http"
 	"path"
@@ -20,7 +22,7 @@ import (
 type Handler struct {
 	fsys  fs.FS
 	mu    sync.Mutex
-	cache map[string][]byte // "br:/path" or "gzip:/path"
+	cache map[string][]byte // "br:/path:crc:len" or "gzip:/path:crc:len"
 }
 
 // New returns a Handler for fsys.
@@ -113,8 +115,11 @@ func pickEncoding(accept, name string) string {
 	return ""
 }
 
+// compressed returns data compressed with enc, from the cache when the
+// same bytes were compressed before (the key includes a checksum, so a
+// file rebuilt under the same name is never served stale).
 func (h *Handler) compressed(enc, p string, data []byte) []byte {
-	key := enc + ":" + p
+	key := fmt.Sprintf("%s:%s:%08x:%d", enc, p, crc32.ChecksumIEEE(data), len(data))
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if b, ok := h.cache[key]; ok {
@@ -130,6 +135,11 @@ func (h *Handler) compressed(enc, p string, data []byte) []byte {
 		gw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 		gw.Write(data)
 		gw.Close()
+	}
+	for k := range h.cache { // keep one version per path and encoding
+		if strings.HasPrefix(k, enc+":"+p+":") {
+			delete(h.cache, k)
+		}
 	}
 	h.cache[key] = buf.Bytes()
 	return buf.Bytes()

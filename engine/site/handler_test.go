@@ -151,3 +151,20 @@ func TestCacheRulesDisjoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuiltFileNotStale: a file rebuilt under the same name (make dist
+// while make serve runs) is served new, compressed or not.
+func TestRebuiltFileNotStale(t *testing.T) {
+	fsys := testFS()
+	h := New(fsys)
+	for _, enc := range []string{"br", "gzip", ""} {
+		fsys["assets.json"] = &fstest.MapFile{Data: []byte(`{"build": "old"}`)}
+		if got := decode(t, enc, get(t, h, "GET", "/assets.json", enc).Body.Bytes()); string(got) != `{"build": "old"}` {
+			t.Fatalf("%q: %q", enc, got)
+		}
+		fsys["assets.json"] = &fstest.MapFile{Data: []byte(`{"build": "new"}`)}
+		if got := decode(t, enc, get(t, h, "GET", "/assets.json", enc).Body.Bytes()); string(got) != `{"build": "new"}` {
+			t.Errorf("Accept-Encoding %q: served %q after the file changed", enc, got)
+		}
+	}
+}
