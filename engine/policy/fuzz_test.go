@@ -2,6 +2,8 @@ package policy
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -12,6 +14,12 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"Statement":{"Effect":"Deny","NotAction":["s3:*"],"NotResource":"arn:aws:s3:::b","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}`))
 	f.Add([]byte(`{"UserDetailList":[{"UserName":"u","UserPolicyList":[{"PolicyName":"p","PolicyDocument":"%7B%22Statement%22%3A%5B%5D%7D"}]}]}`))
 	f.Add([]byte(`[{"Statement":[]}]`))
+	seeds, _ := filepath.Glob("testdata/*/*.json")
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		docs, err := Load(src, "fuzz.json")
 		if err != nil {
