@@ -21,10 +21,7 @@
     retry.hidden = false;
   }
 
-  async function fetchWithProgress(url, label) {
-    var resp = await fetch(url);
-    if (!resp.ok) { throw new Error(url + ": HTTP " + resp.status); }
-    var total = Number(resp.headers.get("Content-Length")) || 0;
+  async function readWithProgress(resp, total, label) {
     if (!resp.body || !resp.body.getReader) { return new Uint8Array(await resp.arrayBuffer()); }
     var reader = resp.body.getReader();
     var chunks = [], got = 0;
@@ -41,6 +38,40 @@
     return out;
   }
 
+  // loadWasm downloads and instantiates the app. Served as
+  // application/wasm it compiles while downloading (and the browser can
+  // cache the compiled code); a clone of the response drives the progress
+  // bar. total is the raw size from assets.json: a compressed response's
+  // Content-Length is not.
+  async function loadWasm(url, total, importObject) {
+    var resp = await fetch(url);
+    if (!resp.ok) { throw new Error(url + ": HTTP " + resp.status); }
+    total = total || Number(resp.headers.get("Content-Length")) || 0;
+    var label = "loading the app…";
+    if (WebAssembly.instantiateStreaming && resp.body && /^application\/wasm/.test(resp.headers.get("Content-Type") || "")) {
+      var progress = readWithProgress(resp.clone(), total, label);
+      var streamed = await WebAssembly.instantiateStreaming(resp, importObject);
+      await progress;
+      return streamed.instance;
+    }
+    var bytes = await readWithProgress(resp, total, label);
+    return (await WebAssembly.instantiate(bytes, importObject)).instance;
+  }
+
+  // prefetchDataset starts the dataset download while the wasm downloads
+  // and compiles; the app takes the promise (platform_wasm.go), checks the
+  // sha256 and reports any error with a Retry.
+  function prefetchDataset() {
+    var p = fetch("manifest.json", { cache: "no-cache" }).then(function (r) {
+      if (!r.ok) { throw new Error("fetching manifest.json: HTTP " + r.status); }
+      return r.json();
+    }).then(function (m) {
+      return fetch(m.file).then(function (resp) { return { manifest: m, response: resp }; });
+    });
+    p.catch(function () {}); // reported by the app
+    window.policySentryDataset = p;
+  }
+
   async function boot() {
     retry.hidden = true;
     try {
@@ -50,12 +81,18 @@
         if (!a.ok) { throw new Error("assets.json: HTTP " + a.status); }
         assets = await a.json();
       }
-      var bytes = assets.wasmBytes || await fetchWithProgress(assets.wasm, "loading the app…");
-      if (typeof bytes === "function") { bytes = await bytes(); }
-      status.textContent = "starting…";
+      prefetchDataset();
       var go = new Go();
-      var result = await WebAssembly.instantiate(bytes, go.importObject);
-      go.run(result.instance);
+      var instance;
+      if (assets.wasmBytes) {
+        var bytes = assets.wasmBytes;
+        if (typeof bytes === "function") { bytes = await bytes(); }
+        instance = (await WebAssembly.instantiate(bytes, go.importObject)).instance;
+      } else {
+        instance = await loadWasm(assets.wasm, assets.wasmSize, go.importObject);
+      }
+      status.textContent = "starting…";
+      go.run(instance);
       offline(assets);
     } catch (e) {
       fail(e.message || String(e));
