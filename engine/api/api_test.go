@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -461,5 +462,35 @@ func TestLogNeverHasBodies(t *testing.T) {
 	}
 	if !strings.Contains(logs, "POST /api/v1/policy 200") || !strings.Contains(logs, "POST /api/v1/policy 400") {
 		t.Errorf("the log lacks the requests:\n%s", logs)
+	}
+}
+
+// TestManyWarningsAreBounded checks a template with thousands of warnings
+// gets a bounded header whose last entry counts the rest.
+func TestManyWarningsAreBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("mode: crud\nread:\n")
+	const n = 3000
+	for i := range n {
+		fmt.Fprintf(&b, "- arn:aws:nosuchservice:us-east-1:123456789012:thing/%d\n", i)
+	}
+	w := do(newHandler(t), "POST", "/api/v1/policy", "application/yaml", []byte(b.String()))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	h := w.Header().Get(api.WarningsHeader)
+	var warns []api.Detail
+	if err := json.Unmarshal([]byte(h), &warns); err != nil {
+		t.Fatalf("%s: %v", api.WarningsHeader, err)
+	}
+	if len(h) > 16<<10 || len(warns) < 2 || len(warns) >= n {
+		t.Fatalf("header of %d bytes with %d warnings", len(h), len(warns))
+	}
+	last := warns[len(warns)-1]
+	if want := fmt.Sprintf("and %d more warnings", n-(len(warns)-1)); !strings.HasPrefix(last.Message, want) {
+		t.Errorf("last warning %q, want %q", last.Message, want)
+	}
+	if warns[0].Line != 3 || warns[1].Line != 4 {
+		t.Errorf("first warnings at lines %d, %d; want 3, 4", warns[0].Line, warns[1].Line)
 	}
 }

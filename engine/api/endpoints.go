@@ -97,7 +97,7 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 			size.Chars, strings.Join(over, ", "), hint)})
 	}
 	if len(warns) > 0 {
-		w.Header().Set(WarningsHeader, asciiJSON(warns))
+		w.Header().Set(WarningsHeader, warningsHeader(warns))
 	}
 	switch format {
 	case "yaml":
@@ -106,6 +106,21 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 		return write(w, ctJSON, policyfmt.Terraform(res.Policy))
 	}
 	return write(w, ctJSON, policyfmt.JSON(res.Policy))
+}
+
+// maxWarningsHeader bounds the warnings header (proxies and Cloudflare
+// limit response headers; Cloudflare to 128 KB in all).
+const maxWarningsHeader = 16 << 10
+
+// warningsHeader encodes the warnings for WarningsHeader; past
+// maxWarningsHeader bytes the rest are summed up in a last entry.
+func warningsHeader(warns []Detail) string {
+	v := asciiJSON(warns)
+	for n := len(warns) - 1; len(v) > maxWarningsHeader && n > 0; n /= 2 {
+		rest := Detail{Message: fmt.Sprintf("and %d more warnings (the CLI prints them all)", len(warns)-n)}
+		v = asciiJSON(append(warns[:n:n], rest))
+	}
+	return v
 }
 
 // templateError turns the template parser's and the writer's errors into
