@@ -227,6 +227,27 @@ func (d *decoder) strs() []string {
 	return out
 }
 
+// action decodes one action of s into a.
+func (d *decoder) action(s *Service, a *Action) {
+	*a = Action{Name: d.str(), Description: d.str(), AccessLevel: AccessLevel(d.byte()), DocURL: d.str()}
+	a.Resources = d.resourceSlice(d.count())
+	for k := range a.Resources {
+		r := &a.Resources[k]
+		r.Name = d.str()
+		r.Required = d.byte()&1 != 0
+		if ref := d.uvarint(); ref > 0 && ref <= uint64(len(s.Resources)) {
+			r.Resource = s.Resources[ref-1]
+		} else if ref != 0 && d.err == nil {
+			d.err = fmt.Errorf("%w: resource type reference %d out of range at byte %d", errTruncated, ref, d.pos)
+		}
+		r.ConditionKeys = d.strs()
+		r.DependentActions = d.strs()
+	}
+	if d.err == nil && (a.AccessLevel < Read || a.AccessLevel > PermissionsManagement) {
+		d.err = fmt.Errorf("%w: action %s:%s has access level %d", errTruncated, s.Prefix, a.Name, a.AccessLevel)
+	}
+}
+
 // Decode parses the binary encoding produced by Encode and indexes it.
 func Decode(b []byte) (*DB, error) {
 	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
@@ -284,25 +305,8 @@ func Decode(b []byte) (*DB, error) {
 		s.Actions = make([]*Action, d.count())
 		actions := make([]Action, len(s.Actions))
 		for j := range s.Actions {
-			a := &actions[j]
-			*a = Action{Name: d.str(), Description: d.str(), AccessLevel: AccessLevel(d.byte()), DocURL: d.str()}
-			a.Resources = d.resourceSlice(d.count())
-			for k := range a.Resources {
-				r := &a.Resources[k]
-				r.Name = d.str()
-				r.Required = d.byte()&1 != 0
-				if ref := d.uvarint(); ref > 0 && ref <= uint64(len(s.Resources)) {
-					r.Resource = s.Resources[ref-1]
-				} else if ref != 0 && d.err == nil {
-					d.err = fmt.Errorf("%w: resource type reference %d out of range at byte %d", errTruncated, ref, d.pos)
-				}
-				r.ConditionKeys = d.strs()
-				r.DependentActions = d.strs()
-			}
-			if d.err == nil && (a.AccessLevel < Read || a.AccessLevel > PermissionsManagement) {
-				d.err = fmt.Errorf("%w: action %s:%s has access level %d", errTruncated, s.Prefix, a.Name, a.AccessLevel)
-			}
-			s.Actions[j] = a
+			s.Actions[j] = &actions[j]
+			d.action(s, &actions[j])
 		}
 		if d.err != nil {
 			return nil, d.err

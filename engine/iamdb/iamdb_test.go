@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/arn"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/sources/iamdata"
 )
@@ -235,5 +237,57 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	if _, err := iamdb.Decompress([]byte("not zstd")); err == nil {
 		t.Error("Decompress of garbage: no error")
+	}
+}
+
+// TestARNServiceIndex checks that every resource type of the real-shaped
+// test data is indexed under the service field arn.Compile finds.
+func TestARNServiceIndex(t *testing.T) {
+	db := mini(t)
+	for _, s := range db.Services {
+		for _, r := range s.Resources {
+			f := r.Format()
+			if f != r.Format() {
+				t.Errorf("%s: Format compiles again on each call", r.Name)
+			}
+			if f.Service == "" {
+				continue
+			}
+			found := false
+			for _, m := range db.MatchARN(strings.NewReplacer("${Partition}", "aws", "${Region}", "us-east-1", "${Account}", "123456789012",
+				"${OrderId}", "o1", "${CartId}", "c1", "${BookName}", "b1").Replace(r.ARN)) {
+				found = found || m == r
+			}
+			if !found {
+				t.Errorf("%s/%s: an ARN of its own format does not match it", s.Prefix, r.Name)
+			}
+		}
+	}
+}
+
+// TestARNServiceMatchesCompile checks, over every ARN format of the real
+// dataset, that the load-time index key equals the service field that
+// arn.Compile finds.
+func TestARNServiceMatchesCompile(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range db.Services {
+		for _, r := range s.Resources {
+			n++
+			if got, want := iamdb.ARNService(r.ARN), arn.Compile(r.ARN).Service; got != want {
+				t.Errorf("%s/%s %q: index key %q, arn.Compile says %q", s.Prefix, r.Name, r.ARN, got, want)
+			}
+		}
+	}
+	for _, f := range []string{"*", "", "arn:aws:s3", "arn:${Partition}:s3:::${BucketName}", "a:b:c:d:e"} {
+		if got, want := iamdb.ARNService(f), arn.Compile(f).Service; got != want {
+			t.Errorf("%q: index key %q, arn.Compile says %q", f, got, want)
+		}
+	}
+	if n < 2000 {
+		t.Errorf("only %d resource types checked", n)
 	}
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // New links the services into a DB and builds its indexes: owner pointers,
-// resolved ActionResource.Resource pointers, compiled ARN formats,
-// resource types by the service field of their ARN format, and (on first
+// resolved ActionResource.Resource pointers, resource types by the
+// service field of their ARN format, and (on first
 // use, per service) case-insensitive look-ups of actions, resource types
 // and condition keys. Manifest counts are recomputed from the data.
 func New(m Manifest, services []*Service) *DB {
@@ -26,9 +26,8 @@ func link(m Manifest, services []*Service, resolve bool) *DB {
 		db.byPrefix[lower(s.Prefix)] = s
 		for _, r := range s.Resources {
 			r.Service = s
-			r.format = arn.Compile(r.ARN)
-			if f := r.format; f.Service != "" {
-				db.byARNService[f.Service] = append(db.byARNService[f.Service], r)
+			if svc := arnService(r.ARN); svc != "" {
+				db.byARNService[svc] = append(db.byARNService[svc], r)
 			}
 		}
 		for _, a := range s.Actions {
@@ -179,13 +178,41 @@ func (s *Service) Condition(name string) *Condition {
 	return s.conditionByLower[lower(name)]
 }
 
-// Format returns the resource type's ARN format, compiled when the DB was
-// built.
+// Format returns the resource type's ARN format compiled for matching.
+// It is compiled on first use and kept, so the load does not pay for the
+// formats a run never matches; it is safe for concurrent use.
 func (r *Resource) Format() *arn.Format {
-	if r.format == nil {
-		return arn.Compile(r.ARN)
+	if f := r.format.Load(); f != nil {
+		return f
 	}
-	return r.format
+	f := arn.Compile(r.ARN)
+	if r.format.CompareAndSwap(nil, f) {
+		return f
+	}
+	return r.format.Load()
+}
+
+// arnService returns the service field of an ARN format, or "" when the
+// format does not have the six fields of an ARN (as arn.Compile decides).
+func arnService(format string) string {
+	if format == "*" {
+		return ""
+	}
+	start, field := 0, 0
+	svc := ""
+	for i := 0; i < len(format) && field < 5; i++ {
+		if format[i] == ':' {
+			if field == 2 {
+				svc = format[start:i]
+			}
+			field++
+			start = i + 1
+		}
+	}
+	if field < 5 {
+		return ""
+	}
+	return svc
 }
 
 // MatchARN returns the resource types whose ARN format matches the ARN
@@ -199,7 +226,7 @@ func (db *DB) MatchARN(s string) []*Resource {
 	}
 	var out []*Resource
 	for _, r := range db.byARNService[a.Service] {
-		if r.format.Match(a) {
+		if r.Format().Match(a) {
 			out = append(out, r)
 		}
 	}

@@ -9,6 +9,7 @@ package iamdb
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/leastpriv/policysentry/engine/arn"
 )
@@ -123,7 +124,7 @@ type Resource struct {
 	// ConditionKeys that apply to the resource type.
 	ConditionKeys []string
 
-	format *arn.Format // compiled ARN
+	format atomic.Pointer[arn.Format] // compiled ARN, see Format
 }
 
 // Condition is a condition key of a service.

@@ -1,0 +1,4 @@
+package iamdb
+
+// ARNService exposes arnService to the external tests.
+var ARNService = arnService
