@@ -93,20 +93,21 @@ func Analyze(db *iamdb.DB, docs []*policy.Document, opts Options) (*Report, erro
 			return nil, err
 		}
 	}
+	e := newEnv(db)
 	r := &Report{Policies: []*PolicyReport{}}
 	for _, d := range docs {
-		r.Policies = append(r.Policies, analyzeDoc(db, d, lists, infra))
+		r.Policies = append(r.Policies, analyzeDoc(e, d, lists, infra))
 	}
 	return r, nil
 }
 
-func analyzeDoc(db *iamdb.DB, d *policy.Document, lists []*List, infra *List) *PolicyReport {
+func analyzeDoc(e *env, d *policy.Document, lists []*List, infra *List) *PolicyReport {
 	pr := &PolicyReport{Name: d.Name, Findings: []Finding{}}
 	allowed := map[*iamdb.Action]*grant{}
 	denied := map[*iamdb.Action]bool{}
 	for i := range d.Statement {
 		s := &d.Statement[i]
-		acts := statementActions(db, s, pr)
+		acts := statementActions(e, s, pr)
 		if s.Effect == "Deny" {
 			if isStar(s.Resource) && len(s.NotResource) == 0 && !s.HasCondition() {
 				for _, a := range acts {
@@ -127,43 +128,43 @@ func analyzeDoc(db *iamdb.DB, d *policy.Document, lists []*List, infra *List) *P
 			g.unconditioned = g.unconditioned || !s.HasCondition()
 		}
 	}
+	deniedList := make([]*iamdb.Action, 0, len(denied))
 	for a := range denied {
 		delete(allowed, a)
-		pr.Denied = append(pr.Denied, a.FullName())
+		deniedList = append(deniedList, a)
 	}
-	sort.Strings(pr.Denied)
-	byLevel := map[iamdb.AccessLevel][]string{}
+	pr.Denied = e.sortedNames(deniedList)
+	if len(pr.Denied) == 0 {
+		pr.Denied = nil
+	}
+	byLevel := map[iamdb.AccessLevel][]*iamdb.Action{}
 	for a := range allowed {
-		byLevel[a.AccessLevel] = append(byLevel[a.AccessLevel], a.FullName())
+		byLevel[a.AccessLevel] = append(byLevel[a.AccessLevel], a)
 	}
 	for _, l := range iamdb.AccessLevels {
-		acts := byLevel[l]
-		sort.Strings(acts)
-		if acts == nil {
-			acts = []string{}
-		}
-		pr.Allowed = append(pr.Allowed, LevelActions{Level: l.Key(), Actions: acts})
+		pr.Allowed = append(pr.Allowed, LevelActions{Level: l.Key(), Actions: e.sortedNames(byLevel[l])})
 	}
 	for _, l := range lists {
-		pr.Findings = append(pr.Findings, listFindings(db, l, allowed)...)
+		pr.Findings = append(pr.Findings, listFindings(e, l, allowed)...)
 	}
 	if infra != nil {
-		pr.Findings = append(pr.Findings, listFindings(db, infra, allowed)...)
-		pr.Findings = append(pr.Findings, levelFindings(db, infra, allowed)...)
+		pr.Findings = append(pr.Findings, listFindings(e, infra, allowed)...)
+		pr.Findings = append(pr.Findings, levelFindings(e, infra, allowed)...)
 	}
 	sortFindings(pr.Findings)
 	return pr
 }
 
 // statementActions expands a statement's Action or NotAction.
-func statementActions(db *iamdb.DB, s *policy.Statement, pr *PolicyReport) []*iamdb.Action {
+func statementActions(e *env, s *policy.Statement, pr *PolicyReport) []*iamdb.Action {
+	db := e.db
 	set := map[*iamdb.Action]bool{}
 	patterns := s.Action
 	if len(s.NotAction) > 0 {
 		patterns = s.NotAction
 	}
 	for _, p := range patterns {
-		got := db.Expand(p)
+		got := e.expand(p)
 		if len(got) == 0 {
 			pr.Unknown = append(pr.Unknown, Unknown{Pattern: p, Statement: s.Label(), Suggestions: suggestAction(db, p)})
 		}
@@ -202,7 +203,8 @@ func suggestAction(db *iamdb.DB, p string) []string {
 }
 
 // listFindings checks one risk list against the allowed actions.
-func listFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Finding {
+func listFindings(e *env, l *List, allowed map[*iamdb.Action]*grant) []Finding {
+	db := e.db
 	var out []Finding
 	for _, m := range l.Methods {
 		var acts []string
@@ -215,19 +217,17 @@ func listFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Fin
 				ok = false
 				break
 			}
-			acts = append(acts, a.FullName())
+			acts = append(acts, e.name(a))
 			gs = append(gs, g)
 		}
 		if ok {
 			out = append(out, newFinding(l, m.Name, m.Why, acts, gs))
 		}
 	}
-	for _, e := range l.Actions {
-		matches := db.Expand(e.Action)
-		sort.Slice(matches, func(i, j int) bool { return matches[i].FullName() < matches[j].FullName() })
-		for _, a := range matches {
+	for _, entry := range l.Actions {
+		for _, a := range e.expandSorted(entry.Action) {
 			if g := allowed[a]; g != nil {
-				out = append(out, newFinding(l, "", e.Why, []string{a.FullName()}, []*grant{g}))
+				out = append(out, newFinding(l, "", entry.Why, []string{e.name(a)}, []*grant{g}))
 			}
 		}
 	}
@@ -262,7 +262,7 @@ func newFinding(l *List, method, why string, acts []string, gs []*grant) Finding
 // levelFindings applies a list's level rule: actions at its access levels
 // allowed on Resource "*" without a condition, one finding per service,
 // leaving out the actions the list names one by one.
-func levelFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Finding {
+func levelFindings(e *env, l *List, allowed map[*iamdb.Action]*grant) []Finding {
 	if l.Levels == nil {
 		return nil
 	}
@@ -273,8 +273,8 @@ func levelFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Fi
 		}
 	}
 	named := map[*iamdb.Action]bool{}
-	for _, e := range l.Actions {
-		for _, a := range db.Expand(e.Action) {
+	for _, entry := range l.Actions {
+		for _, a := range e.expand(entry.Action) {
 			named[a] = true
 		}
 	}
@@ -285,7 +285,7 @@ func levelFindings(db *iamdb.DB, l *List, allowed map[*iamdb.Action]*grant) []Fi
 			continue
 		}
 		p := a.Service.Prefix
-		bySvc[p] = append(bySvc[p], a.FullName())
+		bySvc[p] = append(bySvc[p], e.name(a))
 		for _, s := range g.statements {
 			stmts[p] = appendUnique(stmts[p], s)
 		}

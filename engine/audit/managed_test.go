@@ -247,3 +247,34 @@ func BenchmarkAnalyzeAllManaged(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAndAnalyzeAllManaged is the same run from the documents'
+// JSON: parsing every latest version, then analyzing them all.
+func BenchmarkParseAndAnalyzeAllManaged(b *testing.B) {
+	db := defaultDB(b)
+	all := managedPolicies(b)
+	names := make([]string, 0, len(all))
+	for n := range all {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	raw := make([][]byte, len(names))
+	for i, n := range names {
+		raw[i] = all[n].Versions[all[n].LatestVersionID].Document
+	}
+	b.ReportMetric(float64(len(raw)), "policies")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		docs := make([]*policy.Document, len(raw))
+		for j, src := range raw {
+			d, err := policy.Parse(src, names[j])
+			if err != nil {
+				b.Fatal(err)
+			}
+			docs[j] = d
+		}
+		if _, err := Analyze(db, docs, Options{InfrastructureModification: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
