@@ -139,6 +139,19 @@ func TestPolicyWarnings(t *testing.T) {
 		t.Errorf("warnings %+v, want one at 4:3 about nosuchservice", warns)
 	}
 
+	// Non-ASCII text is escaped in the header and decodes back.
+	w = do(h, "POST", "/api/v1/policy", "application/yaml", []byte("mode: crud\nread:\n- arn:aws:café😀:us-east-1:123456789012:x/y\n"))
+	hv := w.Header().Get(api.WarningsHeader)
+	for _, r := range hv {
+		if r > 0x7e || r < 0x20 {
+			t.Fatalf("the warnings header has a non-printable-ASCII character %q: %s", r, hv)
+		}
+	}
+	warns = nil
+	if err := json.Unmarshal([]byte(hv), &warns); err != nil || len(warns) != 1 || !strings.Contains(warns[0].Message, "café😀") {
+		t.Errorf("non-ASCII warning: %v, %+v", err, warns)
+	}
+
 	w = do(h, "POST", "/api/v1/policy", "application/json", readTestdata(t, "actions.json"))
 	if v := w.Header().Get(api.WarningsHeader); v != "" {
 		t.Errorf("a template without warnings got %s: %s", api.WarningsHeader, v)
