@@ -11,7 +11,7 @@ type Format struct {
 	// resource is the part after the account field.
 	resource string
 	// segments of resource split at '/' and ':', with ${...} placeholders
-	// normalised to "" (they match anything).
+	// and "*" normalised to "" (they match anything).
 	segments []string
 	// special marks the formats Policy Sentry treats as bucket/object-like,
 	// where the number of '/' decides.
@@ -40,7 +40,9 @@ func Compile(raw string) *Format {
 	f.Service = parts[2]
 	f.resource = parts[5]
 	for _, seg := range splitSegments(f.resource) {
-		if strings.Contains(seg, "${") {
+		// Placeholders and a literal "*" (amplifybackend's
+		// "/backend/${AppId}/api/*") match any segment.
+		if strings.Contains(seg, "${") || seg == "*" {
 			seg = ""
 		}
 		f.segments = append(f.segments, seg)
