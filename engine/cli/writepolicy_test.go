@@ -293,3 +293,25 @@ func BenchmarkDatasetLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestREADMECrudExample checks that the README's "Writing policies"
+// example is testdata/crud.yml, the file the tests above run.
+func TestREADMECrudExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Writing policies")
+	if !ok {
+		t.Fatal("README has no \"Writing policies\" section")
+	}
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("the section has no yaml block")
+	}
+	want, _ := os.ReadFile("testdata/crud.yml")
+	if block != string(want) {
+		t.Errorf("README example differs from testdata/crud.yml:\n%s", block)
+	}
+}
