@@ -3,18 +3,22 @@ package policyfmt
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // implicit matches plain scalars that PyYAML would read back as something
 // other than a string (bool, null, int, float, timestamp), which it quotes.
-var implicit = regexp.MustCompile(`^(?:` +
+// It is compiled on first use: only --fmt yaml needs it.
+var implicit = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(implicitPattern) })
+
+const implicitPattern = `^(?:` +
 	`yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N|` +
 	`~|null|Null|NULL|` +
 	`[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|` +
 	`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
 	`[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|` +
 	`[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?|` +
-	`<<|=)$`)
+	`<<|=)$`
 
 // yamlScalar returns s as PyYAML writes a string in block context: plain
 // when it can be read back unchanged, otherwise single-quoted.
@@ -26,7 +30,7 @@ func yamlScalar(s string) string {
 }
 
 func needsQuotes(s string) bool {
-	if s == "" || implicit.MatchString(s) {
+	if s == "" || implicit().MatchString(s) {
 		return true
 	}
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
