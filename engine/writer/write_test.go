@@ -1,0 +1,105 @@
+package writer_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/writer"
+)
+
+func parse(t *testing.T, src string) *template.Template {
+	t.Helper()
+	tmpl, err := template.Parse([]byte(src), "t.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+// TestActionsModeAddsDependents checks, for every action of the
+// actions-dependent golden template, that each of its dependent actions
+// (from the dataset) is granted.
+func TestActionsModeAddsDependents(t *testing.T) {
+	db := defaultDB(t)
+	src, err := os.ReadFile("testdata/golden/actions-dependent.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := parse(t, string(src))
+	res, err := writer.Write(db, tmpl, writer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	granted := map[string]bool{}
+	for _, s := range res.Policy.Statement {
+		for _, a := range s.Action {
+			granted[strings.ToLower(a)] = true
+		}
+	}
+	deps := 0
+	for _, e := range tmpl.Actions {
+		a := db.Action(e.Value)
+		if a == nil {
+			t.Fatalf("%s is not in the dataset", e.Value)
+		}
+		if !granted[strings.ToLower(a.FullName())] {
+			t.Errorf("%s is not granted", e.Value)
+		}
+		for _, d := range a.DependentActions() {
+			deps++
+			if !granted[strings.ToLower(d)] {
+				t.Errorf("%s's dependent action %s is not granted", e.Value, d)
+			}
+		}
+	}
+	if deps == 0 {
+		t.Fatal("the template's actions have no dependent actions: the test checks nothing")
+	}
+}
+
+// TestUnknownActionsNamedEach checks that every unknown action is named,
+// at its position, with suggestions, and that nothing is written.
+func TestUnknownActionsNamedEach(t *testing.T) {
+	db := defaultDB(t)
+	tmpl := parse(t, "mode: actions\nactions:\n- s3:GetObject\n- s3:GetObjekt\n- kms:Decrpyt\n- nosuch:Thing\n")
+	res, err := writer.Write(db, tmpl, writer.Options{})
+	var ie *writer.InputError
+	if !errors.As(err, &ie) || res != nil {
+		t.Fatalf("err %v, result %v", err, res)
+	}
+	if len(ie.Problems) != 3 {
+		t.Fatalf("%d problems: %v", len(ie.Problems), err)
+	}
+	for i, want := range []struct {
+		line int
+		text string
+	}{{4, "did you mean s3:GetObject"}, {5, "did you mean kms:Decrypt"}, {6, `unknown service "nosuch"`}} {
+		p := ie.Problems[i]
+		if p.Pos.Line != want.line || p.Pos.Column != 3 || !strings.Contains(p.Msg, want.text) {
+			t.Errorf("problem %d: %d:%d %s; want line %d with %q", i, p.Pos.Line, p.Pos.Column, p.Msg, want.line, want.text)
+		}
+	}
+	if !strings.HasPrefix(err.Error(), "t.yml:4:3: ") {
+		t.Errorf("error text %q", err)
+	}
+}
+
+// TestEffectDeny checks that a Deny template writes Deny statements.
+func TestEffectDeny(t *testing.T) {
+	db := defaultDB(t)
+	res, err := writer.Write(db, parse(t, "mode: crud\neffect: Deny\nread:\n- arn:aws:s3:::b/o\n"), writer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Policy.Statement) == 0 {
+		t.Fatal("no statements")
+	}
+	for _, s := range res.Policy.Statement {
+		if s.Effect != "Deny" {
+			t.Errorf("%s: Effect %s", s.Sid, s.Effect)
+		}
+	}
+}
