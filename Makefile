@@ -40,6 +40,10 @@ dataset: ## rebuild dataset/ from its pinned source
 bench: ## run the benchmarks and print their figures
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /scripts/browsertest)
 
+.PHONY: bench-wasm
+bench-wasm: ## the dataset load benchmarks under GOOS=js GOARCH=wasm in node
+	GOOS=js GOARCH=wasm $(GO) test -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$$' -bench Load -benchmem ./engine/iamdb
+
 dist: ## build the web app into dist/
 	$(GO) run ./scripts/builddist
 
