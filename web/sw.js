@@ -53,6 +53,11 @@ self.addEventListener("fetch", function (event) {
   event.respondWith((async function () {
     var cache = await caches.open(CACHE);
     var hit = await cache.match(req, { ignoreVary: true, ignoreSearch: req.mode === "navigate" });
+    if (hit && hit.redirected) {
+      // A host that redirects (index.html to /, say) left a redirected
+      // response, which browsers refuse for a navigation: serve a copy.
+      hit = new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers: hit.headers });
+    }
     return hit || fetch(req);
   })());
 });
