@@ -20,11 +20,13 @@ type Options struct {
 
 // Report is the analysis of one or more policy documents.
 type Report struct {
+	// Policies are the reports, one per policy document, in input order.
 	Policies []*PolicyReport `json:"policies" yaml:"policies"`
 }
 
 // PolicyReport is the analysis of one policy document.
 type PolicyReport struct {
+	// Name identifies the document: file name, or owner and policy name.
 	Name string `json:"name" yaml:"name"`
 	// Error is set when the document could not be read (other fields empty).
 	Error string `json:"error,omitempty" yaml:"error,omitempty"`
@@ -34,27 +36,36 @@ type PolicyReport struct {
 	// Denied lists the actions the policy denies outright.
 	Denied []string `json:"denied,omitempty" yaml:"denied,omitempty"`
 	// Unknown lists action patterns that match nothing in the dataset.
-	Unknown  []Unknown `json:"unknown,omitempty" yaml:"unknown,omitempty"`
+	Unknown []Unknown `json:"unknown,omitempty" yaml:"unknown,omitempty"`
+	// Findings are ranked most severe first.
 	Findings []Finding `json:"findings" yaml:"findings"`
 }
 
 // LevelActions is the allowed actions at one access level.
 type LevelActions struct {
-	Level   string   `json:"level" yaml:"level"`
+	// Level is the access level key (read, write, list, tagging, permissions-management).
+	Level string `json:"level" yaml:"level"`
+	// Actions are "service:Action" in the dataset's casing, sorted.
 	Actions []string `json:"actions" yaml:"actions"`
 }
 
 // Unknown is an action pattern that matches no action.
 type Unknown struct {
-	Pattern     string   `json:"pattern" yaml:"pattern"`
-	Statement   string   `json:"statement" yaml:"statement"`
+	// Pattern is the action or pattern as written in the policy.
+	Pattern string `json:"pattern" yaml:"pattern"`
+	// Statement is the Sid, or Statement[i].
+	Statement string `json:"statement" yaml:"statement"`
+	// Suggestions are the nearest real actions or services.
 	Suggestions []string `json:"suggestions,omitempty" yaml:"suggestions,omitempty"`
 }
 
 // Finding is a risky permission.
 type Finding struct {
-	List     string   `json:"list" yaml:"list"`
-	Title    string   `json:"title" yaml:"title"`
+	// List is the risk list's id, e.g. privilege-escalation.
+	List string `json:"list" yaml:"list"`
+	// Title is the risk list's title.
+	Title string `json:"title" yaml:"title"`
+	// Severity is the list's severity, raised for grants on * without a condition and lowered for constrained ones.
 	Severity Severity `json:"severity" yaml:"severity"`
 	// Method names the privilege-escalation method, when there is one.
 	Method string `json:"method,omitempty" yaml:"method,omitempty"`
@@ -66,8 +77,9 @@ type Finding struct {
 	// (or through NotResource).
 	Unconstrained bool `json:"unconstrained" yaml:"unconstrained"`
 	// Conditioned is true when every allowing statement has a Condition.
-	Conditioned bool   `json:"conditioned" yaml:"conditioned"`
-	Why         string `json:"why" yaml:"why"`
+	Conditioned bool `json:"conditioned" yaml:"conditioned"`
+	// Why explains the risk.
+	Why string `json:"why" yaml:"why"`
 }
 
 // grant records how one action is allowed.

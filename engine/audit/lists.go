@@ -22,12 +22,18 @@ var listFiles embed.FS
 // List is a risk list: single actions, or methods that need several
 // actions at once (privilege escalation).
 type List struct {
-	ID          string   `yaml:"id" json:"id"`
-	Title       string   `yaml:"title" json:"title"`
-	Severity    Severity `yaml:"severity" json:"severity"`
-	Description string   `yaml:"description" json:"description"`
-	Actions     []Entry  `yaml:"actions" json:"actions,omitempty"`
-	Methods     []Method `yaml:"methods" json:"methods,omitempty"`
+	// ID names the list in findings, e.g. privilege-escalation.
+	ID string `yaml:"id" json:"id"`
+	// Title is a short human name.
+	Title string `yaml:"title" json:"title"`
+	// Severity is the base severity of the list's findings.
+	Severity Severity `yaml:"severity" json:"severity"`
+	// Description says what the list catches.
+	Description string `yaml:"description" json:"description"`
+	// Actions are single risky actions (wildcards allowed).
+	Actions []Entry `yaml:"actions" json:"actions,omitempty"`
+	// Methods are combinations that are risky only all together.
+	Methods []Method `yaml:"methods" json:"methods,omitempty"`
 	// Levels, when set, also reports every action at these access levels
 	// that is allowed on Resource "*" without a condition, per service.
 	Levels *LevelRule `yaml:"levels" json:"levels,omitempty"`
@@ -35,22 +41,30 @@ type List struct {
 
 // LevelRule is a list entry that covers whole access levels.
 type LevelRule struct {
-	Levels   []string `yaml:"levels" json:"levels"`
+	// Levels are access level keys, e.g. write.
+	Levels []string `yaml:"levels" json:"levels"`
+	// Severity of the per-service findings.
 	Severity Severity `yaml:"severity" json:"severity"`
-	Why      string   `yaml:"why" json:"why"`
+	// Why explains the risk.
+	Why string `yaml:"why" json:"why"`
 }
 
 // Entry is one risky action (wildcards allowed) and why it is risky.
 type Entry struct {
+	// Action is "service:Action", wildcards allowed.
 	Action string `yaml:"action" json:"action"`
-	Why    string `yaml:"why" json:"why,omitempty"`
+	// Why explains the risk (empty in custom audit files).
+	Why string `yaml:"why" json:"why,omitempty"`
 }
 
 // Method is a combination of actions that is risky only all together.
 type Method struct {
-	Name    string   `yaml:"name" json:"name"`
+	// Name is the method's published name.
+	Name string `yaml:"name" json:"name"`
+	// Actions must all be allowed for the method to apply.
 	Actions []string `yaml:"actions" json:"actions"`
-	Why     string   `yaml:"why" json:"why"`
+	// Why explains how the method escalates.
+	Why string `yaml:"why" json:"why"`
 }
 
 // BuiltinLists returns the built-in risk lists, in report order:

@@ -56,6 +56,7 @@ type Error struct {
 	Msg          string
 }
 
+// Error formats the error as "file:line:col: $.json.path: message".
 func (e *Error) Error() string {
 	loc := e.File
 	if e.Line > 0 {

@@ -113,6 +113,7 @@ type SyntaxError struct {
 	Msg    string
 }
 
+// Error returns the decoder's message.
 func (e *SyntaxError) Error() string { return e.Msg }
 
 func readNode(dec *json.Decoder, depth int) (*node, error) {

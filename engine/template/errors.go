@@ -12,6 +12,8 @@ type Error struct {
 	Msg  string
 }
 
+// Error formats the error as "file:line:col: message" ("<stdin>" when
+// the template came from standard input).
 func (e *Error) Error() string {
 	name := e.File
 	if name == "" {
@@ -26,6 +28,7 @@ func (e *Error) Error() string {
 // ErrorList is every problem found in one template, in file order.
 type ErrorList []*Error
 
+// Error lists the errors one a line, in file order.
 func (l ErrorList) Error() string {
 	parts := make([]string, len(l))
 	for i, e := range l {
