@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // The compact binary encoding of a DB (before zstd):
@@ -250,6 +251,13 @@ func (d *decoder) action(s *Service, a *Action) {
 
 // Decode parses the binary encoding produced by Encode and indexes it.
 func Decode(b []byte) (*DB, error) {
+	return decode(b, false)
+}
+
+// decode is Decode; owned says that b is the caller's private buffer,
+// never changed afterwards, so the strings may point into it instead of
+// into a copy (Load owns the buffer Decompress returns).
+func decode(b []byte, owned bool) (*DB, error) {
 	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
 		return nil, errors.New("not a policy-sentry dataset (bad magic)")
 	}
@@ -279,7 +287,12 @@ func Decode(b []byte) (*DB, error) {
 	if total < 0 || total > len(b)-d.pos {
 		return nil, fmt.Errorf("%w: string table", errTruncated)
 	}
-	all := string(b[d.pos : d.pos+total])
+	var all string
+	if owned && total > 0 {
+		all = unsafe.String(&b[d.pos], total)
+	} else {
+		all = string(b[d.pos : d.pos+total])
+	}
 	d.pos += total
 	d.table = make([]string, n)
 	off := 0

@@ -40,7 +40,7 @@ func Load(compressed []byte, wantSHA256 string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := Decode(raw)
+	db, err := decode(raw, true) // raw is ours: strings may share it
 	if err != nil {
 		return nil, fmt.Errorf("decode dataset: %w", err)
 	}
