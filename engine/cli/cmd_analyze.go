@@ -24,8 +24,10 @@ func newAnalyzeCmd(app *App) *Command {
 		Short: "Audit IAM policies: expand wildcards, access levels, risky actions.",
 		Long: "Audit IAM policy files (a policy, a folder of policies, or the output of " +
 			"`aws iam get-account-authorization-details`): expand wildcards, group the allowed actions by " +
-			"access level, and report privilege escalation, resource exposure, credentials exposure and data " +
-			"exfiltration risks. The exit code is 0 whatever the findings unless --fail-on is given.",
+			"access level, and report privilege escalation, resource exposure, credentials exposure, data " +
+			"exfiltration and infrastructure modification risks, each finding with its statement, whether it is " +
+			"constrained by Resource or Condition, and a severity. The exit code is 0 whatever the findings unless " +
+			"--fail-on is given (then 3).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			db, err := app.DB()
