@@ -19,6 +19,18 @@ type File struct {
 // with the built-in lists, or with a custom list when customList is not
 // empty. Files that cannot be read are reported with their error.
 func AuditFiles(db *iamdb.DB, files []File, customList string) (*audit.Report, error) {
+	return AuditFilesProgress(db, files, customList, nil)
+}
+
+// auditChunk is how many policy documents are analyzed between progress
+// reports: small enough for the page to stay responsive on an account
+// dump of thousands of policies.
+const auditChunk = 16
+
+// AuditFilesProgress is AuditFiles reporting progress: progress(done,
+// total) is called after each chunk of policy documents (total counts the
+// documents of every file), so a UI can update and yield in between.
+func AuditFilesProgress(db *iamdb.DB, files []File, customList string, progress func(done, total int)) (*audit.Report, error) {
 	opts := audit.Options{InfrastructureModification: true}
 	if strings.TrimSpace(customList) != "" {
 		l, err := audit.ParseAuditFile([]byte(customList), "custom audit list")
@@ -31,18 +43,77 @@ func AuditFiles(db *iamdb.DB, files []File, customList string) (*audit.Report, e
 		}
 		opts.Lists = append(builtin, l)
 	}
-	rep := &audit.Report{}
+	// Parse everything first, so the total is known; keep file order.
+	type item struct {
+		errReport *audit.PolicyReport
+		docs      []*policy.Document
+		name      string
+	}
+	var items []item
+	total := 0
 	for _, f := range files {
 		docs, err := policy.Load(f.Data, f.Name)
 		if err != nil {
-			rep.Policies = append(rep.Policies, &audit.PolicyReport{Name: f.Name, Error: err.Error(), Findings: []audit.Finding{}})
+			items = append(items, item{errReport: &audit.PolicyReport{Name: f.Name, Error: err.Error(), Findings: []audit.Finding{}}})
 			continue
 		}
-		r, err := audit.Analyze(db, docs, opts)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		items = append(items, item{docs: docs, name: f.Name})
+		total += len(docs)
+	}
+	rep := &audit.Report{}
+	done := 0
+	for _, it := range items {
+		if it.errReport != nil {
+			rep.Policies = append(rep.Policies, it.errReport)
+			continue
 		}
-		rep.Policies = append(rep.Policies, r.Policies...)
+		for i := 0; i < len(it.docs); i += auditChunk {
+			chunk := it.docs[i:min(i+auditChunk, len(it.docs))]
+			r, err := audit.Analyze(db, chunk, opts)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", it.name, err)
+			}
+			rep.Policies = append(rep.Policies, r.Policies...)
+			done += len(chunk)
+			if progress != nil {
+				progress(done, total)
+			}
+		}
 	}
 	return rep, nil
+}
+
+// SeveritySummary counts a policy's findings by severity, most severe
+// first: "3 critical, 1 high" ("no findings" when there are none).
+func SeveritySummary(p *audit.PolicyReport) string {
+	if len(p.Findings) == 0 {
+		return "no findings"
+	}
+	counts := map[string]int{}
+	var order []string
+	for _, f := range p.Findings {
+		s := string(f.Severity)
+		if counts[s] == 0 {
+			order = append(order, s)
+		}
+		counts[s]++
+	}
+	rank := map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3}
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && rankOf(rank, order[j]) < rankOf(rank, order[j-1]); j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	parts := make([]string, len(order))
+	for i, s := range order {
+		parts[i] = fmt.Sprintf("%d %s", counts[s], s)
+	}
+	return fmt.Sprintf("%d findings: %s", len(p.Findings), strings.Join(parts, ", "))
+}
+
+func rankOf(rank map[string]int, s string) int {
+	if r, ok := rank[s]; ok {
+		return r
+	}
+	return len(rank)
 }

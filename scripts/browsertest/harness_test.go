@@ -47,6 +47,16 @@ type server struct {
 	*httptest.Server
 	mu       sync.Mutex
 	requests []string
+	// intercept, when set, may answer a request instead of dist/ (it
+	// returns true when it did): the tests use it to break downloads.
+	intercept func(w http.ResponseWriter, r *http.Request) bool
+}
+
+// setIntercept installs (or, with nil, removes) the request interceptor.
+func (s *server) setIntercept(f func(w http.ResponseWriter, r *http.Request) bool) {
+	s.mu.Lock()
+	s.intercept = f
+	s.mu.Unlock()
 }
 
 func newServer(t *testing.T) *server {
@@ -59,7 +69,11 @@ func newServer(t *testing.T) *server {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.requests = append(s.requests, r.URL.Path)
+		f := s.intercept
 		s.mu.Unlock()
+		if f != nil && f(w, r) {
+			return
+		}
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(s.Close)
@@ -249,4 +263,15 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 		return d.Exception.Description
 	}
 	return ""
+}
+
+// clearBrowserCache empties the browser's HTTP cache.
+func clearBrowserCache(ctx context.Context) error {
+	return network.ClearBrowserCache().Do(ctx)
+}
+
+// fmtSscanf reads "rgb(r, g, b)" or "rgba(r, g, b, a)".
+func fmtSscanf(s string, r, g, b *int) (int, error) {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "rgba("), "rgb(")
+	return fmt.Sscanf(s, "%d, %d, %d", r, g, b)
 }

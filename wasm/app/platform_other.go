@@ -15,19 +15,21 @@ import (
 
 var errNotBrowser = errors.New("the web app runs only in a browser (GOOS=js GOARCH=wasm)")
 
-func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) { return nil, errNotBrowser }
-func markReady()                                                      {}
-func setRegenTime(ms float64)                                         {}
-func yield()                                                          {}
-func getHash() string                                                 { return "" }
-func setHash(h string)                                                {}
-func onHashChange(f func(string))                                     {}
-func loadPrevious() string                                            { return "" }
-func storePrevious(s string)                                          {}
-func shareLink(fragment string) string                                { return "#" + fragment }
-func loadSaved() string                                               { return "" }
-func storeSaved(s string)                                             {}
-func copyText(s string)                                               {}
-func download(name, mime, text string)                                {}
-func (c *Root) readFiles(v vjs.Value, done func([]webapp.File))       {}
-func mark(name string)                                                {}
+func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error) {
+	return nil, errNotBrowser
+}
+func markReady()                                                {}
+func setRegenTime(ms float64)                                   {}
+func yield()                                                    {}
+func getHash() string                                           { return "" }
+func setHash(h string)                                          {}
+func onHashChange(f func(string))                               {}
+func loadPrevious() string                                      { return "" }
+func storePrevious(s string)                                    {}
+func shareLink(fragment string) string                          { return "#" + fragment }
+func loadSaved() string                                         { return "" }
+func storeSaved(s string)                                       {}
+func copyText(s string)                                         {}
+func download(name, mime, text string)                          {}
+func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {}
+func mark(name string)                                          {}

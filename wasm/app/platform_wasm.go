@@ -21,12 +21,13 @@ const storageKey = "policy-sentry-state"
 // loadDataset gets manifest.json and the dataset it names from the app's
 // own origin, reporting progress, and checks the sha256. loader.js starts
 // both downloads while the wasm compiles (window.policySentryDataset); a
-// retry fetches them again. It uses the browser's fetch directly:
+// retry fetches them again, past the HTTP cache. It uses the browser's fetch directly:
 // net/http would link crypto/tls and friends into the wasm for nothing.
-func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) {
+func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error) {
 	var m iamdb.Manifest
 	var resp js.Value
-	if pre := js.Global().Get("policySentryDataset"); pre.Truthy() {
+	pre := js.Global().Get("policySentryDataset")
+	if pre.Truthy() && !retry {
 		js.Global().Set("policySentryDataset", js.Undefined()) // used once
 		v, err := await(pre)
 		if err != nil {
@@ -49,7 +50,11 @@ func loadDataset(progress func(done, total int64)) (*iamdb.DB, error) {
 		if err := json.Unmarshal(mb, &m); err != nil {
 			return nil, fmt.Errorf("manifest.json: %w", err)
 		}
-		if resp, err = fetchResponse(m.File, "default"); err != nil {
+		cache := "default"
+		if retry {
+			cache = "reload"
+		}
+		if resp, err = fetchResponse(m.File, cache); err != nil {
 			return nil, err
 		}
 	}

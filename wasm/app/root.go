@@ -57,6 +57,7 @@ type Root struct {
 	AuditErr      string
 	AuditBusy     bool
 	AuditProgress int
+	auditGen      int
 
 	ServiceQuery string
 	Service      string
@@ -80,13 +81,13 @@ func (c *Root) Init(ctx vugu.InitCtx) {
 		defer c.env.UnlockRender()
 		c.openHash(h)
 	})
-	c.startLoad()
+	c.startLoad(false)
 }
 
-func (c *Root) startLoad() {
+func (c *Root) startLoad(retry bool) {
 	c.Status, c.StatusText, c.Progress = "loading", "loading the IAM dataset…", 0
 	go func() {
-		db, err := loadDataset(func(done, total int64) {
+		db, err := loadDataset(retry, func(done, total int64) {
 			c.env.Lock()
 			if total > 0 {
 				c.Progress = int(done * 100 / total)
@@ -97,7 +98,7 @@ func (c *Root) startLoad() {
 		c.env.Lock()
 		defer c.env.UnlockRender()
 		if err != nil {
-			c.Status, c.StatusText = "error", "error: "+err.Error()
+			c.Status, c.StatusText = "error", "error: could not load the IAM dataset: "+err.Error()
 			return
 		}
 		c.DB = db
@@ -113,8 +114,9 @@ func (c *Root) startLoad() {
 	}()
 }
 
-// Retry reloads the dataset after a failed download.
-func (c *Root) Retry(e vugu.DOMEvent) { c.startLoad() }
+// Retry downloads the dataset again after a failure, bypassing the HTTP
+// cache (which may hold a corrupt copy).
+func (c *Root) Retry(e vugu.DOMEvent) { c.startLoad(true) }
 
 // SetTab switches screens.
 func (c *Root) SetTab(e vugu.DOMEvent, tab string) {
@@ -169,20 +171,17 @@ func (c *Root) sizeText(mode string) string {
 	if o.JSON == "" {
 		return ""
 	}
-	s := fmt.Sprintf("%d characters (AWS counts without whitespace)", o.Size.Chars)
-	if len(o.Size.Over) > 0 {
-		var names []string
-		for _, l := range o.Size.Over {
-			names = append(names, fmt.Sprintf("%s %d", l.Name, l.Chars))
-		}
-		s += "; over the limit for " + strings.Join(names, ", ") + ": try Minimize"
-	}
-	return s
+	return webapp.SizeText(o.Size)
 }
 
 // regenerate writes the policy of a screen from its YAML. On errors the
 // last good policy stays and the errors are listed.
-func (c *Root) regenerate(mode string) {
+func (c *Root) regenerate(mode string) { c.regen(mode, false) }
+
+// regen is regenerate; fromForm says the YAML was just written from the
+// form's template, which then stays the form's model even when the YAML
+// does not validate yet (a half-typed ARN), so the form stays editable.
+func (c *Root) regen(mode string, fromForm bool) {
 	if c.DB == nil {
 		return
 	}
@@ -193,7 +192,7 @@ func (c *Root) regenerate(mode string) {
 	}
 	o := webapp.WritePolicy(c.DB, src, writer.Options{Minimize: c.Minimize, MinLength: c.MinLength})
 	prev := c.out(mode)
-	if o.Template != nil {
+	if o.Template != nil && !fromForm {
 		if mode == "actions" {
 			c.actionsTmpl = o.Template
 		} else {
@@ -201,7 +200,7 @@ func (c *Root) regenerate(mode string) {
 		}
 	}
 	if mode == "crud" {
-		c.crudStale = o.Template == nil
+		c.crudStale = o.Template == nil && !fromForm
 	}
 	if len(o.Errors) > 0 {
 		prev.Errors = o.Errors
@@ -307,6 +306,11 @@ func (c *Root) arnHint(v string) string {
 
 func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error)) {
 	t := c.tmpl(mode)
+	if mode == "actions" {
+		c.actionsTmpl = t
+	} else {
+		c.crudTmpl = t
+	}
 	y, err := f(t)
 	if err != nil {
 		c.Notice = err.Error()
@@ -317,7 +321,7 @@ func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error
 	} else {
 		c.CRUDYAML = y
 	}
-	c.regenerate(mode)
+	c.regen(mode, true)
 	c.save()
 }
 

@@ -42,24 +42,22 @@ func (c *Root) runAudit(files []webapp.File) {
 		files = []webapp.File{{Name: "pasted policy", Data: []byte(c.AuditText)}}
 	}
 	c.AuditBusy, c.AuditProgress, c.AuditErr = true, 0, ""
-	db, list := c.DB, c.AuditList
+	c.auditGen++
+	gen, db, list := c.auditGen, c.DB, c.AuditList
 	go func() {
-		rep := &audit.Report{}
-		var err error
-		for i, f := range files {
-			var r *audit.Report
-			r, err = webapp.AuditFiles(db, []webapp.File{f}, list)
-			if err != nil {
-				break
-			}
-			rep.Policies = append(rep.Policies, r.Policies...)
+		rep, err := webapp.AuditFilesProgress(db, files, list, func(done, total int) {
 			c.env.Lock()
-			c.AuditProgress = (i + 1) * 100 / len(files)
+			if gen == c.auditGen {
+				c.AuditProgress = done * 100 / max(total, 1)
+			}
 			c.env.UnlockRender()
 			yield()
-		}
+		})
 		c.env.Lock()
 		defer c.env.UnlockRender()
+		if gen != c.auditGen {
+			return // a newer audit started: its result wins
+		}
 		c.AuditBusy = false
 		if err != nil {
 			c.AuditErr = err.Error()
@@ -68,6 +66,8 @@ func (c *Root) runAudit(files []webapp.File) {
 		c.Report = rep
 	}()
 }
+
+func (c *Root) severitySummary(p *audit.PolicyReport) string { return webapp.SeveritySummary(p) }
 
 // OnAuditFiles reads files picked for the audit.
 func (c *Root) OnAuditFiles(e vugu.DOMEvent) {

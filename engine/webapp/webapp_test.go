@@ -1,0 +1,86 @@
+package webapp
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/audit"
+	"github.com/leastpriv/policysentry/engine/policyfmt"
+)
+
+func TestFragmentRoundTrip(t *testing.T) {
+	s := State{Tab: "actions", CRUDYAML: DefaultCRUD, ActionsYAML: DefaultActions, AuditText: "{}", Minimize: true, MinLength: 3, OutTab: "yaml", Service: "kms"}
+	f := EncodeFragment(s)
+	if !strings.HasPrefix(f, "s=") || strings.ContainsAny(f, "+/= #&") && strings.Count(f, "=") != 1 {
+		t.Fatalf("fragment %q is not URL-safe", f)
+	}
+	got, err := DecodeFragment("#" + f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != s {
+		t.Errorf("round trip: got %+v, want %+v", got, s)
+	}
+	for _, bad := range []string{"", "#x=1", "#s=!!", "#s=AAAA"} {
+		if _, err := DecodeFragment(bad); err == nil {
+			t.Errorf("DecodeFragment(%q) accepted a damaged link", bad)
+		}
+	}
+}
+
+func TestSizeText(t *testing.T) {
+	got := SizeText(policyfmt.SizeReport{Chars: 3467, Over: []policyfmt.Limit{{Name: "user inline policy", Chars: 2048}}})
+	for _, want := range []string{"3,467 characters", "fits a group inline policy (5,120)", "too long for a user inline policy (2,048)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("SizeText = %q, lacks %q", got, want)
+		}
+	}
+	if got := SizeText(policyfmt.SizeReport{Chars: 20000}); !strings.Contains(got, "Try Minimize") || strings.Contains(got, "fits") {
+		t.Errorf("SizeText for an oversize policy = %q", got)
+	}
+}
+
+func TestSeveritySummary(t *testing.T) {
+	p := &audit.PolicyReport{Findings: []audit.Finding{{Severity: "high"}, {Severity: "critical"}, {Severity: "high"}, {Severity: "low"}}}
+	if got, want := SeveritySummary(p), "4 findings: 1 critical, 2 high, 1 low"; got != want {
+		t.Errorf("SeveritySummary = %q, want %q", got, want)
+	}
+	if got := SeveritySummary(&audit.PolicyReport{}); got != "no findings" {
+		t.Errorf("empty: %q", got)
+	}
+}
+
+func TestAuditFilesProgress(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A dump-like input: an array of 40 policies, plus a broken file.
+	var docs []string
+	for i := 0; i < 40; i++ {
+		docs = append(docs, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}`)
+	}
+	files := []File{
+		{Name: "many.json", Data: []byte("[" + strings.Join(docs, ",") + "]")},
+		{Name: "bad.json", Data: []byte("{\n  \"Statement\": [ {\"Effect\": \"Allow\", }\n]}")},
+	}
+	var calls [][2]int
+	rep, err := AuditFilesProgress(db, files, "", func(done, total int) { calls = append(calls, [2]int{done, total}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Policies) != 41 {
+		t.Fatalf("%d reports, want 40 policies and 1 error", len(rep.Policies))
+	}
+	if len(calls) < 3 || calls[len(calls)-1] != [2]int{40, 40} {
+		t.Errorf("progress calls %v: want several, ending at 40/40", calls)
+	}
+	last := rep.Policies[40]
+	if last.Name != "bad.json" || !strings.Contains(last.Error, "bad.json:2:") {
+		t.Errorf("parse error without line: %+v", last)
+	}
+	if rep.Policies[0].Error != "" || len(rep.Policies[0].Findings) == 0 {
+		t.Errorf("iam:PassRole on * has no findings: %+v", rep.Policies[0])
+	}
+}
