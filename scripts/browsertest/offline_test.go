@@ -81,6 +81,20 @@ func waitFor(ctx context.Context, expr string, d time.Duration) error {
 	return chromedp.Run(sctx, chromedp.Poll(expr, nil, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(20*time.Millisecond)))
 }
 
+// waitNewDocument waits until the page marked with window.__beforeReload
+// has been replaced; evaluations may fail while the page navigates.
+func waitNewDocument(ctx context.Context) bool {
+	deadline := time.Now().Add(bootTimeout)
+	for time.Now().Before(deadline) {
+		var replaced bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`window.__beforeReload !== true && document.readyState !== "loading"`, &replaced)); err == nil && replaced {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
 // evalAsync evaluates an expression that returns a promise.
 func evalAsync(ctx context.Context, expr string, out any) error {
 	return chromedp.Run(ctx, chromedp.Evaluate(expr, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
@@ -331,11 +345,19 @@ func TestServedAppOffline(t *testing.T) {
 		if len(names) != 1 || names[0] != "policy-sentry-"+newBuild {
 			t.Errorf("caches %v, want only the new build's", names)
 		}
-		// Reload runs the new build; the banner is gone.
-		if err := chromedp.Run(ctx, chromedp.Reload()); err != nil {
+		// The banner's Reload button runs the new build; the banner is gone.
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`window.__beforeReload = true`, nil),
+			chromedp.Click("#update-reload", chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
+		if !waitNewDocument(ctx) {
+			t.Fatal("the Reload button did not reload the page")
+		}
 		checkReady(t, ctx, a.Version)
+		var controller string
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`navigator.serviceWorker.controller ? navigator.serviceWorker.controller.scriptURL : ""`, &controller)); err != nil || !strings.HasSuffix(controller, "build="+newBuild) {
+			t.Errorf("after Reload the page is controlled by %q (%v), want the new build's worker", controller, err)
+		}
 		if err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById("update-banner").hidden`, &hidden)); err != nil || !hidden {
 			t.Errorf("banner still shown after reloading into the new version (%v)", err)
 		}

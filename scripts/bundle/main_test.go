@@ -121,3 +121,19 @@ func TestBuild(t *testing.T) {
 		t.Error("the data blocks do not precede loader.js")
 	}
 }
+
+// TestBuildDeterministic: the same dist/ gives the same bundle, byte for byte.
+func TestBuildDeterministic(t *testing.T) {
+	read := func(name string) ([]byte, error) { return []byte("/* " + name + " */"), nil }
+	index := "<meta charset=\"utf-8\">\n<link rel=\"stylesheet\" href=\"app.css\">\n<body>\n<script src=\"loader.js\"></script>\n"
+	a := Assets{Wasm: "app.1.wasm", Dataset: "iam.2.bin.zst", Version: "v", Build: "b"}
+	wasm := bytes.Repeat([]byte("wasm"), 1000)
+	first, err := Build(index, read, a, gzipBytes(wasm), []byte{1, 2}, []byte("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := Build(index, read, a, gzipBytes(wasm), []byte{1, 2}, []byte("{}"))
+	if first != second {
+		t.Error("two builds of the same input differ")
+	}
+}
