@@ -119,3 +119,23 @@ func TestDefaultIsShared(t *testing.T) {
 		t.Error("Default decoded the dataset twice")
 	}
 }
+
+// TestFreshIsPrivate checks that Fresh gives a copy whose changes do not
+// reach the shared Default.
+func TestFreshIsPrivate(t *testing.T) {
+	shared := load(t)
+	own, err := Fresh()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own == shared {
+		t.Fatal("Fresh returned the shared DB")
+	}
+	if own.Manifest != shared.Manifest {
+		t.Errorf("Fresh manifest %+v, Default %+v", own.Manifest, shared.Manifest)
+	}
+	own.Action("s3:GetObject").AccessLevel = iamdb.Write
+	if shared.Action("s3:GetObject").AccessLevel != iamdb.Read {
+		t.Error("changing Fresh's DB changed Default's")
+	}
+}
