@@ -58,6 +58,10 @@ func TestSARSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	again, err := build("sar", "../../engine/sources/sar/testdata/services", "", "")
+	if err != nil || !bytes.Equal(again.Data, out.Data) || !bytes.Equal(again.Manifest, out.Manifest) {
+		t.Errorf("two builds of the same SAR files differ (err %v)", err)
+	}
 	db, err := iamdb.Load(out.Data, "")
 	if err != nil {
 		t.Fatal(err)
