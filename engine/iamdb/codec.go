@@ -262,7 +262,7 @@ func decode(b []byte, owned bool) (*DB, error) {
 		return nil, errors.New("not a policy-sentry dataset (bad magic)")
 	}
 	if b[len(magic)] != formatVersion {
-		return nil, fmt.Errorf("dataset format version %d is not supported (want %d): rebuild the file with this release (`make dataset`, or `policy-sentry initialize` for ~/.policy-sentry)", b[len(magic)], formatVersion)
+		return nil, fmt.Errorf("dataset format version %d is not supported (want %d): the file was written by another release; rebuild it with this one (`make dataset`), or delete it if it is ~/.policy-sentry/iam.bin.zst", b[len(magic)], formatVersion)
 	}
 	d := &decoder{b: b, pos: len(magic) + 1}
 	mlen := d.count()
