@@ -22,6 +22,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		if len(p.Findings) == 0 {
 			b.WriteString("  no findings\n")
+		} else {
+			b.WriteString("  findings: " + severityCounts(p.Findings) + "\n")
 		}
 		for _, f := range p.Findings {
 			scope := "specific resources"
@@ -74,4 +76,20 @@ func (r *Report) Worst() Severity {
 		}
 	}
 	return worst
+}
+
+// severityCounts says how many findings there are per severity, most
+// severe first, e.g. "31 critical, 2 high".
+func severityCounts(fs []Finding) string {
+	count := map[Severity]int{}
+	for _, f := range fs {
+		count[f.Severity]++
+	}
+	var parts []string
+	for _, s := range []Severity{SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow} {
+		if count[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", count[s], s))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

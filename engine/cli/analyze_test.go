@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -43,7 +44,17 @@ func TestAnalyzeAdministratorAccess(t *testing.T) {
 			t.Errorf("text report lacks method %s", m.Name)
 		}
 	}
-	for _, want := range []string{"== " + p, "Resource *", "Infrastructure modification"} {
+	_, js, _ := run(t, "", "analyze", "--policy", p, "--fmt", "json")
+	var rep audit.Report
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	count := map[audit.Severity]int{}
+	for _, f := range rep.Policies[0].Findings {
+		count[f.Severity]++
+	}
+	summary := fmt.Sprintf("  findings: %d critical, %d high", count[audit.SeverityCritical], count[audit.SeverityHigh])
+	for _, want := range []string{"== " + p + "\n" + summary, "Resource *", "Infrastructure modification"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q", want)
 		}
