@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
 func TestSearchActions(t *testing.T) {
@@ -37,5 +38,28 @@ func TestSearchActions(t *testing.T) {
 	}
 	if got := SearchServices(db, "kms"); len(got) == 0 || got[0].Prefix != "kms" {
 		t.Errorf("SearchServices(kms) = %v", got)
+	}
+}
+
+func TestFilterActions(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kms := db.Service("kms")
+	all := FilterActions(kms, ActionFilter{})
+	for _, lvl := range []string{"read", "write", "list", "tagging", "permissions-management"} {
+		got := FilterActions(kms, ActionFilter{AccessLevel: lvl})
+		if len(got) == 0 || len(got) >= len(all) {
+			t.Errorf("level %s: %d of %d actions", lvl, len(got), len(all))
+		}
+		for _, a := range got {
+			if l, _ := iamdb.ParseAccessLevel(lvl); a.AccessLevel != l {
+				t.Errorf("level %s lists %s (%s)", lvl, a.Name, a.AccessLevel)
+			}
+		}
+	}
+	if got := FilterActions(kms, ActionFilter{Text: "schedulekeydel"}); len(got) != 1 || got[0].Name != "ScheduleKeyDeletion" {
+		t.Errorf("text filter purge: %v", got)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -141,6 +143,21 @@ func TestScreens(t *testing.T) {
 			t.Errorf("Download of the Terraform tab saved %.200q", dl)
 		}
 		screenshot(t, ctx, "output-terraform")
+		// Copy puts the shown policy on the clipboard.
+		if err := run(ctx, cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).WithOrigin(srv.URL)); err != nil {
+			t.Fatal(err)
+		}
+		if err := run(ctx, chromedp.Click(sel("copy"))); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := pollText(ctx, "notice", func(s string) bool { return strings.Contains(s, "Copied") || strings.Contains(s, "Could not copy") }); err != nil || !strings.Contains(n, "Copied") {
+			t.Errorf("Copy: notice %q (%v)", n, err)
+			screenshot(t, ctx, "copy-fail")
+		}
+		var clip string
+		if err := run(ctx, chromedp.Evaluate(`navigator.clipboard.readText()`, &clip, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })); err != nil || clip != dl {
+			t.Errorf("clipboard holds %.100q (%v), want the Terraform shown", clip, err)
+		}
 		if err := run(ctx, chromedp.Click(`.out-tabs button:nth-child(1)`, chromedp.ByQuery), chromedp.Click(sel("minimize"))); err != nil {
 			t.Fatal(err)
 		}
@@ -222,6 +239,35 @@ func TestScreens(t *testing.T) {
 		if err := run(ctx, chromedp.Value(sel("actions-yaml"), &v, chromedp.ByQuery)); err != nil || !strings.Contains(v, "sqs:PurgeQueue") {
 			t.Errorf("keyboard autocomplete did not add the action: %q %v", v, err)
 		}
+	})
+
+	t.Run("browse-links", func(t *testing.T) {
+		// A Browse link opens the service, in a fresh navigation.
+		if err := run(ctx, chromedp.Navigate(srv.URL+"/#service=kms")); err != nil {
+			t.Fatal(err)
+		}
+		if err := waitReady(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := pollText(ctx, "browse-actions", func(s string) bool { return strings.Contains(s, "ScheduleKeyDeletion") })
+		if err != nil {
+			t.Fatalf("#service=kms did not open KMS: %.200q", got)
+		}
+		// Filtering by access level keeps only that level.
+		if err := run(ctx, chromedp.SetValue(`.filters select`, "list", chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelector(".filters select").dispatchEvent(new Event("change", {bubbles: true}))`, nil)); err != nil {
+			t.Fatal(err)
+		}
+		var levels []string
+		if err := run(ctx, chromedp.Poll(`(() => { const l = [...document.querySelectorAll('[data-testid="browse-actions"] tr td:nth-child(2)')].map(td => td.textContent); return l.length > 0 && l.every(x => x === "List") ? l : null })()`, &levels, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+			var shown []string
+			run(ctx, chromedp.Evaluate(`[...document.querySelectorAll('[data-testid="browse-actions"] tr td:nth-child(2)')].map(td => td.textContent).slice(0, 8)`, &shown))
+			t.Errorf("access-level filter: %v (levels shown %q)", err, shown)
+		}
+		if got, _ := textOf(ctx, "browse-actions"); strings.Contains(got, "ScheduleKeyDeletion") || !strings.Contains(got, "ListKeys") {
+			t.Errorf("List filter: %.300q", got)
+		}
+		screenshot(t, ctx, "browse-filter")
 	})
 
 	t.Run("labelled-controls", func(t *testing.T) {

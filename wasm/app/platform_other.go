@@ -29,7 +29,7 @@ func storePrevious(s string)                                    {}
 func shareLink(fragment string) string                          { return "#" + fragment }
 func loadSaved() string                                         { return "" }
 func storeSaved(s string)                                       {}
-func copyText(s string)                                         {}
+func copyText(s string, done func(error))                       {}
 func download(name, mime, text string)                          {}
 func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                          {}

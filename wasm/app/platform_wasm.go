@@ -206,11 +206,19 @@ func storePrevious(s string) {
 	js.Global().Get("localStorage").Call("setItem", previousKey, s)
 }
 
-func copyText(s string) {
+// copyText puts s on the clipboard and calls done (in a new goroutine)
+// with nil, or with an error when the browser refuses.
+func copyText(s string, done func(error)) {
 	clip := js.Global().Get("navigator").Get("clipboard")
-	if !clip.IsUndefined() {
-		clip.Call("writeText", s)
+	if clip.IsUndefined() || clip.IsNull() {
+		go done(fmt.Errorf("no clipboard access"))
+		return
 	}
+	p := clip.Call("writeText", s)
+	go func() {
+		_, err := await(p)
+		done(err)
+	}()
 }
 
 // download saves text as a file through a Blob URL.

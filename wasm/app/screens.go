@@ -155,8 +155,7 @@ func (c *Root) currentOutput(mode string) (name, mime, text string) {
 // Copy copies the policy to the clipboard.
 func (c *Root) Copy(e vugu.DOMEvent, mode string) {
 	_, _, text := c.currentOutput(mode)
-	copyText(text)
-	c.Notice = "Copied the policy to the clipboard."
+	copyText(text, c.copied("Copied the policy to the clipboard."))
 }
 
 // Download saves the policy as a file.
@@ -169,12 +168,25 @@ func (c *Root) Download(e vugu.DOMEvent, mode string) {
 // shows it, selectable, in case the clipboard is not available.
 func (c *Root) Share(e vugu.DOMEvent) {
 	c.ShareURL = shareLink(webapp.EncodeFragment(c.state()))
-	copyText(c.ShareURL)
-	c.Notice = "Share link copied. The state travels in the # part, which browsers never send to a server."
+	c.Notice = "Share link: the state travels in the # part, which browsers never send to a server."
+	copyText(c.ShareURL, c.copied("Share link copied. The state travels in the # part, which browsers never send to a server."))
 }
 
-// CloseShare hides the share link.
-func (c *Root) CloseShare(e vugu.DOMEvent) { c.ShareURL = "" }
+// copied returns copyText's callback: it reports the outcome.
+func (c *Root) copied(ok string) func(error) {
+	return func(err error) {
+		c.env.Lock()
+		defer c.env.UnlockRender()
+		if err != nil {
+			c.Notice = "Could not copy (" + err.Error() + "): select the text and press Ctrl+C."
+			return
+		}
+		c.Notice = ok
+	}
+}
+
+// CloseNotice hides the notice and the share link.
+func (c *Root) CloseNotice(e vugu.DOMEvent) { c.Notice, c.ShareURL, c.HasPrevious = "", "", false }
 
 func (c *Root) topFindings(p *audit.PolicyReport) []audit.Finding {
 	if len(p.Findings) > 50 {
