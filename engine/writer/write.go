@@ -169,15 +169,19 @@ func (b *builder) sts(s template.STS) {
 			b.warn(entries[0].Pos, "the dataset has no sts:%s action, nothing granted", sec.action)
 			continue
 		}
+		matched := map[int]bool{}
+		var formats []string
 		for _, r := range rowsOf(a) {
 			if a.AccessLevel != iamdb.Write || r.res == nil {
 				continue
 			}
+			formats = append(formats, r.format)
 			f := compiled(r.res)
-			for _, e := range entries {
+			for i, e := range entries {
 				if !f.MatchString(e.Value) {
 					continue
 				}
+				matched[i] = true
 				sid := a.Name
 				if g := b.group(sid); g != nil {
 					if !contains(g.arns, e.Value) {
@@ -186,6 +190,12 @@ func (b *builder) sts(s template.STS) {
 					continue
 				}
 				b.addGroup(&group{sid: sid, arns: []string{e.Value}, arnFormat: r.format, actions: []string{a.FullName()}})
+			}
+		}
+		for i, e := range entries {
+			if !matched[i] {
+				b.warn(e.Pos, "%s matches no resource type of sts:%s, nothing granted; expected %s",
+					e.Value, sec.action, strings.Join(formats, " or "))
 			}
 		}
 	}
