@@ -97,6 +97,9 @@ func (b *builder) addARNs(entries []template.Entry, level iamdb.AccessLevel, war
 func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatched bool) {
 	svcName := arn.ServiceOf(e.Value)
 	if strings.Contains(svcName, "$") {
+		if warnUnmatched {
+			b.warn(e.Pos, "%s: the service part is a placeholder, so it matches no service; nothing granted", e.Value)
+		}
 		return
 	}
 	parsed, err := arn.Parse(e.Value)

@@ -60,6 +60,9 @@ func (b *builder) crud(t *template.Template) {
 	b.addARNs(t.Tagging, iamdb.Tagging, true)
 	b.addARNs(t.PermissionsManagement, iamdb.PermissionsManagement, true)
 	for _, e := range nonEmpty(t.SkipResourceConstraints) {
+		if len(b.db.Expand(e.Value)) == 0 {
+			b.warn(e.Pos, "skip-resource-constraints: %s matches no action of the dataset; kept as written", e.Value)
+		}
 		b.skip = append(b.skip, e.Value)
 	}
 	for _, a := range b.skip {
