@@ -167,53 +167,70 @@ func (d *decoder) resourceSlice(n int) []ActionResource {
 	return out
 }
 
+// uvarint reads a varint; it reads the bytes itself (no nested calls on
+// the usual path), as it runs about a million times per load.
 func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
+	var v uint64
+	for shift, p := uint(0), d.pos; p < len(d.b) && shift < 64; shift, p = shift+7, p+1 {
+		c := d.b[p]
+		if c < 0x80 {
+			d.pos = p + 1
+			return v | uint64(c)<<shift
+		}
+		v |= uint64(c&0x7f) << shift
 	}
-	v, n := binary.Uvarint(d.b[d.pos:])
-	if n <= 0 {
-		d.err = fmt.Errorf("%w at byte %d", errTruncated, d.pos)
-		return 0
+	d.fail(fmt.Errorf("%w: bad varint at byte %d", errTruncated, d.pos))
+	return 0
+}
+
+// fail records the first error; decoding goes on harmlessly (reads return
+// zero values) and the caller checks d.err at the end of each service.
+func (d *decoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
 	}
-	d.pos += n
-	return v
+	d.pos = len(d.b)
 }
 
 func (d *decoder) byte() byte {
-	if d.err != nil {
-		return 0
+	if d.pos < len(d.b) {
+		c := d.b[d.pos]
+		d.pos++
+		return c
 	}
-	if d.pos >= len(d.b) {
-		d.err = fmt.Errorf("%w at byte %d", errTruncated, d.pos)
-		return 0
-	}
-	c := d.b[d.pos]
-	d.pos++
-	return c
+	d.fail(fmt.Errorf("%w at byte %d", errTruncated, d.pos))
+	return 0
 }
 
 // count reads a list length and checks it against the bytes left, so a
 // corrupt length cannot make the decoder allocate without bound.
 func (d *decoder) count() int {
 	n := d.uvarint()
-	if d.err == nil && n > uint64(len(d.b)-d.pos) {
-		d.err = fmt.Errorf("%w: list of %d at byte %d", errTruncated, n, d.pos)
+	if n > uint64(len(d.b)-d.pos) {
+		d.fail(fmt.Errorf("%w: list of %d at byte %d", errTruncated, n, d.pos))
 		return 0
 	}
 	return int(n)
 }
 
+// str reads a string-table index and returns the string; like uvarint, it
+// reads the varint itself.
 func (d *decoder) str() string {
-	i := d.uvarint()
-	if d.err != nil {
-		return ""
+	var i uint64
+	for shift, p := uint(0), d.pos; p < len(d.b) && shift < 64; shift, p = shift+7, p+1 {
+		c := d.b[p]
+		if c < 0x80 {
+			d.pos = p + 1
+			if i |= uint64(c) << shift; i < uint64(len(d.table)) {
+				return d.table[i]
+			}
+			d.fail(fmt.Errorf("%w: string %d out of range at byte %d", errTruncated, i, p))
+			return ""
+		}
+		i |= uint64(c&0x7f) << shift
 	}
-	if i >= uint64(len(d.table)) {
-		d.err = fmt.Errorf("%w: string %d out of range at byte %d", errTruncated, i, d.pos)
-		return ""
-	}
-	return d.table[i]
+	d.fail(fmt.Errorf("%w: bad varint at byte %d", errTruncated, d.pos))
+	return ""
 }
 
 func (d *decoder) strs() []string {
