@@ -7,7 +7,8 @@
 // ActionConditionKeys, Annotations.Properties with the IsList, IsWrite,
 // IsTaggingOnly and IsPermissionManagement flags, and the resource types
 // the action supports), its resource types (Name, ARNFormats), its
-// condition keys (Name, Types) and the schema Version.
+// condition keys (Name, Types) and the schema Version. A resource type may
+// also list its condition keys (ConditionKeys); they are kept when present.
 //
 // The format has no descriptions, no "required" marks on an action's
 // resource types, no per-resource-type condition keys of actions and no
@@ -58,10 +59,12 @@ type Properties struct {
 	IsWrite                bool `json:"IsWrite"`
 }
 
-// Resource is one resource type of a service file.
+// Resource is one resource type of a service file. ConditionKeys is not
+// in every file; it is used when present.
 type Resource struct {
-	Name       string   `json:"Name"`
-	ARNFormats []string `json:"ARNFormats"`
+	Name          string   `json:"Name"`
+	ARNFormats    []string `json:"ARNFormats"`
+	ConditionKeys []string `json:"ConditionKeys"`
 }
 
 // ConditionKey is one condition key of a service file.
@@ -105,7 +108,7 @@ func ParseService(b []byte, file string) (*iamdb.Service, string, error) {
 		if len(r.ARNFormats) > 0 {
 			arn = r.ARNFormats[0]
 		}
-		s.Resources = append(s.Resources, &iamdb.Resource{Name: r.Name, ARN: arn})
+		s.Resources = append(s.Resources, &iamdb.Resource{Name: r.Name, ARN: arn, ConditionKeys: r.ConditionKeys})
 	}
 	for _, c := range f.ConditionKeys {
 		typ := ""

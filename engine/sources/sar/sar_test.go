@@ -70,6 +70,12 @@ func TestParseDir(t *testing.T) {
 	if got := db.Action("vault:TagSecret").ConditionKeys(); !reflect.DeepEqual(got, []string{"aws:RequestTag/${TagKey}", "aws:TagKeys"}) {
 		t.Errorf("vault:TagSecret condition keys %v", got)
 	}
+	if r := db.Service("vault").Resource("secret"); r == nil || !reflect.DeepEqual(r.ConditionKeys, []string{"aws:ResourceTag/${TagKey}"}) {
+		t.Errorf("vault secret resource type %+v: its ConditionKeys are lost", r)
+	}
+	if r := db.Service("demo").Resource("widget"); r == nil || r.ConditionKeys != nil {
+		t.Errorf("demo widget resource type %+v: want no condition keys", r)
+	}
 	if !db.Action("vault:ListSecrets").WildcardOnly() {
 		t.Error("vault:ListSecrets has no resource type, so it must be wildcard-only")
 	}
