@@ -284,12 +284,7 @@ func levelFindings(e *env, l *List, allowed map[*iamdb.Action]*grant) []Finding 
 			levels[lv] = true
 		}
 	}
-	named := map[*iamdb.Action]bool{}
-	for _, entry := range l.Actions {
-		for _, a := range e.expand(entry.Action) {
-			named[a] = true
-		}
-	}
+	named := e.named(l)
 	bySvc := map[string][]string{}
 	stmts := map[string][]string{}
 	for a, g := range allowed {

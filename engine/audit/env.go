@@ -56,10 +56,12 @@ type env struct {
 	names    *names
 	expanded map[string][]*iamdb.Action
 	sorted   map[string][]*iamdb.Action
+	namedBy  map[*List]map[*iamdb.Action]bool
 }
 
 func newEnv(db *iamdb.DB) *env {
-	return &env{db: db, names: namesFor(db), expanded: map[string][]*iamdb.Action{}, sorted: map[string][]*iamdb.Action{}}
+	return &env{db: db, names: namesFor(db), expanded: map[string][]*iamdb.Action{}, sorted: map[string][]*iamdb.Action{},
+		namedBy: map[*List]map[*iamdb.Action]bool{}}
 }
 
 // expand is db.Expand, cached by the lower-cased pattern.
@@ -139,4 +141,19 @@ func (e *env) sortedNames(acts []*iamdb.Action) []string {
 		out[i] = e.name(a)
 	}
 	return out
+}
+
+// named returns the set of actions a list names one by one.
+func (e *env) named(l *List) map[*iamdb.Action]bool {
+	if m, ok := e.namedBy[l]; ok {
+		return m
+	}
+	m := map[*iamdb.Action]bool{}
+	for _, entry := range l.Actions {
+		for _, a := range e.expand(entry.Action) {
+			m[a] = true
+		}
+	}
+	e.namedBy[l] = m
+	return m
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -72,12 +73,31 @@ func (e *Error) Error() string {
 type parser struct {
 	file string
 	src  []byte
+	// lineStarts are the offsets where lines begin, computed on first use.
+	lineStarts []int
+}
+
+// pos returns the 1-based line and column of the value at off, with a
+// binary search over the line starts (statements of large documents would
+// otherwise rescan the source from the start each).
+func (p *parser) pos(off int64) (line, col int) {
+	if p.lineStarts == nil {
+		p.lineStarts = []int{0}
+		for i, c := range p.src {
+			if c == '\n' {
+				p.lineStarts = append(p.lineStarts, i+1)
+			}
+		}
+	}
+	o := int(skipSeparators(p.src, off))
+	i := sort.Search(len(p.lineStarts), func(k int) bool { return p.lineStarts[k] > o }) - 1
+	return i + 1, o - p.lineStarts[i] + 1
 }
 
 func (p *parser) errAt(n *node, path, format string, args ...any) *Error {
 	e := &Error{File: p.file, Path: path, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
-		e.Line, e.Column = position(p.src, n.offset)
+		e.Line, e.Column = p.pos(n.offset)
 	}
 	return e
 }
@@ -152,7 +172,7 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 		return nil, p.errAt(n, path, "expected a statement object, found %s", n.kind)
 	}
 	s := &Statement{Index: index}
-	s.Line, s.Column = position(p.src, n.offset)
+	s.Line, s.Column = p.pos(n.offset)
 	var err error
 	for i, k := range n.keys {
 		v := n.vals[i]

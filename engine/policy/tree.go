@@ -183,17 +183,7 @@ func tokenError(dec *json.Decoder, err error) error {
 // position turns a byte offset into 1-based line and column, skipping
 // whitespace and separators so that the position is the value's first byte.
 func position(src []byte, off int64) (line, col int) {
-	if off > int64(len(src)) {
-		off = int64(len(src))
-	}
-	for off < int64(len(src)) {
-		c := src[off]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ':' {
-			off++
-			continue
-		}
-		break
-	}
+	off = skipSeparators(src, off)
 	line, col = 1, 1
 	for _, c := range src[:off] {
 		if c == '\n' {
@@ -204,4 +194,24 @@ func position(src []byte, off int64) (line, col int) {
 		}
 	}
 	return line, col
+}
+
+// skipSeparators moves off past whitespace, commas and colons, to the
+// first byte of the value that follows; it never goes past the end.
+func skipSeparators(src []byte, off int64) int64 {
+	if off > int64(len(src)) {
+		off = int64(len(src))
+	}
+	if off < 0 {
+		off = 0
+	}
+	for off < int64(len(src)) {
+		c := src[off]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ':' {
+			off++
+			continue
+		}
+		break
+	}
+	return off
 }
