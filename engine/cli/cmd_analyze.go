@@ -67,8 +67,11 @@ func newAnalyzeCmd(app *App) *Command {
 			}
 			switch format {
 			case "json":
-				b, _ := json.MarshalIndent(rep, "", "  ")
-				fmt.Fprintln(app.Stdout, string(b))
+				enc := json.NewEncoder(app.Stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
 			case "yaml":
 				b, _ := yaml.Marshal(rep)
 				app.Stdout.Write(b)
