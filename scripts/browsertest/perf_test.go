@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -150,6 +151,11 @@ func TestPerformanceFigures(t *testing.T) {
 	t.Logf("regenerate after a keystroke (crud.yml, %d keystrokes): engine median %.2f ms (max %.2f), input event to DOM median %.2f ms (max %.2f)",
 		len(engine), me, maxOf(engine), md, maxOf(toDOM))
 
+	// The machine's load matters to every time above: log it with them.
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		figures["loadavg"] = strings.TrimSpace(string(b))
+		t.Logf("load average while measuring: %s (CPUs: %d)", strings.TrimSpace(string(b)), goruntime.NumCPU())
+	}
 	os.MkdirAll(shotsDir, 0o755)
 	out, _ := json.MarshalIndent(figures, "", "  ")
 	os.WriteFile(filepath.Join(shotsDir, "perf.json"), out, 0o644)

@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	mark("go-main") // after compiling the wasm and the Go runtime and package init
 	renderer, err := domrender.New("#vugu_mount_point")
 	if err != nil {
 		panic(err)
