@@ -74,6 +74,7 @@
 
   async function boot() {
     retry.hidden = true;
+    if (performance.mark) { performance.mark("loader-start"); }
     try {
       var assets = window.policySentryAssets;
       if (!assets) {
@@ -92,6 +93,7 @@
         instance = await loadWasm(assets.wasm, assets.wasmSize, go.importObject);
       }
       status.textContent = "starting…";
+      if (performance.mark) { performance.mark("wasm-instantiated"); }
       go.run(instance);
       offline(assets);
     } catch (e) {
