@@ -278,3 +278,79 @@ func BenchmarkParseAndAnalyzeAllManaged(b *testing.B) {
 		}
 	}
 }
+
+// TestAllManagedPolicyInvariants analyzes every AWS managed policy
+// (latest versions) and checks what must hold of any report: allowed
+// actions sorted, unique and at their dataset access level; every
+// finding's actions allowed by the statements it names; findings ranked
+// by severity.
+func TestAllManagedPolicyInvariants(t *testing.T) {
+	db := defaultDB(t)
+	all := managedPolicies(t)
+	names := make([]string, 0, len(all))
+	for n := range all {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) < 1000 {
+		t.Fatalf("only %d managed policies in the corpus", len(names))
+	}
+	docs := make([]*policy.Document, len(names))
+	for i, n := range names {
+		docs[i] = loadManaged(t, n)
+	}
+	rep, err := Analyze(db, docs, Options{InfrastructureModification: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Policies) != len(docs) {
+		t.Fatalf("%d reports for %d policies", len(rep.Policies), len(docs))
+	}
+	withFindings := 0
+	for i, pr := range rep.Policies {
+		if pr.Name != names[i] {
+			t.Fatalf("report %d is %s, want %s", i, pr.Name, names[i])
+		}
+		allowed := map[string]bool{}
+		for _, l := range pr.Allowed {
+			if !sort.StringsAreSorted(l.Actions) {
+				t.Errorf("%s: %s actions not sorted", pr.Name, l.Level)
+			}
+			for _, a := range l.Actions {
+				act := db.Action(a)
+				if act == nil || act.AccessLevel.Key() != l.Level || allowed[a] {
+					t.Errorf("%s: %s listed under %s wrongly or twice", pr.Name, a, l.Level)
+				}
+				allowed[a] = true
+			}
+		}
+		labels := map[string]bool{}
+		for _, s := range docs[i].Statement {
+			labels[s.Label()] = true
+		}
+		for j, f := range pr.Findings {
+			if len(f.Statements) == 0 || len(f.Actions) == 0 || f.Why == "" {
+				t.Errorf("%s: incomplete finding %+v", pr.Name, f)
+			}
+			for _, s := range f.Statements {
+				if !labels[s] {
+					t.Errorf("%s: finding names statement %s, which the policy lacks", pr.Name, s)
+				}
+			}
+			for _, a := range f.Actions {
+				if !allowed[a] {
+					t.Errorf("%s: finding on %s, which the policy does not allow", pr.Name, a)
+				}
+			}
+			if j > 0 && f.Severity.AtLeast(pr.Findings[j-1].Severity) && f.Severity != pr.Findings[j-1].Severity {
+				t.Errorf("%s: findings not ranked by severity", pr.Name)
+			}
+		}
+		if len(pr.Findings) > 0 {
+			withFindings++
+		}
+	}
+	if withFindings == 0 || withFindings == len(names) {
+		t.Errorf("%d of %d policies have findings: the lists catch nothing or everything", withFindings, len(names))
+	}
+}
