@@ -178,7 +178,7 @@ func statementActions(e *env, s *policy.Statement, pr *PolicyReport) []*iamdb.Ac
 	for _, p := range patterns {
 		got := e.expand(p)
 		if len(got) == 0 {
-			pr.Unknown = append(pr.Unknown, Unknown{Pattern: p, Statement: s.Label(), Suggestions: suggestAction(db, p)})
+			pr.Unknown = append(pr.Unknown, Unknown{Pattern: p, Statement: s.Label(), Suggestions: e.suggestions(p)})
 		}
 		for _, a := range got {
 			set[a] = true

@@ -13,6 +13,16 @@ import (
 type names struct {
 	of     map[*iamdb.Action]actionName
 	byRank []*iamdb.Action
+	// services holds lower-cased prefixes and action names, in dataset
+	// order, for expanding wildcards without lower-casing every name at
+	// every match.
+	services []lowerService
+}
+
+type lowerService struct {
+	prefix  string
+	svc     *iamdb.Service
+	actions []string
 }
 
 type actionName struct {
@@ -44,6 +54,13 @@ func namesFor(db *iamdb.DB) *names {
 		n.of[all[i]] = actionName{full[i], rank}
 		n.byRank[rank] = all[i]
 	}
+	for _, svc := range db.Services {
+		ls := lowerService{prefix: strings.ToLower(svc.Prefix), svc: svc, actions: make([]string, len(svc.Actions))}
+		for i, a := range svc.Actions {
+			ls.actions[i] = strings.ToLower(a.Name)
+		}
+		n.services = append(n.services, ls)
+	}
 	v, _ := namesByDB.LoadOrStore(db, n)
 	return v.(*names)
 }
@@ -57,11 +74,12 @@ type env struct {
 	expanded map[string][]*iamdb.Action
 	sorted   map[string][]*iamdb.Action
 	namedBy  map[*List]map[*iamdb.Action]bool
+	suggest  map[string][]string
 }
 
 func newEnv(db *iamdb.DB) *env {
 	return &env{db: db, names: namesFor(db), expanded: map[string][]*iamdb.Action{}, sorted: map[string][]*iamdb.Action{},
-		namedBy: map[*List]map[*iamdb.Action]bool{}}
+		namedBy: map[*List]map[*iamdb.Action]bool{}, suggest: map[string][]string{}}
 }
 
 // expand is db.Expand, cached by the lower-cased pattern.
@@ -70,9 +88,59 @@ func (e *env) expand(pattern string) []*iamdb.Action {
 	if got, ok := e.expanded[key]; ok {
 		return got
 	}
-	got := e.db.Expand(pattern)
+	got := e.expandLower(pattern, key)
 	e.expanded[key] = got
 	return got
+}
+
+// expandLower is iamdb.DB.Expand on pre-lower-cased names: the same
+// actions in the same (dataset) order.
+func (e *env) expandLower(pattern, lower string) []*iamdb.Action {
+	svcPat, actPat, ok := strings.Cut(lower, ":")
+	if pattern == "*" || !ok || !strings.ContainsAny(pattern, "*?") {
+		return e.db.Expand(pattern)
+	}
+	var out []*iamdb.Action
+	for _, ls := range e.names.services {
+		if !globLower(svcPat, ls.prefix) {
+			continue
+		}
+		if actPat == "*" {
+			out = append(out, ls.svc.Actions...)
+			continue
+		}
+		for i, name := range ls.actions {
+			if globLower(actPat, name) {
+				out = append(out, ls.svc.Actions[i])
+			}
+		}
+	}
+	return out
+}
+
+// globLower is iamdb.Glob for a pattern and a name already lower-cased.
+func globLower(p, n string) bool {
+	px, nx := 0, 0
+	starP, starN := -1, 0
+	for nx < len(n) {
+		switch {
+		case px < len(p) && (p[px] == '?' || p[px] == n[nx]):
+			px++
+			nx++
+		case px < len(p) && p[px] == '*':
+			starP, starN = px, nx
+			px++
+		case starP >= 0:
+			starN++
+			px, nx = starP+1, starN
+		default:
+			return false
+		}
+	}
+	for px < len(p) && p[px] == '*' {
+		px++
+	}
+	return px == len(p)
 }
 
 // expandSorted is expand, sorted by full name.
@@ -156,4 +224,15 @@ func (e *env) named(l *List) map[*iamdb.Action]bool {
 	}
 	e.namedBy[l] = m
 	return m
+}
+
+// suggestions returns did-you-mean candidates for an unknown pattern,
+// cached per run.
+func (e *env) suggestions(pattern string) []string {
+	if s, ok := e.suggest[pattern]; ok {
+		return s
+	}
+	s := suggestAction(e.db, pattern)
+	e.suggest[pattern] = s
+	return s
 }
