@@ -7,9 +7,12 @@ import (
 
 // Error is a problem in a template at a position.
 type Error struct {
+	// File names the template ("" for stdin).
 	File string
-	Pos  Pos
-	Msg  string
+	// Pos is where the problem is (zero when the file is empty).
+	Pos Pos
+	// Msg says what is wrong and what was expected.
+	Msg string
 }
 
 // Error formats the error as "file:line:col: message" ("<stdin>" when

@@ -15,20 +15,25 @@ const (
 
 // Pos is a position in the template file (1-based; zero when unknown).
 type Pos struct {
+	// Line and Column are 1-based.
 	Line, Column int
 }
 
 // Entry is one string of a list in the template, with its position.
 type Entry struct {
+	// Value is the string, trimmed ("" for an empty entry).
 	Value string
-	Pos   Pos
+	// Pos is where it is in the template.
+	Pos Pos
 }
 
 // Template is a parsed write-policy template.
 type Template struct {
 	// File is the file name used in error messages ("" for stdin).
 	File string
+	// Mode is crud or actions.
 	Mode Mode
+	// Name is the template's name (informational).
 	Name string
 	// Effect is "Allow" (the default) or "Deny".
 	Effect string

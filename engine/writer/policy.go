@@ -5,14 +5,20 @@ package writer
 
 // Policy is a generated IAM policy. Field order is the JSON output order.
 type Policy struct {
-	Version   string      `json:"Version"`
+	// Version is the policy language version, always "2012-10-17".
+	Version string `json:"Version"`
+	// Statement lists the statements in Policy Sentry's order.
 	Statement []Statement `json:"Statement"`
 }
 
 // Statement is one statement of a generated policy.
 type Statement struct {
-	Sid      string   `json:"Sid"`
-	Effect   string   `json:"Effect"`
-	Action   []string `json:"Action"`
+	// Sid is Policy Sentry's statement id, e.g. "S3ReadObject".
+	Sid string `json:"Sid"`
+	// Effect is "Allow", or "Deny" for a Deny template.
+	Effect string `json:"Effect"`
+	// Action lists "service:Action" strings, sorted.
+	Action []string `json:"Action"`
+	// Resource lists ARNs, ARN formats or "*".
 	Resource []string `json:"Resource"`
 }

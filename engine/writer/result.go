@@ -34,20 +34,26 @@ func (w Warning) String() string {
 
 // Result is a written policy with its warnings.
 type Result struct {
-	Policy   *Policy
+	// Policy is the written policy.
+	Policy *Policy
+	// Warnings are in template order.
 	Warnings []Warning
 }
 
 // InputError is an error in the template's content (not its syntax): an
 // unknown action, a malformed action name. Problems lists every one.
 type InputError struct {
-	File     string
+	// File names the template ("" for stdin).
+	File string
+	// Problems lists every problem, in template order.
 	Problems []Problem
 }
 
 // Problem is one input problem with its position.
 type Problem struct {
+	// Pos is the offending entry's position.
 	Pos template.Pos
+	// Msg says what is wrong, on one line.
 	Msg string
 }
 
