@@ -27,6 +27,8 @@ test-fuzz: ## a short run of each fuzz target (FUZZTIME each)
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./engine/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
 
 test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/
