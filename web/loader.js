@@ -17,7 +17,7 @@
   var retry = document.getElementById("boot-retry");
 
   function fail(msg) {
-    status.textContent = "error: " + msg;
+    status.textContent = "error: could not start the app (" + msg + "). Check the connection and retry.";
     retry.hidden = false;
   }
 

@@ -117,3 +117,41 @@ func rankOf(rank map[string]int, s string) int {
 	}
 	return len(rank)
 }
+
+// ReportSummary sums up a report for the top of the results: "400
+// policies: 12 with critical findings, 3 with high, 1 unreadable".
+func ReportSummary(r *audit.Report) string {
+	var crit, high, bad int
+	for _, p := range r.Policies {
+		switch {
+		case p.Error != "":
+			bad++
+		case hasSeverity(p, "critical"):
+			crit++
+		case hasSeverity(p, "high"):
+			high++
+		}
+	}
+	n := len(r.Policies)
+	s := fmt.Sprintf("%d %s: %d with critical findings, %d with high (at most)", n, plural(n, "policy", "policies"), crit, high)
+	if bad > 0 {
+		s += fmt.Sprintf(", %d unreadable", bad)
+	}
+	return s
+}
+
+func hasSeverity(p *audit.PolicyReport, sev string) bool {
+	for _, f := range p.Findings {
+		if string(f.Severity) == sev {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

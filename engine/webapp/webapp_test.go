@@ -84,3 +84,15 @@ func TestAuditFilesProgress(t *testing.T) {
 		t.Errorf("iam:PassRole on * has no findings: %+v", rep.Policies[0])
 	}
 }
+
+func TestReportSummary(t *testing.T) {
+	r := &audit.Report{Policies: []*audit.PolicyReport{
+		{Findings: []audit.Finding{{Severity: "high"}, {Severity: "critical"}}},
+		{Findings: []audit.Finding{{Severity: "high"}}},
+		{Error: "x.json:1:1: bad"},
+		{},
+	}}
+	if got, want := ReportSummary(r), "4 policies: 1 with critical findings, 1 with high (at most), 1 unreadable"; got != want {
+		t.Errorf("ReportSummary = %q, want %q", got, want)
+	}
+}

@@ -213,6 +213,18 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	os.WriteFile(filepath.Join(shotsDir, name+".png"), buf, 0o644)
 }
 
+// viewShot saves a PNG of the visible part of the page (what a user sees
+// first), for pages too long for a full screenshot to be read.
+func viewShot(t *testing.T, ctx context.Context, name string) {
+	var buf []byte
+	if err := run(ctx, chromedp.CaptureScreenshot(&buf)); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll(shotsDir, 0o755)
+	os.WriteFile(filepath.Join(shotsDir, name+".png"), buf, 0o644)
+}
+
 // recordRequests collects the URL of every request the page makes.
 func recordRequests(ctx context.Context) func() []string {
 	var mu sync.Mutex

@@ -22,6 +22,17 @@ func TestScreens(t *testing.T) {
 	srv := newServer(t)
 	ctx, cancel := browser(t)
 	defer cancel()
+	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
+		t.Fatal(err)
+	}
+	console := recordConsole(ctx)
+	defer func() {
+		if t.Failed() {
+			for _, m := range console() {
+				t.Log("console:", m)
+			}
+		}
+	}()
 	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +154,18 @@ func TestScreens(t *testing.T) {
 			t.Errorf("Download of the Terraform tab saved %.200q", dl)
 		}
 		screenshot(t, ctx, "output-terraform")
+		// Export saves the template as YAML.
+		if err := run(ctx, chromedp.Evaluate(`window.__blobs = []`, nil), chromedp.Click(`//button[text()="Export template"]`, chromedp.BySearch),
+			chromedp.Poll(`window.__blobs.length > 0 && window.__blobs[0].text()`, &dl, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+			t.Fatalf("Export: %v", err)
+		}
+		if dl != crudYML {
+			t.Errorf("Export saved %.200q, want the template", dl)
+		}
+		if err := run(ctx, chromedp.Evaluate(`window.__blobs = []`, nil), chromedp.Click(sel("download")),
+			chromedp.Poll(`window.__blobs.length > 0 && window.__blobs[0].text()`, &dl, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+			t.Fatal(err)
+		}
 		// Copy puts the shown policy on the clipboard.
 		if err := run(ctx, cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).WithOrigin(srv.URL)); err != nil {
 			t.Fatal(err)
@@ -181,6 +204,50 @@ func TestScreens(t *testing.T) {
 		}
 		if got, err := pollText(ctx, "policy-json", func(s string) bool { return strings.Contains(s, "sqs:SendMessage") }); err != nil {
 			t.Errorf("dropped template not written: %.300q", got)
+		}
+	})
+
+	t.Run("audit-progress", func(t *testing.T) {
+		// A large account dump shows progress while it is audited.
+		var pols []string
+		for i := 0; i < 400; i++ {
+			pols = append(pols, `{"PolicyName":"p`+strings.Repeat("x", i%7)+`","Arn":"arn:aws:iam::123456789012:policy/p","DefaultVersionId":"v1","PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":true,"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","s3:Get*"],"Resource":"*"}]}}]}`)
+		}
+		dump := `{"Policies":[` + strings.Join(pols, ",") + `]}`
+		if err := run(ctx, chromedp.Click(sel("tab-audit")), chromedp.Evaluate(`(() => {
+  window.__progress = [];
+  window.__mo = new MutationObserver(() => { const p = document.querySelector('[data-testid="audit-progress"]'); if (p) window.__progress.push(p.value); });
+  window.__mo.observe(document.body, {subtree: true, childList: true, attributes: true});
+  return true })()`, nil), dropFile("account-big.json", dump)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := pollText(ctx, "audit-summary", func(s string) bool { return strings.HasPrefix(s, "400 policies") }); err != nil {
+			var st, res string
+			run(ctx, chromedp.Evaluate(`JSON.stringify(window.__progress.slice(-5)) + " " + (document.querySelector('[data-testid="dataset-status"]')||{}).textContent`, &st))
+			res, _ = textOf(ctx, "audit-results")
+			viewShot(t, ctx, "audit-big-fail")
+			t.Fatalf("big dump not audited: %q (progress/status %s; results %.300q)", got, st, res)
+		}
+		var seen []float64
+		if err := run(ctx, chromedp.Evaluate(`window.__mo.disconnect(), window.__progress`, &seen)); err != nil {
+			t.Fatal(err)
+		}
+		partial := 0
+		for _, v := range seen {
+			if v > 0 && v < 100 {
+				partial++
+			}
+		}
+		if partial == 0 {
+			t.Errorf("no intermediate progress shown while auditing 400 policies (values %v)", seen)
+		}
+		// The results come a page at a time, and more can be shown.
+		var shown int
+		if err := run(ctx, chromedp.Evaluate(`document.querySelectorAll("article.policy").length`, &shown)); err != nil || shown != 20 {
+			t.Errorf("%d policies rendered, want the first 20 (%v)", shown, err)
+		}
+		if err := run(ctx, chromedp.Click(sel("audit-more")), chromedp.Poll(`document.querySelectorAll("article.policy").length === 40`, nil, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+			t.Errorf("Show more: %v", err)
 		}
 	})
 
@@ -267,7 +334,7 @@ func TestScreens(t *testing.T) {
 		if got, _ := textOf(ctx, "browse-actions"); strings.Contains(got, "ScheduleKeyDeletion") || !strings.Contains(got, "ListKeys") {
 			t.Errorf("List filter: %.300q", got)
 		}
-		screenshot(t, ctx, "browse-filter")
+		viewShot(t, ctx, "browse-filter")
 	})
 
 	t.Run("labelled-controls", func(t *testing.T) {

@@ -25,5 +25,6 @@ func main() {
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
 			panic(err)
 		}
+		root.syncBigText()
 	}
 }

@@ -33,3 +33,4 @@ func copyText(s string, done func(error))                       {}
 func download(name, mime, text string)                          {}
 func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                          {}
+func (c *Root) syncBigText()                                    {}

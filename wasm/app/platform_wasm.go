@@ -282,3 +282,39 @@ func await(p js.Value) (js.Value, error) {
 		return js.Value{}, err
 	}
 }
+
+// bigText is the text of a control that may hold more than Vugu can
+// render: its renderer sets a property in one instruction of a fixed 16 KB
+// buffer and panics beyond that (a pasted account dump, a long template).
+// These controls are therefore not bound with .value in the .vugu files;
+// syncBigText sets them after each render, when the model changed or the
+// element is new (a tab switch re-creates it).
+type bigText struct {
+	el  js.Value
+	val string
+}
+
+var bigTexts = map[string]*bigText{}
+
+// syncBigText copies the large text fields of the model into the DOM.
+func (c *Root) syncBigText() {
+	doc := js.Global().Get("document")
+	for id, v := range map[string]string{"crud-yaml": c.CRUDYAML, "actions-yaml": c.ActionsYAML,
+		"audit-input": c.AuditText, "audit-list": c.AuditList, "share-link": c.ShareURL} {
+		el := doc.Call("getElementById", id)
+		if !el.Truthy() {
+			delete(bigTexts, id)
+			continue
+		}
+		b := bigTexts[id]
+		if b != nil && b.el.Equal(el) && b.val == v {
+			continue
+		}
+		// Typing already put v in the element: setting it again could
+		// move the caret.
+		if el.Get("value").String() != v {
+			el.Set("value", v)
+		}
+		bigTexts[id] = &bigText{el: el, val: v}
+	}
+}

@@ -58,6 +58,8 @@ type Root struct {
 	AuditBusy     bool
 	AuditProgress int
 	auditGen      int
+	// AuditShown is how many audited policies are rendered.
+	AuditShown int
 
 	ServiceQuery string
 	Service      string

@@ -64,8 +64,30 @@ func (c *Root) runAudit(files []webapp.File) {
 			return
 		}
 		c.Report = rep
+		c.AuditShown = auditPage
 	}()
 }
+
+// auditPage is how many policies the results show at a time: an account
+// dump can hold thousands, and rendering them all would freeze the page.
+const auditPage = 20
+
+func (c *Root) shownPolicies() []*audit.PolicyReport {
+	if c.Report == nil {
+		return nil
+	}
+	return c.Report.Policies[:min(c.AuditShown, len(c.Report.Policies))]
+}
+
+func (c *Root) morePoliciesLabel() string {
+	n := len(c.Report.Policies) - c.AuditShown
+	return fmt.Sprintf("Show %d more (%d not shown)", min(n, auditPage), n)
+}
+
+// ShowMorePolicies shows the next page of audited policies.
+func (c *Root) ShowMorePolicies(e vugu.DOMEvent) { c.AuditShown += auditPage }
+
+func (c *Root) reportSummary() string { return webapp.ReportSummary(c.Report) }
 
 func (c *Root) severitySummary(p *audit.PolicyReport) string { return webapp.SeveritySummary(p) }
 
