@@ -359,6 +359,23 @@ func TestScreens(t *testing.T) {
 		}
 	})
 
+	t.Run("1024px", func(t *testing.T) {
+		if err := run(ctx, emulation.SetDeviceMetricsOverride(1024, 768, 1, false)); err != nil {
+			t.Fatal(err)
+		}
+		defer run(ctx, emulation.ClearDeviceMetricsOverride())
+		for _, tab := range []string{"tab-crud", "tab-actions", "tab-audit", "tab-browse"} {
+			var width int
+			if err := run(ctx, chromedp.Click(sel(tab)), chromedp.Poll(`document.querySelector('[data-testid="`+tab+`"]').classList.contains("active")`, nil, chromedp.WithPollingTimeout(stepTimeout)), chromedp.Evaluate(`document.documentElement.scrollWidth`, &width)); err != nil {
+				t.Fatal(err)
+			}
+			if width > 1024 {
+				t.Errorf("%s: the page is %d px wide at a 1024 px window (horizontal scrolling)", tab, width)
+			}
+			viewShot(t, ctx, "w1024-"+strings.TrimPrefix(tab, "tab-"))
+		}
+	})
+
 	t.Run("dark-theme", func(t *testing.T) {
 		bg := func() string {
 			var s string
