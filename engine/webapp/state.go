@@ -63,3 +63,23 @@ func DecodeFragment(frag string) (State, error) {
 	}
 	return s, nil
 }
+
+// EncodeSaved is the state as kept in localStorage: plain JSON, cheap
+// enough to write on every keystroke (share links are deflated instead).
+func EncodeSaved(s State) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// DecodeSaved reads what EncodeSaved wrote (or an older share-link style
+// "s=..." value).
+func DecodeSaved(v string) (State, error) {
+	if len(v) >= 2 && v[:2] == "s=" {
+		return DecodeFragment(v)
+	}
+	var s State
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		return s, fmt.Errorf("saved state is damaged: %w", err)
+	}
+	return s, nil
+}

@@ -96,3 +96,16 @@ func TestReportSummary(t *testing.T) {
 		t.Errorf("ReportSummary = %q, want %q", got, want)
 	}
 }
+
+func TestSavedRoundTrip(t *testing.T) {
+	s := State{Tab: "crud", CRUDYAML: DefaultCRUD, AuditText: strings.Repeat("x", 1000)}
+	for _, v := range []string{EncodeSaved(s), EncodeFragment(s)} {
+		got, err := DecodeSaved(v)
+		if err != nil || got != s {
+			t.Errorf("DecodeSaved(%.20q) = %+v, %v", v, got, err)
+		}
+	}
+	if _, err := DecodeSaved("{broken"); err == nil {
+		t.Errorf("damaged saved state accepted")
+	}
+}

@@ -359,6 +359,18 @@ func TestScreens(t *testing.T) {
 		}
 	})
 
+	t.Run("storage-full", func(t *testing.T) {
+		// When localStorage refuses the state, the user is told.
+		if err := run(ctx, chromedp.Click(sel("tab-crud")), chromedp.Evaluate(`window.__setItem = Storage.prototype.setItem; Storage.prototype.setItem = function () { throw new DOMException("quota exceeded", "QuotaExceededError") }; true`, nil),
+			setValue("crud-yaml", crudYML+"# more\n")); err != nil {
+			t.Fatal(err)
+		}
+		defer run(ctx, chromedp.Evaluate(`Storage.prototype.setItem = window.__setItem; true`, nil))
+		if n, err := pollText(ctx, "notice", func(s string) bool { return strings.Contains(s, "Could not save") }); err != nil {
+			t.Errorf("no warning when the work cannot be saved: %q", n)
+		}
+	})
+
 	t.Run("1024px", func(t *testing.T) {
 		if err := run(ctx, emulation.SetDeviceMetricsOverride(1024, 768, 1, false)); err != nil {
 			t.Fatal(err)

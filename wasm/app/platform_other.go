@@ -28,7 +28,7 @@ func loadPrevious() string                                      { return "" }
 func storePrevious(s string)                                    {}
 func shareLink(fragment string) string                          { return "#" + fragment }
 func loadSaved() string                                         { return "" }
-func storeSaved(s string)                                       {}
+func storeSaved(s string) error                                 { return nil }
 func copyText(s string, done func(error))                       {}
 func download(name, mime, text string)                          {}
 func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {}

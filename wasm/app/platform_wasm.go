@@ -185,9 +185,14 @@ func loadSaved() string {
 	return v.String()
 }
 
-func storeSaved(s string) {
-	defer func() { recover() }() // storage full or disabled: keep working
+func storeSaved(s string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
 	js.Global().Get("localStorage").Call("setItem", storageKey, s)
+	return nil
 }
 
 // previousKey holds the work a shared link replaced.

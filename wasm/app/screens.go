@@ -342,7 +342,7 @@ func (c *Root) apply(s webapp.State) {
 // shared link keeps the previous work, which RestorePrevious brings back.
 func (c *Root) restore() {
 	if saved := loadSaved(); saved != "" {
-		if s, err := webapp.DecodeFragment(saved); err == nil {
+		if s, err := webapp.DecodeSaved(saved); err == nil {
 			c.apply(s)
 		}
 	}
@@ -410,4 +410,10 @@ func (c *Root) syncHash() {
 	}
 }
 
-func (c *Root) save() { storeSaved(webapp.EncodeFragment(c.state())) }
+// save keeps the state in localStorage; when the browser refuses (storage
+// full or disabled) the user is told how to keep the work.
+func (c *Root) save() {
+	if err := storeSaved(webapp.EncodeSaved(c.state())); err != nil {
+		c.Notice = "Could not save your work in this browser (" + err.Error() + "): use Export or Copy share link to keep it."
+	}
+}
