@@ -116,12 +116,12 @@ func TestPerformanceFigures(t *testing.T) {
 	if _, err := pollText(ctx, "policy-json", func(s string) bool { return strings.Contains(s, "KmsWriteKey") }); err != nil {
 		t.Fatal(err)
 	}
-	var engine, toDOM []float64
+	var engine, render, toDOM []float64
 	suffix := ""
 	for i := 0; i < 30; i++ {
 		suffix += string(rune('a' + i%26))
 		yml := strings.Replace(crudYML, "parameter/test\n", "parameter/test"+suffix+"\n", 1)
-		var r struct{ Engine, DOM float64 }
+		var r struct{ Engine, Render, DOM float64 }
 		if err := runWithin(ctx, stepTimeout, chromedp.Evaluate(`new Promise((resolve, reject) => {
   const out = document.querySelector('[data-testid="policy-json"]');
   const e = document.querySelector('[data-testid="crud-yaml"]');
@@ -130,7 +130,7 @@ func TestPerformanceFigures(t *testing.T) {
   const mo = new MutationObserver(() => {
     if (out.textContent === before) return;
     mo.disconnect();
-    resolve({Engine: Number(document.body.getAttribute("data-regen-ms")), DOM: performance.now() - t0});
+    resolve({Engine: Number(document.body.getAttribute("data-regen-ms")), Render: Number(document.body.getAttribute("data-render-ms")), DOM: performance.now() - t0});
   });
   mo.observe(out, {subtree: true, childList: true, characterData: true});
   e.value = `+jsString(yml)+`;
@@ -140,6 +140,7 @@ func TestPerformanceFigures(t *testing.T) {
 			t.Fatalf("keystroke %d: %v", i, err)
 		}
 		engine = append(engine, r.Engine)
+		render = append(render, r.Render)
 		toDOM = append(toDOM, r.DOM)
 	}
 	me, md := median(engine), median(toDOM)
@@ -150,6 +151,8 @@ func TestPerformanceFigures(t *testing.T) {
 	figures["regen keystroke-to-DOM ms median"], figures["regen keystroke-to-DOM ms max"] = md, maxOf(toDOM)
 	t.Logf("regenerate after a keystroke (crud.yml, %d keystrokes): engine median %.2f ms (max %.2f), input event to DOM median %.2f ms (max %.2f)",
 		len(engine), me, maxOf(engine), md, maxOf(toDOM))
+	figures["render ms median"] = median(render)
+	t.Logf("Vugu render (build + DOM update) of the CRUD screen: median %.2f ms (max %.2f); this is the render before the observed one, when the policy is the same size", median(render), maxOf(render))
 
 	// The machine's load matters to every time above: log it with them.
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {

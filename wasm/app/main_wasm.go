@@ -5,6 +5,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/domrender"
 )
@@ -22,9 +24,11 @@ func main() {
 	}
 	root := &Root{}
 	for ok := true; ok; ok = renderer.EventWait() {
+		start := time.Now()
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
 			panic(err)
 		}
 		root.syncBigText()
+		setRenderTime(float64(time.Since(start).Microseconds()) / 1000)
 	}
 }

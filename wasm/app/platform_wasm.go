@@ -138,6 +138,12 @@ func markReady() {
 	js.Global().Get("document").Get("body").Call("setAttribute", "data-ready", "true")
 }
 
+// setRenderTime exposes the last render's time (build, DOM update) for
+// browser measurements.
+func setRenderTime(ms float64) {
+	js.Global().Get("document").Get("body").Call("setAttribute", "data-render-ms", fmt.Sprintf("%.3f", ms))
+}
+
 // setRegenTime exposes the last regeneration time for browser measurements.
 func setRegenTime(ms float64) {
 	js.Global().Get("document").Get("body").Call("setAttribute", "data-regen-ms", fmt.Sprintf("%.3f", ms))
