@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unsafe"
 )
@@ -127,10 +128,15 @@ func (e *encoder) strs(b []byte, ss []string) []byte {
 var errTruncated = errors.New("truncated or corrupt dataset")
 
 type decoder struct {
-	b     []byte
-	pos   int
-	table []string
-	err   error
+	b   []byte
+	pos int
+	err error
+
+	// The string table: string i is all[offs[i]:offs[i+1]]. Offsets (4
+	// bytes a string) instead of a []string (16) keep the load's memory,
+	// and so its page faults in a fresh process, down.
+	all  string
+	offs []uint32
 
 	// Slabs that small slices are carved from, so that decoding makes a
 	// few large allocations instead of one per list.
@@ -221,8 +227,8 @@ func (d *decoder) str() string {
 		c := d.b[p]
 		if c < 0x80 {
 			d.pos = p + 1
-			if i |= uint64(c) << shift; i < uint64(len(d.table)) {
-				return d.table[i]
+			if i |= uint64(c) << shift; i+1 < uint64(len(d.offs)) {
+				return d.all[d.offs[i]:d.offs[i+1]]
 			}
 			d.fail(fmt.Errorf("%w: string %d out of range at byte %d", errTruncated, i, p))
 			return ""
@@ -268,6 +274,7 @@ func (d *decoder) action(s *Service, a *Action) {
 
 // Decode parses the binary encoding produced by Encode and indexes it.
 func Decode(b []byte) (*DB, error) {
+	defer pauseGC()()
 	return decode(b, false)
 }
 
@@ -292,31 +299,28 @@ func decode(b []byte, owned bool) (*DB, error) {
 	}
 	d.pos += mlen
 	n := d.count()
-	lens := make([]int, n)
-	total := 0
-	for i := range lens {
-		lens[i] = int(d.uvarint())
-		total += lens[i]
+	d.offs = make([]uint32, n+1)
+	total := uint64(0)
+	for i := 1; i <= n; i++ {
+		l := d.uvarint()
+		if l > uint64(len(b))-total || total+l > math.MaxUint32 {
+			return nil, fmt.Errorf("%w: string table", errTruncated)
+		}
+		total += l
+		d.offs[i] = uint32(total)
 	}
 	if d.err != nil {
 		return nil, d.err
 	}
-	if total < 0 || total > len(b)-d.pos {
+	if total > uint64(len(b)-d.pos) {
 		return nil, fmt.Errorf("%w: string table", errTruncated)
 	}
-	var all string
 	if owned && total > 0 {
-		all = unsafe.String(&b[d.pos], total)
+		d.all = unsafe.String(&b[d.pos], int(total))
 	} else {
-		all = string(b[d.pos : d.pos+total])
+		d.all = string(b[d.pos : d.pos+int(total)])
 	}
-	d.pos += total
-	d.table = make([]string, n)
-	off := 0
-	for i, l := range lens {
-		d.table[i] = all[off : off+l]
-		off += l
-	}
+	d.pos += int(total)
 	services := make([]*Service, d.count())
 	for i := range services {
 		s := &Service{Prefix: d.str(), Name: d.str(), AuthorizationURL: d.str()}
