@@ -133,7 +133,7 @@ func ReportSummary(r *audit.Report) string {
 		}
 	}
 	n := len(r.Policies)
-	s := fmt.Sprintf("%d %s: %d with critical findings, %d with high (at most)", n, plural(n, "policy", "policies"), crit, high)
+	s := fmt.Sprintf("%d %s: %d with critical findings, %d more with high-severity ones", n, plural(n, "policy", "policies"), crit, high)
 	if bad > 0 {
 		s += fmt.Sprintf(", %d unreadable", bad)
 	}

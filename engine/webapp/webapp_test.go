@@ -92,7 +92,7 @@ func TestReportSummary(t *testing.T) {
 		{Error: "x.json:1:1: bad"},
 		{},
 	}}
-	if got, want := ReportSummary(r), "4 policies: 1 with critical findings, 1 with high (at most), 1 unreadable"; got != want {
+	if got, want := ReportSummary(r), "4 policies: 1 with critical findings, 1 more with high-severity ones, 1 unreadable"; got != want {
 		t.Errorf("ReportSummary = %q, want %q", got, want)
 	}
 }

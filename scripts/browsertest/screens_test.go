@@ -241,6 +241,7 @@ func TestScreens(t *testing.T) {
 		if partial == 0 {
 			t.Errorf("no intermediate progress shown while auditing 400 policies (values %v)", seen)
 		}
+		viewShot(t, ctx, "audit-big")
 		// The results come a page at a time, and more can be shown.
 		var shown int
 		if err := run(ctx, chromedp.Evaluate(`document.querySelectorAll("article.policy").length`, &shown)); err != nil || shown != 20 {

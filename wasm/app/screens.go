@@ -117,6 +117,7 @@ func (c *Root) OnDrop(e vugu.DOMEvent) {
 			return
 		}
 		c.Tab = "audit"
+		c.Notice = "Auditing " + fileNames(fs) + "."
 		c.auditFiles = fs
 		c.AuditText = ""
 		if len(fs) == 1 && len(fs[0].Data) < 200000 {
@@ -125,6 +126,17 @@ func (c *Root) OnDrop(e vugu.DOMEvent) {
 		c.runAudit(fs)
 		c.save()
 	})
+}
+
+func fileNames(fs []webapp.File) string {
+	var names []string
+	for _, f := range fs {
+		names = append(names, f.Name)
+	}
+	if len(names) > 3 {
+		return fmt.Sprintf("%s and %d more files", strings.Join(names[:3], ", "), len(names)-3)
+	}
+	return strings.Join(names, ", ")
 }
 
 func isYAML(name string) bool {
