@@ -15,12 +15,17 @@ import (
 
 // Root is the whole app: dataset status, the four screens and their state.
 type Root struct {
-	Status     string // loading, ready, error
+	// Status is loading, ready or error; StatusText says it with the
+	// dataset version; Progress is the dataset download in percent.
+	Status     string
 	StatusText string
 	Progress   int
-	DB         *iamdb.DB
+	// DB is the IAM dataset once loaded.
+	DB *iamdb.DB
 
-	Tab    string
+	// Tab is the screen shown: crud, actions, audit or browse.
+	Tab string
+	// Notice is a one-line message under the tabs.
 	Notice string
 	// ShareURL is the last share link made (shown until closed).
 	ShareURL string
@@ -33,6 +38,10 @@ type Root struct {
 	crudStale bool
 	arnHints  map[string]string
 
+	// CRUDYAML and ActionsYAML are the templates of the write screens,
+	// CRUDOut and ActionsOut their policies; OutTab is the output format
+	// shown (json, yaml, terraform); Minimize and MinLength are the
+	// writer's options.
 	CRUDYAML    string
 	crudTmpl    *template.Template
 	CRUDOut     webapp.PolicyOutput
@@ -47,9 +56,13 @@ type Root struct {
 	// performance test; exposed on <body data-regen-ms>).
 	RegenMillis float64
 
+	// ActionQuery is the action search; Hits its suggestions.
 	ActionQuery string
 	Hits        []webapp.ActionHit
 
+	// AuditText is the pasted policy, AuditList the custom audit list,
+	// Report the last audit (AuditErr when it failed); AuditBusy and
+	// AuditProgress show a running audit.
 	AuditText     string
 	AuditList     string
 	auditFiles    []webapp.File
@@ -61,6 +74,7 @@ type Root struct {
 	// AuditShown is how many audited policies are rendered.
 	AuditShown int
 
+	// ServiceQuery filters the Browse list; Service is the one shown.
 	ServiceQuery string
 	Service      string
 	filter       webapp.ActionFilter
