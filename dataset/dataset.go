@@ -59,7 +59,9 @@ func Fresh() (*iamdb.DB, error) {
 }
 
 // Default returns the embedded dataset, decoded once and shared: callers
-// must not change it (use Fresh for a private copy).
+// must not change it (use Fresh for a private copy). On Linux most of it
+// lies outside the Go heap (see iamdb.LoadPermanent): the collector would
+// not see a pointer stored into it.
 func Default() (*iamdb.DB, error) {
 	once.Do(func() {
 		m, err := Manifest()
@@ -67,9 +69,9 @@ func Default() (*iamdb.DB, error) {
 			errLd = err
 			return
 		}
-		// No sha256 check (see Fresh). The decompressed bytes go into
-		// memory that the DB's strings keep for the life of the process.
-		loaded, errLd = iamdb.LoadBuffer(compressed, "", rawBuffer(iamdb.RawSize(compressed)))
+		// No sha256 check (see Fresh). The shared DB lives as long as the
+		// process: it is laid out in memory that is never freed.
+		loaded, errLd = iamdb.LoadPermanent(compressed, "", permanentMemory(iamdb.PermanentSize(compressed)))
 		if errLd == nil {
 			loaded.Manifest.File, loaded.Manifest.SHA256, loaded.Manifest.Size = m.File, m.SHA256, m.Size
 		}

@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -137,5 +139,38 @@ func TestFreshIsPrivate(t *testing.T) {
 	own.Action("s3:GetObject").AccessLevel = iamdb.Write
 	if shared.Action("s3:GetObject").AccessLevel != iamdb.Read {
 		t.Error("changing Fresh's DB changed Default's")
+	}
+}
+
+// TestDefaultSurvivesGC checks that the shared DB, which Default lays out
+// in memory outside the Go heap (iamdb.LoadPermanent), still encodes to
+// the same bytes as a heap copy after garbage has been made and collected.
+func TestDefaultSurvivesGC(t *testing.T) {
+	shared := load(t)
+	for range 3 {
+		var junk [][]*iamdb.Action
+		for range 2000 {
+			junk = append(junk, make([]*iamdb.Action, 64))
+		}
+		_ = junk
+		runtime.GC()
+	}
+	own, err := Fresh()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := iamdb.Encode(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := iamdb.Encode(own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("Default's DB encodes differently from Fresh's after collections")
+	}
+	if shared.Action("s3:GetObject") == nil || len(shared.MatchARN("arn:aws:s3:::bucket/key")) == 0 {
+		t.Error("look-ups on Default's DB fail after collections")
 	}
 }

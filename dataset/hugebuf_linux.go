@@ -5,14 +5,15 @@ import (
 	"unsafe"
 )
 
-// rawBuffer returns memory for the decompressed dataset of n bytes that
-// the kernel may back with transparent huge pages (madvise mode is the
-// usual default): a few page faults instead of one per 4 KiB when the
-// decoder first writes it, which is most of the zstd time of a fresh
-// process on some machines. The memory is never freed: only Default, whose
-// DB lives as long as the process, uses it. It returns nil when the
-// mapping fails (the loader then allocates on the heap).
-func rawBuffer(n int) []byte {
+// permanentMemory returns n bytes outside the Go heap for
+// iamdb.LoadPermanent, which the kernel may back with transparent huge
+// pages (the usual "madvise" setting allows it): a few page faults instead
+// of one per 4 KiB when the loader first writes it, which was most of the
+// time of the first load in a fresh process on a VM where faults are slow.
+// The memory is never freed: only Default, whose DB lives as long as the
+// process, uses it. It returns nil when the mapping fails (the loader then
+// allocates on the heap).
+func permanentMemory(n int) []byte {
 	const huge = 2 << 20
 	if n <= 0 {
 		return nil

@@ -2,6 +2,6 @@
 
 package dataset
 
-// rawBuffer returns nil: the loader allocates the decompressed dataset on
+// permanentMemory returns nil: the loader allocates the whole dataset on
 // the heap (see the Linux version).
-func rawBuffer(n int) []byte { return nil }
+func permanentMemory(n int) []byte { return nil }

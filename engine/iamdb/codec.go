@@ -142,6 +142,35 @@ type decoder struct {
 	// few large allocations instead of one per list.
 	strSlab []string
 	resSlab []ActionResource
+
+	// arena, when not nil, is the rest of a LoadPermanent buffer: memory
+	// outside the Go heap, never freed, that the actions, their resource
+	// lists and string lists are carved from (see LoadPermanent). keep
+	// lists the heap slices made when it ran out.
+	arena []byte
+	keep  []any
+}
+
+// alloc returns n zeroed Ts: from the arena when there is one and it has
+// room, else from the heap (kept in d.keep when there is an arena, as
+// arena memory may point to it).
+func alloc[T any](d *decoder, n int) []T {
+	var zero T
+	size := uintptr(n) * unsafe.Sizeof(zero)
+	if d.arena != nil && n > 0 && size <= uintptr(len(d.arena)) {
+		s := unsafe.Slice((*T)(unsafe.Pointer(&d.arena[0])), n)
+		size = (size + 7) &^ 7 // keep the next slice 8-byte aligned
+		if size > uintptr(len(d.arena)) {
+			size = uintptr(len(d.arena))
+		}
+		d.arena = d.arena[size:]
+		return s
+	}
+	s := make([]T, n)
+	if d.arena != nil {
+		d.keep = append(d.keep, s)
+	}
+	return s
 }
 
 // slabSize is how many elements a slab holds.
@@ -150,10 +179,10 @@ const slabSize = 4096
 // stringSlice returns a slice of n strings carved from the slab.
 func (d *decoder) stringSlice(n int) []string {
 	if n > slabSize/4 {
-		return make([]string, n)
+		return alloc[string](d, n)
 	}
 	if len(d.strSlab) < n {
-		d.strSlab = make([]string, slabSize)
+		d.strSlab = alloc[string](d, slabSize)
 	}
 	out := d.strSlab[:n:n]
 	d.strSlab = d.strSlab[n:]
@@ -163,10 +192,10 @@ func (d *decoder) stringSlice(n int) []string {
 // resourceSlice returns a slice of n ActionResources carved from the slab.
 func (d *decoder) resourceSlice(n int) []ActionResource {
 	if n > slabSize/4 {
-		return make([]ActionResource, n)
+		return alloc[ActionResource](d, n)
 	}
 	if len(d.resSlab) < n {
-		d.resSlab = make([]ActionResource, slabSize)
+		d.resSlab = alloc[ActionResource](d, slabSize)
 	}
 	out := d.resSlab[:n:n]
 	d.resSlab = d.resSlab[n:]
@@ -282,13 +311,19 @@ func Decode(b []byte) (*DB, error) {
 // never changed afterwards, so the strings may point into it instead of
 // into a copy (Load owns the buffer Decompress returns).
 func decode(b []byte, owned bool) (*DB, error) {
+	return decodeArena(b, owned, nil)
+}
+
+// decodeArena is decode with an arena (see LoadPermanent): b must be
+// owned, and outside the Go heap too when arena is not nil.
+func decodeArena(b []byte, owned bool, arena []byte) (*DB, error) {
 	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
 		return nil, errors.New("not a policy-sentry dataset (bad magic)")
 	}
 	if b[len(magic)] != formatVersion {
 		return nil, fmt.Errorf("dataset format version %d is not supported (want %d): the file was written by another release; rebuild it with this one (`make dataset`), or delete it if it is ~/.policy-sentry/iam.bin.zst", b[len(magic)], formatVersion)
 	}
-	d := &decoder{b: b, pos: len(magic) + 1}
+	d := &decoder{b: b, pos: len(magic) + 1, arena: arena}
 	mlen := d.count()
 	if d.err != nil {
 		return nil, d.err
@@ -337,7 +372,7 @@ func decode(b []byte, owned bool) (*DB, error) {
 			s.Conditions[j] = &conditions[j]
 		}
 		s.Actions = make([]*Action, d.count())
-		actions := make([]Action, len(s.Actions))
+		actions := alloc[Action](d, len(s.Actions))
 		for j := range s.Actions {
 			s.Actions[j] = &actions[j]
 			d.action(s, &actions[j])
@@ -358,6 +393,7 @@ func decode(b []byte, owned bool) (*DB, error) {
 	}
 	src := m.Counts
 	db := link(m, services, false)
+	db.keep = d.keep
 	if src != (Counts{}) && src != db.Manifest.Counts {
 		return nil, fmt.Errorf("%w: manifest counts %+v do not match data %+v", errTruncated, src, db.Manifest.Counts)
 	}

@@ -30,16 +30,36 @@ func Compress(db *DB) ([]byte, error) {
 // Load decompresses and decodes a dataset file made by Compress. When
 // wantSHA256 is not empty, the file's sha256 (hex) must equal it.
 func Load(compressed []byte, wantSHA256 string) (*DB, error) {
-	return LoadBuffer(compressed, wantSHA256, nil)
+	return load(compressed, wantSHA256, nil)
 }
 
-// LoadBuffer is Load that decompresses into buf when its capacity is at
-// least RawSize(compressed) (else into a new buffer). The DB's strings
-// point into that memory, so the caller must never change or free buf
-// afterwards. The native CLI passes memory that the kernel backs with
-// huge pages, so the first load in a fresh process takes far fewer page
-// faults.
-func LoadBuffer(compressed []byte, wantSHA256 string, buf []byte) (*DB, error) {
+// LoadPermanent is Load for a DB that lives as long as the process, laid
+// out in mem: memory outside the Go heap (from mmap, say) that is never
+// changed or freed afterwards, of capacity PermanentSize(compressed) or
+// more. The decompressed bytes (which the strings point into), the
+// actions, their resource lists and the string lists go into mem, and the
+// rest (services, resource types, maps) on the heap. The collector does
+// not scan mem, which is safe because whatever mem points to is mem itself
+// or is reachable from the DB: so the caller must keep the DB reachable
+// for ever and must not change it. The native CLI passes memory that the
+// kernel backs with huge pages, so that its one load takes a few page
+// faults instead of one per 4 KiB (the larger part of the first load's
+// time on machines where faults are slow). A smaller mem is used for as
+// much as fits, or not at all.
+func LoadPermanent(compressed []byte, wantSHA256 string, mem []byte) (*DB, error) {
+	return load(compressed, wantSHA256, mem[:0])
+}
+
+// PermanentSize returns the mem capacity that LoadPermanent needs for
+// compressed: the decompressed size declared by its zstd frame header
+// (0 when it declares none) plus room for the actions, measured on the
+// real dataset as a little over twice the decompressed size (what is
+// never touched costs address space only).
+func PermanentSize(compressed []byte) int {
+	return RawSize(compressed) * 4
+}
+
+func load(compressed []byte, wantSHA256 string, mem []byte) (*DB, error) {
 	if wantSHA256 != "" {
 		sum := sha256.Sum256(compressed)
 		if got := hex.EncodeToString(sum[:]); got != wantSHA256 {
@@ -47,11 +67,29 @@ func LoadBuffer(compressed []byte, wantSHA256 string, buf []byte) (*DB, error) {
 		}
 	}
 	defer pauseGC()()
-	raw, err := decompress(compressed, buf[:0])
-	if err != nil {
-		return nil, err
+	var raw []byte
+	var arena []byte
+	if n := RawSize(compressed); mem != nil && n > 0 && n <= cap(mem) {
+		out, err := decompress(compressed, mem[:0:n])
+		if err != nil {
+			return nil, err
+		}
+		raw = out
+		if len(out) == n && &out[0] == &mem[:1][0] {
+			// Decoded in place: the arena is the rest of mem, 8-byte aligned.
+			start := (n + 7) &^ 7
+			if start < cap(mem) {
+				arena = mem[start:cap(mem)]
+			}
+		}
+	} else {
+		out, err := decompress(compressed, nil)
+		if err != nil {
+			return nil, err
+		}
+		raw = out
 	}
-	db, err := decode(raw, true) // raw is ours: strings may share it
+	db, err := decodeArena(raw, true, arena) // raw is ours: strings may share it
 	if err != nil {
 		return nil, fmt.Errorf("decode dataset: %w", err)
 	}

@@ -23,6 +23,10 @@ type DB struct {
 
 	byPrefix     map[string]*Service    // lower-cased prefix
 	byARNService map[string][]*Resource // service field of the ARN format
+
+	// keep holds heap slices that objects in a LoadPermanent arena point
+	// to (when the arena ran out), as the collector does not scan the arena.
+	keep []any
 }
 
 // Manifest describes a dataset: its source, version and counts. It is
