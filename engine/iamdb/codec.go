@@ -303,7 +303,6 @@ func (d *decoder) action(s *Service, a *Action) {
 
 // Decode parses the binary encoding produced by Encode and indexes it.
 func Decode(b []byte) (*DB, error) {
-	defer pauseGC()()
 	return decode(b, false)
 }
 

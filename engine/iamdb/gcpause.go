@@ -19,12 +19,20 @@ var gcPause struct {
 	saved int
 }
 
-// pauseGC turns the garbage collector off until the returned function is
-// called.
+// pausedPercent is the GOGC setting during a load: high enough that the
+// collector does not start, where -1 (off) would first wait for a cycle
+// in progress to end (a stall for programs that load repeatedly).
+const pausedPercent = 1 << 20
+
+// pauseGC holds the garbage collector back until the returned function
+// is called.
 func pauseGC() (resume func()) {
 	gcPause.Lock()
 	if gcPause.depth == 0 {
-		gcPause.saved = debug.SetGCPercent(-1)
+		gcPause.saved = debug.SetGCPercent(pausedPercent)
+		if gcPause.saved < 0 {
+			debug.SetGCPercent(gcPause.saved) // it was off: keep it so
+		}
 	}
 	gcPause.depth++
 	gcPause.Unlock()
