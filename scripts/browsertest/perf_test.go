@@ -101,6 +101,9 @@ func TestPerformanceFigures(t *testing.T) {
 		var phases string
 		run(ctx, chromedp.Evaluate(`performance.getEntriesByType("mark").map(m => m.name + " " + Math.round(m.startTime)).join(", ")`, &phases))
 		t.Logf("navigation to ready (%s): %.0f ms (marks: %s)", round, ms, phases)
+		var res string
+		run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").map(e => e.name.split("/").pop() + " " + Math.round(e.startTime) + "-" + Math.round(e.responseEnd)).join(", ")`, &res))
+		t.Logf("resources (%s): %s", round, res)
 	}
 	var transferred float64
 	if err := run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").reduce((n, e) => n + (e.transferSize || 0), 0)`, &transferred)); err == nil {

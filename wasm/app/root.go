@@ -103,13 +103,22 @@ func (c *Root) Init(ctx vugu.InitCtx) {
 func (c *Root) startLoad(retry bool) {
 	c.Status, c.StatusText, c.Progress = "loading", "loading the IAM dataset…", 0
 	go func() {
+		// Each streamed chunk reports progress; re-rendering the whole page
+		// for every chunk slowed start-up by hundreds of milliseconds, so
+		// the page is rendered only when the bar moves by a tenth.
+		lastTenth := -1
 		db, err := loadDataset(retry, func(done, total int64) {
 			c.env.Lock()
 			if total > 0 {
 				c.Progress = int(done * 100 / total)
 			}
 			c.StatusText = fmt.Sprintf("loading the IAM dataset… %d KB", done/1024)
-			c.env.UnlockRender()
+			if tenth := c.Progress / 10; tenth != lastTenth {
+				lastTenth = tenth
+				c.env.UnlockRender()
+				return
+			}
+			c.env.UnlockOnly()
 		})
 		c.env.Lock()
 		defer c.env.UnlockRender()
