@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -283,21 +282,7 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 // `analyze --from-access-level` prints them. (An adapter: the CLI's
 // version is unexported in engine/cli.)
 func writeLevel(w http.ResponseWriter, rep *audit.Report, level iamdb.AccessLevel, format string) error {
-	set := map[string]bool{}
-	for _, p := range rep.Policies {
-		for _, la := range p.Allowed {
-			if la.Level == level.Key() {
-				for _, a := range la.Actions {
-					set[a] = true
-				}
-			}
-		}
-	}
-	acts := make([]string, 0, len(set))
-	for a := range set {
-		acts = append(acts, a)
-	}
-	sort.Strings(acts)
+	acts := rep.ActionsAt(level)
 	switch format {
 	case "yaml":
 		b, err := yaml.Marshal(acts)

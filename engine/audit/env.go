@@ -102,7 +102,7 @@ func (e *env) expandLower(pattern, lower string) []*iamdb.Action {
 	}
 	var out []*iamdb.Action
 	for _, ls := range e.names.services {
-		if !globLower(svcPat, ls.prefix) {
+		if !iamdb.GlobLower(svcPat, ls.prefix) {
 			continue
 		}
 		if actPat == "*" {
@@ -110,37 +110,12 @@ func (e *env) expandLower(pattern, lower string) []*iamdb.Action {
 			continue
 		}
 		for i, name := range ls.actions {
-			if globLower(actPat, name) {
+			if iamdb.GlobLower(actPat, name) {
 				out = append(out, ls.svc.Actions[i])
 			}
 		}
 	}
 	return out
-}
-
-// globLower is iamdb.Glob for a pattern and a name already lower-cased.
-func globLower(p, n string) bool {
-	px, nx := 0, 0
-	starP, starN := -1, 0
-	for nx < len(n) {
-		switch {
-		case px < len(p) && (p[px] == '?' || p[px] == n[nx]):
-			px++
-			nx++
-		case px < len(p) && p[px] == '*':
-			starP, starN = px, nx
-			px++
-		case starP >= 0:
-			starN++
-			px, nx = starP+1, starN
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
 }
 
 // expandSorted is expand, sorted by full name.

