@@ -26,7 +26,7 @@ const GoVersion = "1.26.8"
 
 // BuildCommand and PublishDir are the Netlify build settings.
 const (
-	BuildCommand = "make dist"
+	BuildCommand = "make dist bundle"
 	PublishDir   = "dist"
 )
 

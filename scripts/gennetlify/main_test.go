@@ -76,7 +76,7 @@ func TestNetlifyAgreesWithHandler(t *testing.T) {
 	if _, err := toml.DecodeFile(tomlPath, &f); err != nil {
 		t.Fatalf("netlify.toml: %v", err)
 	}
-	if f.Build["command"] != "make dist" || f.Build["publish"] != "dist" {
+	if f.Build["command"] != "make dist bundle" || f.Build["publish"] != "dist" {
 		t.Errorf("build settings: command %q publish %q", f.Build["command"], f.Build["publish"])
 	}
 	env, _ := f.Build["environment"].(map[string]any)
