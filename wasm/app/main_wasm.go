@@ -23,6 +23,7 @@ func main() {
 		panic(err)
 	}
 	root := &Root{}
+	first := true
 	for ok := true; ok; ok = renderer.EventWait() {
 		start := time.Now()
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
@@ -30,5 +31,9 @@ func main() {
 		}
 		root.syncBigText()
 		setRenderTime(float64(time.Since(start).Microseconds()) / 1000)
+		if first {
+			mark("first-render")
+			first = false
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strconv"
 	"syscall/js"
 	"time"
 
@@ -99,6 +100,11 @@ func readBody(resp js.Value, url string, progress func(done int64)) ([]byte, err
 	}
 	reader := body.Call("getReader")
 	var buf []byte
+	if n := resp.Get("headers").Call("get", "Content-Length"); n.Type() == js.TypeString {
+		if size, err := strconv.Atoi(n.String()); err == nil && size > 0 && size < 256<<20 {
+			buf = make([]byte, 0, size) // one allocation instead of one per chunk
+		}
+	}
 	for {
 		r, err := await(reader.Call("read"))
 		if err != nil {
@@ -109,7 +115,10 @@ func readBody(resp js.Value, url string, progress func(done int64)) ([]byte, err
 		}
 		chunk := r.Get("value")
 		n := chunk.Get("length").Int()
-		buf = append(buf, make([]byte, n)...)
+		if len(buf)+n > cap(buf) {
+			buf = append(buf[:cap(buf)], make([]byte, len(buf)+n-cap(buf))...)[:len(buf)]
+		}
+		buf = buf[:len(buf)+n]
 		js.CopyBytesToGo(buf[len(buf)-n:], chunk)
 		if progress != nil {
 			progress(int64(len(buf)))

@@ -104,17 +104,20 @@ func (c *Root) startLoad(retry bool) {
 	c.Status, c.StatusText, c.Progress = "loading", "loading the IAM dataset…", 0
 	go func() {
 		// Each streamed chunk reports progress; re-rendering the whole page
-		// for every chunk slowed start-up by hundreds of milliseconds, so
-		// the page is rendered only when the bar moves by a tenth.
-		lastTenth := -1
+		// for every chunk slowed start-up by hundreds of milliseconds (a
+		// render takes tens of milliseconds while the wasm is still cold),
+		// so the bar is redrawn at most ten times a second: a fast local
+		// load draws no intermediate frame, a slow network still sees the
+		// bar move.
+		lastDraw := time.Now()
 		db, err := loadDataset(retry, func(done, total int64) {
 			c.env.Lock()
 			if total > 0 {
 				c.Progress = int(done * 100 / total)
 			}
 			c.StatusText = fmt.Sprintf("loading the IAM dataset… %d KB", done/1024)
-			if tenth := c.Progress / 10; tenth != lastTenth {
-				lastTenth = tenth
+			if time.Since(lastDraw) >= 100*time.Millisecond {
+				lastDraw = time.Now()
 				c.env.UnlockRender()
 				return
 			}
