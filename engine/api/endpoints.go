@@ -303,15 +303,8 @@ func writeLevel(w http.ResponseWriter, rep *audit.Report, level iamdb.AccessLeve
 
 // queryActions answers GET /api/v1/query/actions (`query action-table`).
 func (h *Handler) queryActions(w http.ResponseWriter, r *http.Request) error {
-	p, err := params(r, "service", "name", "access-level", "condition", "resource-type", "fmt")
+	p, db, format, err := h.serviceQuery(r, true, "service", "name", "access-level", "condition", "resource-type", "fmt")
 	if err != nil {
-		return err
-	}
-	db, format, err := h.queryCommon(r, p, "json", "yaml")
-	if err != nil {
-		return err
-	}
-	if err := requireService(p, true); err != nil {
 		return err
 	}
 	_, hasName := p["name"]
@@ -328,15 +321,8 @@ func (h *Handler) queryActions(w http.ResponseWriter, r *http.Request) error {
 // queryARNs answers GET /api/v1/query/arns (`query arn-table`); the
 // list-arn-types parameter is a boolean (true/false, 1/0, or empty for true).
 func (h *Handler) queryARNs(w http.ResponseWriter, r *http.Request) error {
-	p, err := params(r, "service", "name", "list-arn-types", "fmt")
+	p, db, format, err := h.serviceQuery(r, false, "service", "name", "list-arn-types", "fmt")
 	if err != nil {
-		return err
-	}
-	db, format, err := h.queryCommon(r, p, "json", "yaml")
-	if err != nil {
-		return err
-	}
-	if err := requireService(p, false); err != nil {
 		return err
 	}
 	list := false
@@ -357,15 +343,8 @@ func (h *Handler) queryARNs(w http.ResponseWriter, r *http.Request) error {
 
 // queryConditions answers GET /api/v1/query/conditions (`query condition-table`).
 func (h *Handler) queryConditions(w http.ResponseWriter, r *http.Request) error {
-	p, err := params(r, "service", "name", "fmt")
+	p, db, format, err := h.serviceQuery(r, false, "service", "name", "fmt")
 	if err != nil {
-		return err
-	}
-	db, format, err := h.queryCommon(r, p, "json", "yaml")
-	if err != nil {
-		return err
-	}
-	if err := requireService(p, false); err != nil {
 		return err
 	}
 	_, hasName := p["name"]
@@ -396,6 +375,24 @@ func (h *Handler) queryCommon(r *http.Request, p map[string]string, formats ...s
 	}
 	db, err := h.db(r)
 	return db, format, err
+}
+
+// serviceQuery reads the parameters of a per-service query table (only
+// the allowed names), its format (json or yaml) and the dataset, and checks
+// that the service parameter is given.
+func (h *Handler) serviceQuery(r *http.Request, allowAll bool, allowed ...string) (map[string]string, *iamdb.DB, string, error) {
+	p, err := params(r, allowed...)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	db, format, err := h.queryCommon(r, p, "json", "yaml")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if err := requireService(p, allowAll); err != nil {
+		return nil, nil, "", err
+	}
+	return p, db, format, nil
 }
 
 // requireService checks the service parameter is given; the query
