@@ -102,10 +102,11 @@ func evalAsync(ctx context.Context, expr string, out any) error {
 	}))
 }
 
-// generateCRUD types the README's crud.yml and checks the policy.
+// generateCRUD types the README's crud.yml and checks the policy's
+// statements (used by the app and offline tests).
 func generateCRUD(t *testing.T, ctx context.Context) {
 	t.Helper()
-	if err := chromedp.Run(ctx, chromedp.Click(sel("tab-crud"), chromedp.ByQuery), setValue("crud-yaml", crudYML)); err != nil {
+	if err := run(ctx, chromedp.Click(sel("tab-crud"), chromedp.ByQuery), setValue("crud-yaml", crudYML)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := pollText(ctx, "policy-json", func(s string) bool { return strings.Contains(s, "KmsWriteKey") })
