@@ -8,7 +8,7 @@ ADDR  ?= 127.0.0.1:8080
 FUZZ_FAST ?= 200000x
 FUZZ_SLOW ?= 10000x
 
-.PHONY: help setup test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
+.PHONY: help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -49,6 +49,10 @@ bench: ## run the benchmarks and print their figures
 .PHONY: bench-wasm
 bench-wasm: ## the dataset load benchmarks under GOOS=js GOARCH=wasm in node
 	GOOS=js GOARCH=wasm $(GO) test -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$$' -bench Load -benchmem ./engine/iamdb
+
+generate: ## regenerate the Vugu components (wasm/app/0_components_gen.go) with the pinned vugugen, gofmt'ed
+	$(GO) run -C wasm/app/testdata/vugugen github.com/vugu/vugu/cmd/vugugen -s -skip-go-mod -skip-main $(CURDIR)/wasm/app
+	gofmt -w wasm/app/0_components_gen.go
 
 dist: ## build the web app into dist/
 	$(GO) run ./scripts/builddist

@@ -14,8 +14,8 @@ import "strings"
 
 // OutputPanel shows the generated policy of one write screen.
 type OutputPanel struct {
-	Root	*Root
-	Mode	string
+	Root *Root
+	Mode string
 }
 
 func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -26,7 +26,7 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "output"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -48,8 +48,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.Root.outTabClass("json"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.Root.SetOutTab(event, "json") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.Root.SetOutTab(event, "json") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -64,8 +64,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.Root.outTabClass("yaml"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.Root.SetOutTab(event, "yaml") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.Root.SetOutTab(event, "yaml") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -80,8 +80,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.Root.outTabClass("terraform"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.Root.SetOutTab(event, "terraform") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.Root.SetOutTab(event, "terraform") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -117,8 +117,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "checked", JSONVal: vjson.RawMessage(b)})
 				}
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"change",
-					Func:		func(event vugu.DOMEvent) { c.Root.OnMinimize(event) },
+					EventType: "change",
+					Func:      func(event vugu.DOMEvent) { c.Root.OnMinimize(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " Minimize"}
@@ -143,8 +143,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
 				}
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"change",
-					Func:		func(event vugu.DOMEvent) { c.Root.OnMinLength(event) },
+					EventType: "change",
+					Func:      func(event vugu.DOMEvent) { c.Root.OnMinLength(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 			}
@@ -203,8 +203,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "copy"}}}
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.Root.Copy(event, c.Mode) },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.Root.Copy(event, c.Mode) },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -218,8 +218,8 @@ func (c *OutputPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "download"}}}
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.Root.Download(event, c.Mode) },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.Root.Download(event, c.Mode) },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -273,15 +273,15 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "app"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-		EventType:	"dragover",
-		Func:		func(event vugu.DOMEvent) { c.OnDragOver(event) },
+		EventType: "dragover",
+		Func:      func(event vugu.DOMEvent) { c.OnDragOver(event) },
 		// TODO: implement capture, etc. mostly need to decide syntax
 	})
 	vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-		EventType:	"drop",
-		Func:		func(event vugu.DOMEvent) { c.OnDrop(event) },
+		EventType: "drop",
+		Func:      func(event vugu.DOMEvent) { c.OnDrop(event) },
 		// TODO: implement capture, etc. mostly need to decide syntax
 	})
 	{
@@ -343,8 +343,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "retry"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.Retry(event) },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.Retry(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -370,8 +370,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.tabClass("crud"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.SetTab(event, "crud") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.SetTab(event, "crud") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -386,8 +386,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.tabClass("actions"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.SetTab(event, "actions") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.SetTab(event, "actions") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -402,8 +402,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.tabClass("audit"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.SetTab(event, "audit") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.SetTab(event, "audit") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -418,8 +418,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("class", c.tabClass("browse"))
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.SetTab(event, "browse") },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.SetTab(event, "browse") },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -438,8 +438,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "share"}}}
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.Share(event) },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.Share(event) },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -470,8 +470,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "restore-previous"}}}
 					vgparent.AppendChild(vgn)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"click",
-						Func:		func(event vugu.DOMEvent) { c.RestorePrevious(event) },
+						EventType: "click",
+						Func:      func(event vugu.DOMEvent) { c.RestorePrevious(event) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -512,8 +512,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "close"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "close this notice"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.CloseNotice(event) },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.CloseNotice(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -584,8 +584,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "file"}, vugu.VGAttribute{Namespace: "", Key: "accept", Val: ".yml,.yaml,.json"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "crud-import"}}}
 								vgparent.AppendChild(vgn)
 								vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-									EventType:	"change",
-									Func:		func(event vugu.DOMEvent) { c.OnImport(event, "crud") },
+									EventType: "change",
+									Func:      func(event vugu.DOMEvent) { c.OnImport(event, "crud") },
 									// TODO: implement capture, etc. mostly need to decide syntax
 								})
 							}
@@ -594,8 +594,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
 							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType:	"click",
-								Func:		func(event vugu.DOMEvent) { c.Export(event, "crud") },
+								EventType: "click",
+								Func:      func(event vugu.DOMEvent) { c.Export(event, "crud") },
 								// TODO: implement capture, etc. mostly need to decide syntax
 							})
 							{
@@ -669,8 +669,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
 										}
 										vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-											EventType:	"input",
-											Func:		func(event vugu.DOMEvent) { c.OnRow(event, sec.Key, i) },
+											EventType: "input",
+											Func:      func(event vugu.DOMEvent) { c.OnRow(event, sec.Key, i) },
 											// TODO: implement capture, etc. mostly need to decide syntax
 										})
 										vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n            "}
@@ -686,8 +686,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "disabled", JSONVal: vjson.RawMessage(b)})
 										}
 										vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-											EventType:	"click",
-											Func:		func(event vugu.DOMEvent) { c.RemoveRow(event, sec.Key, i) },
+											EventType: "click",
+											Func:      func(event vugu.DOMEvent) { c.RemoveRow(event, sec.Key, i) },
 											// TODO: implement capture, etc. mostly need to decide syntax
 										})
 										{
@@ -720,8 +720,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "disabled", JSONVal: vjson.RawMessage(b)})
 								}
 								vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-									EventType:	"click",
-									Func:		func(event vugu.DOMEvent) { c.AddRow(event, sec.Key) },
+									EventType: "click",
+									Func:      func(event vugu.DOMEvent) { c.AddRow(event, sec.Key) },
 									// TODO: implement capture, etc. mostly need to decide syntax
 								})
 								{
@@ -740,8 +740,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML(c.moreSectionsLabel())
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.ToggleAllSections(event) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.ToggleAllSections(event) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
@@ -764,8 +764,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "crud-yaml"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "crud-yaml"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}}}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"input",
-							Func:		func(event vugu.DOMEvent) { c.OnYAML(event, "crud") },
+							EventType: "input",
+							Func:      func(event vugu.DOMEvent) { c.OnYAML(event, "crud") },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -861,8 +861,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
 						}
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"input",
-							Func:		func(event vugu.DOMEvent) { c.OnActionSearch(event) },
+							EventType: "input",
+							Func:      func(event vugu.DOMEvent) { c.OnActionSearch(event) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -889,8 +889,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "hit"}}}
 									vgparent.AppendChild(vgn)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"click",
-										Func:		func(event vugu.DOMEvent) { c.AddAction(event, h.Name) },
+										EventType: "click",
+										Func:      func(event vugu.DOMEvent) { c.AddAction(event, h.Name) },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									{
@@ -952,8 +952,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn.AddAttrInterface("aria-label", "remove "+e)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"click",
-										Func:		func(event vugu.DOMEvent) { c.RemoveAction(event, i) },
+										EventType: "click",
+										Func:      func(event vugu.DOMEvent) { c.RemoveAction(event, i) },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									{
@@ -1035,8 +1035,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "file"}, vugu.VGAttribute{Namespace: "", Key: "accept", Val: ".yml,.yaml,.json"}}}
 								vgparent.AppendChild(vgn)
 								vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-									EventType:	"change",
-									Func:		func(event vugu.DOMEvent) { c.OnImport(event, "actions") },
+									EventType: "change",
+									Func:      func(event vugu.DOMEvent) { c.OnImport(event, "actions") },
 									// TODO: implement capture, etc. mostly need to decide syntax
 								})
 							}
@@ -1045,8 +1045,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
 							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType:	"click",
-								Func:		func(event vugu.DOMEvent) { c.Export(event, "actions") },
+								EventType: "click",
+								Func:      func(event vugu.DOMEvent) { c.Export(event, "actions") },
 								// TODO: implement capture, etc. mostly need to decide syntax
 							})
 							{
@@ -1063,8 +1063,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "actions-yaml"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "actions-yaml"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}}}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"input",
-							Func:		func(event vugu.DOMEvent) { c.OnYAML(event, "actions") },
+							EventType: "input",
+							Func:      func(event vugu.DOMEvent) { c.OnYAML(event, "actions") },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -1172,8 +1172,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "file"}, vugu.VGAttribute{Namespace: "", Key: "multiple", Val: "multiple"}, vugu.VGAttribute{Namespace: "", Key: "accept", Val: ".json"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "audit-files"}}}
 								vgparent.AppendChild(vgn)
 								vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-									EventType:	"change",
-									Func:		func(event vugu.DOMEvent) { c.OnAuditFiles(event) },
+									EventType: "change",
+									Func:      func(event vugu.DOMEvent) { c.OnAuditFiles(event) },
 									// TODO: implement capture, etc. mostly need to decide syntax
 								})
 							}
@@ -1182,8 +1182,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
 							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType:	"click",
-								Func:		func(event vugu.DOMEvent) { c.RunAudit(event) },
+								EventType: "click",
+								Func:      func(event vugu.DOMEvent) { c.RunAudit(event) },
 								// TODO: implement capture, etc. mostly need to decide syntax
 							})
 							{
@@ -1200,8 +1200,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "audit-input"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "audit-input"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}}}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"input",
-							Func:		func(event vugu.DOMEvent) { c.OnAuditInput(event) },
+							EventType: "input",
+							Func:      func(event vugu.DOMEvent) { c.OnAuditInput(event) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -1214,8 +1214,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "audit-list"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "short"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "audit-list"}, vugu.VGAttribute{Namespace: "", Key: "placeholder", Val: "one action per line, wildcards allowed"}}}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"input",
-							Func:		func(event vugu.DOMEvent) { c.OnAuditList(event) },
+							EventType: "input",
+							Func:      func(event vugu.DOMEvent) { c.OnAuditList(event) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
@@ -1445,8 +1445,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn.SetInnerHTML(c.morePoliciesLabel())
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"click",
-										Func:		func(event vugu.DOMEvent) { c.ShowMorePolicies(event) },
+										EventType: "click",
+										Func:      func(event vugu.DOMEvent) { c.ShowMorePolicies(event) },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 								}
@@ -1503,8 +1503,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
 						}
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"input",
-							Func:		func(event vugu.DOMEvent) { c.OnServiceSearch(event) },
+							EventType: "input",
+							Func:      func(event vugu.DOMEvent) { c.OnServiceSearch(event) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -1531,8 +1531,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn.AddAttrInterface("class", c.serviceClass(s.Prefix))
 									vgn.AddAttrInterface("href", "#service="+s.Prefix)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"click",
-										Func:		func(event vugu.DOMEvent) { c.SelectService(event, s.Prefix) },
+										EventType: "click",
+										Func:      func(event vugu.DOMEvent) { c.SelectService(event, s.Prefix) },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									{
@@ -1609,8 +1609,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute(nil)}
 									vgparent.AppendChild(vgn)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"change",
-										Func:		func(event vugu.DOMEvent) { c.OnFilter(event, "level") },
+										EventType: "change",
+										Func:      func(event vugu.DOMEvent) { c.OnFilter(event, "level") },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									{
@@ -1682,8 +1682,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute(nil)}
 									vgparent.AppendChild(vgn)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"change",
-										Func:		func(event vugu.DOMEvent) { c.OnFilter(event, "rt") },
+										EventType: "change",
+										Func:      func(event vugu.DOMEvent) { c.OnFilter(event, "rt") },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									{
@@ -1725,8 +1725,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute(nil)}
 									vgparent.AppendChild(vgn)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"change",
-										Func:		func(event vugu.DOMEvent) { c.OnFilter(event, "cond") },
+										EventType: "change",
+										Func:      func(event vugu.DOMEvent) { c.OnFilter(event, "cond") },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									{
@@ -1765,8 +1765,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "search"}}}
 									vgparent.AppendChild(vgn)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"input",
-										Func:		func(event vugu.DOMEvent) { c.OnFilter(event, "text") },
+										EventType: "input",
+										Func:      func(event vugu.DOMEvent) { c.OnFilter(event, "text") },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 								}

@@ -14,9 +14,8 @@ import (
 
 // TestGeneratedCodeIsFresh regenerates the Vugu components into a copy of
 // the package with the pinned generator (testdata/vugugen) and checks
-// that the committed 0_components_gen.go is what it writes. Run
-// `go run -C wasm/app/testdata/vugugen github.com/vugu/vugu/cmd/vugugen -s -skip-go-mod -skip-main $PWD/wasm/app`
-// after editing a .vugu file.
+// that the committed 0_components_gen.go is what it writes (both gofmt'ed
+// before comparing). Run `make generate` after editing a .vugu file.
 func TestGeneratedCodeIsFresh(t *testing.T) {
 	tmp := t.TempDir()
 	files, err := filepath.Glob("*")
