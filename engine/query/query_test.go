@@ -3,7 +3,6 @@ package query
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,10 +10,9 @@ import (
 
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/golden"
 	"github.com/leastpriv/policysentry/engine/sources/policysentry"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current output")
 
 // miniDB loads the hand-made dataset in testdata (Policy Sentry's format).
 func miniDB(t testing.TB) *iamdb.DB {
@@ -93,22 +91,7 @@ func TestGolden(t *testing.T) {
 			if !bytes.Equal(got.Bytes(), again.Bytes()) {
 				t.Fatal("output differs between two runs of the same query")
 			}
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(file, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run `go test ./engine/query -update` to create it)", err)
-			}
-			if got.String() != string(want) {
-				t.Errorf("output differs from %s (rerun with -update if the change is intended)\n--- got\n%s\n--- want\n%s", file, got.String(), want)
-			}
+			golden.Check(t, file, got.Bytes(), "")
 		})
 	}
 }

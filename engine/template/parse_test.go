@@ -2,15 +2,14 @@ package template
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/errors")
+	"github.com/leastpriv/policysentry/engine/internal/golden"
+)
 
 // errLine is one error line: file:line:col: message.
 var errLine = regexp.MustCompile(`^[^:]+\.yml:(\d+):(\d+): \S.*$`)
@@ -48,20 +47,7 @@ func TestParseErrors(t *testing.T) {
 					}
 				}
 			}
-			golden := strings.TrimSuffix(f, ".yml") + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("error differs from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(f, ".yml")+".err", []byte(got), "")
 		})
 	}
 }

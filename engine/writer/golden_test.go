@@ -2,7 +2,6 @@ package writer_test
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,12 +13,11 @@ import (
 
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/golden"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/template"
 	"github.com/leastpriv/policysentry/engine/writer"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 func defaultDB(t testing.TB) *iamdb.DB {
 	t.Helper()
@@ -81,38 +79,9 @@ func TestGolden(t *testing.T) {
 			}
 
 			base := strings.TrimSuffix(f, ".yml")
-			compareGolden(t, base+".json", got, note)
-			compareGolden(t, base+".warnings", warns.Bytes(), note)
+			golden.Check(t, base+".json", got, note)
+			golden.Check(t, base+".warnings", warns.Bytes(), note)
 		})
-	}
-}
-
-// compareGolden compares got with the file; an empty got means the file
-// must not exist. With -update the file is rewritten (or removed).
-func compareGolden(t *testing.T, path string, got []byte, note string) {
-	t.Helper()
-	if *update {
-		if len(got) == 0 {
-			os.Remove(path)
-			return
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		if len(got) > 0 {
-			t.Errorf("%s is missing (run go test -update to create it); got:\n%s%s", path, got, note)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("output differs from %s (run go test -update if the change is intended)\n--- got\n%s\n--- want\n%s%s", path, got, want, note)
 	}
 }
 
@@ -124,7 +93,7 @@ func datasetNote(t *testing.T) string {
 		t.Fatal(err)
 	}
 	stamp := "testdata/golden/DATASET"
-	if *update {
+	if golden.Updating() {
 		os.WriteFile(stamp, []byte(m.SHA256+"\n"), 0o644)
 		return ""
 	}
