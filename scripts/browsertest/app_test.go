@@ -45,13 +45,7 @@ func TestAppEndToEnd(t *testing.T) {
 	}
 	requests := recordRequests(ctx)
 	console := recordConsole(ctx)
-	defer func() {
-		if t.Failed() {
-			for _, m := range console() {
-				t.Log("console:", m)
-			}
-		}
-	}()
+	logConsoleOnFailure(t, console)
 	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}

@@ -243,6 +243,18 @@ func recordRequests(ctx context.Context) func() []string {
 	}
 }
 
+// logConsoleOnFailure logs the recorded console messages when the test
+// fails, after it has run.
+func logConsoleOnFailure(t *testing.T, console func() []string) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, m := range console() {
+				t.Log("console:", m)
+			}
+		}
+	})
+}
+
 // recordConsole collects console messages and uncaught exceptions.
 func recordConsole(ctx context.Context) func() []string {
 	var mu sync.Mutex

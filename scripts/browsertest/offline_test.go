@@ -161,13 +161,7 @@ func TestOfflineBundle(t *testing.T) {
 	}
 	requests := recordRequests(ctx)
 	console := recordConsole(ctx)
-	defer func() {
-		if t.Failed() {
-			for _, m := range console() {
-				t.Log("console:", m)
-			}
-		}
-	}()
+	logConsoleOnFailure(t, console)
 	if err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(bundle))); err != nil {
 		t.Fatal(err)
 	}
@@ -271,13 +265,7 @@ func TestServedAppOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	console := recordConsole(ctx)
-	defer func() {
-		if t.Failed() {
-			for _, m := range console() {
-				t.Log("console:", m)
-			}
-		}
-	}()
+	logConsoleOnFailure(t, console)
 
 	// First visit: the service worker installs and caches the build.
 	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {

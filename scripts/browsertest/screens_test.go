@@ -26,13 +26,7 @@ func TestScreens(t *testing.T) {
 		t.Fatal(err)
 	}
 	console := recordConsole(ctx)
-	defer func() {
-		if t.Failed() {
-			for _, m := range console() {
-				t.Log("console:", m)
-			}
-		}
-	}()
+	logConsoleOnFailure(t, console)
 	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
