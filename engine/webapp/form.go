@@ -1,6 +1,12 @@
 package webapp
 
-import "github.com/leastpriv/policysentry/engine/template"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/template"
+)
 
 // Section is one list of the CRUD form.
 type Section struct {
@@ -35,85 +41,108 @@ var CRUDSections = []Section{
 	{"sts.assume-role-with-web-identity", "sts:AssumeRoleWithWebIdentity", "arn", "Role ARNs assumable with web identity"},
 }
 
-// Entries returns a pointer to the template's list for a section key
-// (nil for an unknown key).
-func Entries(t *template.Template, key string) *[]template.Entry {
-	switch key {
-	case "read":
-		return &t.Read
-	case "write":
-		return &t.Write
-	case "list":
-		return &t.List
-	case "tagging":
-		return &t.Tagging
-	case "permissions-management":
-		return &t.PermissionsManagement
-	case "wildcard-only.single-actions":
-		return &t.WildcardOnly.SingleActions
-	case "wildcard-only.service-read":
-		return &t.WildcardOnly.ServiceRead
-	case "wildcard-only.service-write":
-		return &t.WildcardOnly.ServiceWrite
-	case "wildcard-only.service-list":
-		return &t.WildcardOnly.ServiceList
-	case "wildcard-only.service-tagging":
-		return &t.WildcardOnly.ServiceTagging
-	case "wildcard-only.service-permissions-management":
-		return &t.WildcardOnly.ServicePermissionsManagement
-	case "skip-resource-constraints":
-		return &t.SkipResourceConstraints
-	case "exclude-actions":
-		return &t.ExcludeActions
-	case "sts.assume-role":
-		return &t.STS.AssumeRole
-	case "sts.assume-role-with-saml":
-		return &t.STS.AssumeRoleWithSAML
-	case "sts.assume-role-with-web-identity":
-		return &t.STS.AssumeRoleWithWebIdentity
-	case "actions":
-		return &t.Actions
+// Edit makes form edits on the template text src and on t, the form's
+// model of that text, and returns the new text. The text keeps what the
+// user typed (comments, blank lines, key order, quoting): only the edited
+// rows change (see template.EditSource). Empty text starts as
+// "mode: <t's mode>". A first-format template (roles_with_crud_levels) is
+// rewritten in Policy Sentry 0.16's format, as the form always did. On an
+// error (the text is not YAML yet, or the row does not exist) neither src
+// nor t changes.
+func Edit(src string, t *template.Template, edits ...template.ListEdit) (string, error) {
+	next := clone(t)
+	for _, e := range edits {
+		if err := next.Apply(e); err != nil {
+			return "", fmt.Errorf("the form is out of step with the YAML: %w", err)
+		}
 	}
-	return nil
+	if strings.TrimSpace(src) == "" {
+		mode := t.Mode
+		if mode == "" {
+			mode = template.ModeCRUD
+		}
+		src = "mode: " + string(mode) + "\n"
+	}
+	out, err := template.EditSource([]byte(src), "template", edits...)
+	switch {
+	case errors.Is(err, template.ErrFirstFormat):
+		if out, err = next.Marshal(); err != nil {
+			return "", fmt.Errorf("rewriting the first-format template: %w", err)
+		}
+	case err != nil:
+		return "", err
+	}
+	*t = *next
+	return string(out), nil
 }
 
-// SetRow sets row i of a section (appending when i is the length) and
-// returns the template as YAML.
-func SetRow(t *template.Template, key string, i int, value string) (string, error) {
-	list := Entries(t, key)
-	if list == nil {
-		return "", nil
+// clone copies a template and its lists, so that editing the copy leaves
+// the original as it was.
+func clone(t *template.Template) *template.Template {
+	c := *t
+	for _, key := range template.ListKeys {
+		l := c.Entries(key)
+		*l = append([]template.Entry(nil), *l...)
 	}
-	for len(*list) <= i {
-		*list = append(*list, template.Entry{})
-	}
-	(*list)[i] = template.Entry{Value: value}
-	return marshal(t)
+	return &c
 }
 
-// AddRow appends an empty row to a section and returns the YAML.
-func AddRow(t *template.Template, key, value string) (string, error) {
-	list := Entries(t, key)
-	if list == nil {
-		return "", nil
-	}
-	*list = append(*list, template.Entry{Value: value})
-	return marshal(t)
+// SetRow sets row i of a section (appending when i is the length) in the
+// template text src and in t, its parsed model; it returns the new text.
+func SetRow(src string, t *template.Template, key string, i int, value string) (string, error) {
+	return Edit(src, t, template.ListEdit{Op: template.EditSet, Key: key, Index: i, Value: value})
 }
 
-// RemoveRow deletes row i of a section and returns the YAML.
-func RemoveRow(t *template.Template, key string, i int) (string, error) {
-	list := Entries(t, key)
-	if list == nil || i < 0 || i >= len(*list) {
-		return marshal(t)
-	}
-	*list = append((*list)[:i], (*list)[i+1:]...)
-	return marshal(t)
+// AddRow appends a row to a section in src and t and returns the text.
+func AddRow(src string, t *template.Template, key, value string) (string, error) {
+	return Edit(src, t, template.ListEdit{Op: template.EditAppend, Key: key, Value: value})
 }
 
-func marshal(t *template.Template) (string, error) {
-	b, err := t.Marshal()
-	return string(b), err
+// RemoveRow deletes row i of a section in src and t and returns the text.
+func RemoveRow(src string, t *template.Template, key string, i int) (string, error) {
+	return Edit(src, t, template.ListEdit{Op: template.EditRemove, Key: key, Index: i})
+}
+
+// AddAction adds an action to an actions template (text src, model t),
+// dropping its empty rows (the skeleton's placeholder), and returns the
+// text.
+func AddAction(src string, t *template.Template, name string) (string, error) {
+	edits := dropEmptyActions(t, -1)
+	return Edit(src, t, append(edits, template.ListEdit{Op: template.EditAppend, Key: "actions", Value: name})...)
+}
+
+// RemoveAction removes the i-th non-empty action (as the actions screen
+// lists them) and the empty rows, and returns the text.
+func RemoveAction(src string, t *template.Template, i int) (string, error) {
+	n := 0
+	for _, e := range t.Actions {
+		if e.Value != "" {
+			n++
+		}
+	}
+	if i < 0 || i >= n {
+		return "", fmt.Errorf("cannot remove action %d: the template has %d", i+1, n)
+	}
+	return Edit(src, t, dropEmptyActions(t, i)...)
+}
+
+// dropEmptyActions returns the edits removing the empty rows of t's
+// actions and its nonEmpty-th non-empty row (none when -1), last first so
+// that the indexes hold.
+func dropEmptyActions(t *template.Template, nonEmpty int) []template.ListEdit {
+	var edits []template.ListEdit
+	k := 0
+	for i, e := range t.Actions {
+		drop := e.Value == ""
+		if !drop {
+			drop = k == nonEmpty
+			k++
+		}
+		if drop {
+			edits = append([]template.ListEdit{{Op: template.EditRemove, Key: "actions", Index: i}}, edits...)
+		}
+	}
+	return edits
 }
 
 // DefaultCRUD is the template a new user starts with.

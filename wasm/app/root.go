@@ -220,7 +220,9 @@ func (c *Root) regen(mode string, fromForm bool) {
 	}
 	o := webapp.WritePolicy(c.DB, src, writer.Options{Minimize: c.Minimize, MinLength: c.MinLength})
 	prev := c.out(mode)
-	if o.Template != nil && !fromForm {
+	// A template read from the text is the form's model (form edits keep
+	// the two in step; the text is the truth).
+	if o.Template != nil {
 		if mode == "actions" {
 			c.actionsTmpl = o.Template
 		} else {
@@ -290,7 +292,7 @@ func (c *Root) sections() []webapp.Section {
 	var out []webapp.Section
 	t := c.tmpl("crud")
 	for i, s := range webapp.CRUDSections {
-		if c.showAll || i < 5 || len(*webapp.Entries(t, s.Key)) > 0 {
+		if c.showAll || i < 5 || len(*t.Entries(s.Key)) > 0 {
 			out = append(out, s)
 		}
 	}
@@ -309,7 +311,7 @@ func (c *Root) ToggleAllSections(e vugu.DOMEvent) { c.showAll = !c.showAll }
 
 func (c *Root) rows(key string) []string {
 	var out []string
-	for _, e := range *webapp.Entries(c.tmpl("crud"), key) {
+	for _, e := range *c.tmpl("crud").Entries(key) {
 		out = append(out, e.Value)
 	}
 	return out
@@ -332,16 +334,24 @@ func (c *Root) arnHint(v string) string {
 	return h
 }
 
-func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error)) {
+// formEdit makes a form edit: f edits the screen's YAML text and the
+// form's model of it together (webapp.Edit), so the text keeps the user's
+// comments and formatting. On an error (the text is mid-typing and not
+// YAML) the text stays as typed and the notice says why.
+func (c *Root) formEdit(mode string, f func(src string, t *template.Template) (string, error)) {
 	t := c.tmpl(mode)
 	if mode == "actions" {
 		c.actionsTmpl = t
 	} else {
 		c.crudTmpl = t
 	}
-	y, err := f(t)
+	src := c.CRUDYAML
+	if mode == "actions" {
+		src = c.ActionsYAML
+	}
+	y, err := f(src, t)
 	if err != nil {
-		c.Notice = err.Error()
+		c.Notice = "The form could not change the YAML: " + err.Error()
 		return
 	}
 	if mode == "actions" {
@@ -356,17 +366,17 @@ func (c *Root) formEdit(mode string, f func(t *template.Template) (string, error
 // OnRow handles an edited form row.
 func (c *Root) OnRow(e vugu.DOMEvent, key string, i int) {
 	v := e.PropString("target", "value")
-	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.SetRow(t, key, i, v) })
+	c.formEdit("crud", func(src string, t *template.Template) (string, error) { return webapp.SetRow(src, t, key, i, v) })
 }
 
 // AddRow adds an empty row to a section.
 func (c *Root) AddRow(e vugu.DOMEvent, key string) {
-	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.AddRow(t, key, "") })
+	c.formEdit("crud", func(src string, t *template.Template) (string, error) { return webapp.AddRow(src, t, key, "") })
 }
 
 // RemoveRow deletes a row.
 func (c *Root) RemoveRow(e vugu.DOMEvent, key string, i int) {
-	c.formEdit("crud", func(t *template.Template) (string, error) { return webapp.RemoveRow(t, key, i) })
+	c.formEdit("crud", func(src string, t *template.Template) (string, error) { return webapp.RemoveRow(src, t, key, i) })
 }
 
 func (c *Root) actionRows() []string {
@@ -394,28 +404,10 @@ func (c *Root) AddAction(e vugu.DOMEvent, name string) {
 			return
 		}
 	}
-	c.formEdit("actions", func(t *template.Template) (string, error) {
-		var kept []template.Entry
-		for _, x := range t.Actions {
-			if x.Value != "" {
-				kept = append(kept, x)
-			}
-		}
-		t.Actions = kept
-		return webapp.AddRow(t, "actions", name)
-	})
+	c.formEdit("actions", func(src string, t *template.Template) (string, error) { return webapp.AddAction(src, t, name) })
 }
 
 // RemoveAction removes the i-th selected action.
 func (c *Root) RemoveAction(e vugu.DOMEvent, i int) {
-	c.formEdit("actions", func(t *template.Template) (string, error) {
-		var kept []template.Entry
-		for _, x := range t.Actions {
-			if x.Value != "" {
-				kept = append(kept, x)
-			}
-		}
-		t.Actions = kept
-		return webapp.RemoveRow(t, "actions", i)
-	})
+	c.formEdit("actions", func(src string, t *template.Template) (string, error) { return webapp.RemoveAction(src, t, i) })
 }
