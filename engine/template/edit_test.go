@@ -35,6 +35,7 @@ var editCases = []struct {
 	{name: "set-first-row", in: "commented", edits: []ListEdit{set("read", 0, "arn:aws:s3:::artifacts/new/*")}},
 	{name: "set-quoted-row", in: "commented", edits: []ListEdit{set("read", 1, "arn:aws:ssm:us-east-1:123456789012:parameter/other")}},
 	{name: "set-needs-quotes", in: "commented", edits: []ListEdit{set("read", 0, "arn:aws:s3:::a # not a comment")}},
+	{name: "set-while-typing", in: "commented", edits: []ListEdit{set("read", 0, ""), set("read", 0, "arn:"), set("read", 0, "arn:aws:s3:::typed")}},
 	{name: "set-empty", in: "commented", edits: []ListEdit{set("read", 0, "")}},
 	{name: "set-at-length-appends", in: "commented", edits: []ListEdit{set("read", 2, "arn:aws:s3:::third")}},
 	{name: "append-row", in: "commented", edits: []ListEdit{add("read", "arn:aws:s3:::third")}},

@@ -95,11 +95,7 @@ func (s *source) blockEdit(k, seq *yaml.Node, e ListEdit) ([]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		style := it.Style
-		if it.Value == "" || isNull(it) {
-			style = 0
-		}
-		r, ok := encodeRow(e.Value, style, false)
+		r, ok := encodeRow(e.Value, chosenStyle(it), false)
 		if !ok {
 			return nil, false
 		}
@@ -175,8 +171,7 @@ func (s *source) flowEdit(k, seq *yaml.Node, e ListEdit, dash int, inFlow bool) 
 	}
 	switch {
 	case e.Op == EditSet && e.Index < n:
-		it := seq.Content[e.Index]
-		r, ok := encodeRow(e.Value, it.Style, true)
+		r, ok := encodeRow(e.Value, chosenStyle(seq.Content[e.Index]), true)
 		if !ok {
 			return nil, false
 		}
@@ -220,11 +215,56 @@ func (s *source) insertPair(m *yaml.Node, order []string, key, body string) ([]b
 	at := insertAt(m, order, key)
 	var off int
 	if at > 0 {
-		off = s.nextLine(max(lastLine(m.Content[2*at-2]), lastLine(m.Content[2*at-1])))
+		k, v := m.Content[2*at-2], m.Content[2*at-1]
+		off = s.nextLine(s.pastFoot(max(lastLine(k), lastLine(v)), footLines(k, v)))
 	} else {
 		off = s.lines[m.Content[0].Line-1]
 	}
 	return s.insertLines(off, indentLines(body, m.Column-1)), true
+}
+
+// footLines counts the comment lines yaml.v3 gives a key and its value
+// as foot comments (the comments right after them, before a blank line):
+// they close that key's section, so a new key goes after them.
+func footLines(k, v *yaml.Node) int {
+	n := commentLines(k.FootComment)
+	for node := v; node != nil; {
+		n += commentLines(node.FootComment)
+		if len(node.Content) == 0 {
+			break
+		}
+		node = node.Content[len(node.Content)-1]
+	}
+	return n
+}
+
+// commentLines counts the lines of a comment that start with #.
+func commentLines(c string) int {
+	n := 0
+	for _, l := range strings.Split(c, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "#") {
+			n++
+		}
+	}
+	return n
+}
+
+// pastFoot returns the line of the last of n comment lines after line
+// (blank lines between them allowed), or line when there are none.
+func (s *source) pastFoot(line, n int) int {
+	last := line
+	for l := line + 1; n > 0 && l <= len(s.lines); l++ {
+		text := strings.TrimSpace(string(s.b[s.lines[l-1]:s.lineEnd(l)]))
+		switch {
+		case text == "":
+		case text[0] == '#':
+			last = l
+			n--
+		default:
+			return last
+		}
+	}
+	return last
 }
 
 // source is template text with the offsets of its lines, to turn the
@@ -450,15 +490,29 @@ func encodeRow(v string, style yaml.Style, flow bool) (string, bool) {
 	}
 }
 
-// rowStyle is the quoting of a list's last non-empty row, which new rows
-// follow.
+// rowStyle is the quoting the user chose for a list's last non-empty
+// row, which new rows follow.
 func rowStyle(seq *yaml.Node) yaml.Style {
 	for i := len(seq.Content) - 1; i >= 0; i-- {
 		if it := seq.Content[i]; it.Kind == yaml.ScalarNode && it.Value != "" && !isNull(it) {
-			return it.Style
+			return chosenStyle(it)
 		}
 	}
 	return 0
+}
+
+// chosenStyle is a row's quotes when the user chose them: its value could
+// be written plain. Quotes that YAML needs ('*', a value ending in ':' as
+// one does while an ARN is typed) are no choice, and a new value is
+// written plain where it can be.
+func chosenStyle(n *yaml.Node) yaml.Style {
+	if n.Kind != yaml.ScalarNode || n.Value == "" || n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
+		return 0
+	}
+	if r, ok := encodeRow(n.Value, 0, false); !ok || r[0] == '\'' || r[0] == '"' {
+		return 0
+	}
+	return n.Style
 }
 
 // dashIn returns how the template indents a block list under its key:
