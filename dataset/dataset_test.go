@@ -61,10 +61,10 @@ func TestCounts(t *testing.T) {
 	var actions, wildcard, resources, conditions int
 	perLevel := map[iamdb.AccessLevel]int{}
 	for _, s := range db.Services {
-		actions += len(s.Actions)
+		actions += len(s.Actions())
 		resources += len(s.Resources)
 		conditions += len(s.Conditions)
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			perLevel[a.AccessLevel]++
 			if a.WildcardOnly() {
 				wildcard++

@@ -58,18 +58,59 @@
     return (await WebAssembly.instantiate(bytes, importObject)).instance;
   }
 
-  // prefetchDataset starts the dataset download while the wasm downloads
-  // and compiles; the app takes the promise (platform_wasm.go), checks the
-  // sha256 and reports any error with a Retry.
+  // prefetchDataset downloads the dataset while the wasm downloads and
+  // compiles, and computes its sha256 with the browser's SubtleCrypto
+  // (native code, off the main thread) so that the app, once running,
+  // only compares it with the manifest (platform_wasm.go) and decodes.
+  // The app reports any error with a Retry; while it waits it may set
+  // window.policySentryDatasetProgress(done, total) to show progress.
   function prefetchDataset() {
     var p = fetch("manifest.json", { cache: "no-cache" }).then(function (r) {
       if (!r.ok) { throw new Error("fetching manifest.json: HTTP " + r.status); }
       return r.json();
-    }).then(function (m) {
-      return fetch(m.file).then(function (resp) { return { manifest: m, response: resp }; });
+    }).then(async function (m) {
+      var resp = await fetch(m.file);
+      if (!resp.ok) { throw new Error("fetching " + m.file + ": HTTP " + resp.status); }
+      var bytes = await readBytes(resp, function (done) {
+        if (typeof window.policySentryDatasetProgress === "function") { window.policySentryDatasetProgress(done, m.size || 0); }
+      });
+      return { manifest: m, bytes: bytes, sha256: await sha256Hex(bytes) };
     });
     p.catch(function () {}); // reported by the app
     window.policySentryDataset = p;
+  }
+
+  // readBytes reads a response body, calling progress(bytes so far).
+  async function readBytes(resp, progress) {
+    if (!resp.body || !resp.body.getReader) { return new Uint8Array(await resp.arrayBuffer()); }
+    var reader = resp.body.getReader();
+    var chunks = [], got = 0;
+    for (;;) {
+      var r = await reader.read();
+      if (r.done) { break; }
+      chunks.push(r.value);
+      got += r.value.length;
+      progress(got);
+    }
+    if (chunks.length === 1) { return chunks[0]; }
+    var out = new Uint8Array(got), off = 0;
+    chunks.forEach(function (c) { out.set(c, off); off += c.length; });
+    return out;
+  }
+
+  // sha256Hex is the hex sha256 of bytes, or "" where SubtleCrypto is
+  // missing (a page served over plain http from another host): the app
+  // then computes it itself.
+  async function sha256Hex(bytes) {
+    if (!window.crypto || !crypto.subtle || !crypto.subtle.digest) { return ""; }
+    try {
+      var d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      var hex = "";
+      for (var i = 0; i < d.length; i++) { hex += (d[i] < 16 ? "0" : "") + d[i].toString(16); }
+      return hex;
+    } catch (e) {
+      return "";
+    }
   }
 
   async function boot() {

@@ -189,7 +189,7 @@ func statementActions(e *env, s *policy.Statement, pr *PolicyReport) []*iamdb.Ac
 	}
 	var out []*iamdb.Action
 	for _, svc := range db.Services {
-		for _, a := range svc.Actions {
+		for _, a := range svc.Actions() {
 			if !set[a] {
 				out = append(out, a)
 			}
@@ -208,7 +208,7 @@ func suggestAction(db *iamdb.DB, p string) []string {
 		return suggest.Nearest(prefix, db.Prefixes(), 3)
 	}
 	var names []string
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		names = append(names, a.FullName())
 	}
 	return suggest.Nearest(p, names, 3)

@@ -38,7 +38,7 @@ func namesFor(db *iamdb.DB) *names {
 	}
 	var all []*iamdb.Action
 	for _, s := range db.Services {
-		all = append(all, s.Actions...)
+		all = append(all, s.Actions()...)
 	}
 	full := make([]string, len(all))
 	for i, a := range all {
@@ -55,8 +55,8 @@ func namesFor(db *iamdb.DB) *names {
 		n.byRank[rank] = all[i]
 	}
 	for _, svc := range db.Services {
-		ls := lowerService{prefix: strings.ToLower(svc.Prefix), svc: svc, actions: make([]string, len(svc.Actions))}
-		for i, a := range svc.Actions {
+		ls := lowerService{prefix: strings.ToLower(svc.Prefix), svc: svc, actions: make([]string, len(svc.Actions()))}
+		for i, a := range svc.Actions() {
 			ls.actions[i] = strings.ToLower(a.Name)
 		}
 		n.services = append(n.services, ls)
@@ -106,12 +106,12 @@ func (e *env) expandLower(pattern, lower string) []*iamdb.Action {
 			continue
 		}
 		if actPat == "*" {
-			out = append(out, ls.svc.Actions...)
+			out = append(out, ls.svc.Actions()...)
 			continue
 		}
 		for i, name := range ls.actions {
 			if iamdb.GlobLower(actPat, name) {
-				out = append(out, ls.svc.Actions[i])
+				out = append(out, ls.svc.Actions()[i])
 			}
 		}
 	}

@@ -117,7 +117,7 @@ func toJSON(db *iamdb.DB) ([]byte, error) {
 		for _, c := range s.Conditions {
 			js.Conditions = append(js.Conditions, *c)
 		}
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			ja := jsonAction{Name: a.Name, Description: a.Description, DocURL: a.DocURL, Level: a.AccessLevel}
 			for _, r := range a.Resources {
 				ja.Resources = append(ja.Resources, jsonActionResource{r.Name, r.Required, r.ConditionKeys, r.DependentActions})
@@ -149,7 +149,7 @@ func fromJSON(b []byte) (*iamdb.DB, error) {
 				a.Resources = append(a.Resources, iamdb.ActionResource{Name: r.Name, Required: r.Required,
 					ConditionKeys: r.ConditionKeys, DependentActions: r.DependentActions})
 			}
-			s.Actions = append(s.Actions, a)
+			s.SetActions(append(s.Actions(), a))
 		}
 		services = append(services, s)
 	}

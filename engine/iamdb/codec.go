@@ -17,20 +17,22 @@ import (
 //	string table: uvarint count, count uvarint lengths, then the bytes
 //	services: uvarint count, then per service fields as string indexes;
 //	an action's resource type also stores 1 + the index of the service's
-//	resource type it names (0 for none), so decoding links it directly
+//	resource type it names (0 for none), so decoding links it directly;
+//	a service's actions are preceded by their count and their length in
+//	bytes, so that LoadVerified can skip them and decode them on first use
 //
 // Every string is stored once in the table, in first-use order, so the
 // encoding is deterministic and decoding allocates one big string.
 const (
 	magic         = "PSDB"
-	formatVersion = 2
+	formatVersion = 3
 )
 
 // Encode returns the binary encoding of db (uncompressed).
 func Encode(db *DB) ([]byte, error) {
 	e := &encoder{index: map[string]uint64{}}
 	// First pass: collect strings in a deterministic order.
-	var body []byte
+	var body, block []byte
 	body = binary.AppendUvarint(body, uint64(len(db.Services)))
 	for _, s := range db.Services {
 		resIndex := make(map[string]int, len(s.Resources))
@@ -54,29 +56,33 @@ func Encode(db *DB) ([]byte, error) {
 			body = e.str(body, c.Description)
 			body = e.str(body, c.Type)
 		}
-		body = binary.AppendUvarint(body, uint64(len(s.Actions)))
-		for _, a := range s.Actions {
-			body = e.str(body, a.Name)
-			body = e.str(body, a.Description)
-			body = append(body, byte(a.AccessLevel))
-			body = e.str(body, a.DocURL)
-			body = binary.AppendUvarint(body, uint64(len(a.Resources)))
+		actions := s.Actions()
+		block = block[:0]
+		for _, a := range actions {
+			block = e.str(block, a.Name)
+			block = e.str(block, a.Description)
+			block = append(block, byte(a.AccessLevel))
+			block = e.str(block, a.DocURL)
+			block = binary.AppendUvarint(block, uint64(len(a.Resources)))
 			for _, r := range a.Resources {
-				body = e.str(body, r.Name)
+				block = e.str(block, r.Name)
 				var flags byte
 				if r.Required {
 					flags |= 1
 				}
-				body = append(body, flags)
+				block = append(block, flags)
 				ref := 0
 				if r.Name != "" {
 					ref = resIndex[lower(r.Name)]
 				}
-				body = binary.AppendUvarint(body, uint64(ref))
-				body = e.strs(body, r.ConditionKeys)
-				body = e.strs(body, r.DependentActions)
+				block = binary.AppendUvarint(block, uint64(ref))
+				block = e.strs(block, r.ConditionKeys)
+				block = e.strs(block, r.DependentActions)
 			}
 		}
+		body = binary.AppendUvarint(body, uint64(len(actions)))
+		body = binary.AppendUvarint(body, uint64(len(block)))
+		body = append(body, block...)
 	}
 	m := db.Manifest
 	m.File, m.SHA256, m.Size = "", "", 0
@@ -301,6 +307,17 @@ func (d *decoder) action(s *Service, a *Action) {
 	}
 }
 
+// actions decodes the n actions of s (at d.pos) into s.actions.
+func (d *decoder) actions(s *Service, n int) {
+	s.actions = make([]*Action, n)
+	actions := alloc[Action](d, n)
+	for j := range s.actions {
+		s.actions[j] = &actions[j]
+		d.action(s, &actions[j])
+		actions[j].Service = s
+	}
+}
+
 // Decode parses the binary encoding produced by Encode and indexes it.
 func Decode(b []byte) (*DB, error) {
 	return decode(b, false)
@@ -310,12 +327,14 @@ func Decode(b []byte) (*DB, error) {
 // never changed afterwards, so the strings may point into it instead of
 // into a copy (Load owns the buffer Decompress returns).
 func decode(b []byte, owned bool) (*DB, error) {
-	return decodeArena(b, owned, nil)
+	return decodeArena(b, owned, nil, false)
 }
 
 // decodeArena is decode with an arena (see LoadPermanent): b must be
-// owned, and outside the Go heap too when arena is not nil.
-func decodeArena(b []byte, owned bool, arena []byte) (*DB, error) {
+// owned, and outside the Go heap too when arena is not nil. When lazy, b
+// must be owned and verified (see LoadVerified) and arena nil: each
+// service's actions are skipped, to be decoded on first use.
+func decodeArena(b []byte, owned bool, arena []byte, lazy bool) (*DB, error) {
 	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
 		return nil, errors.New("not a policy-sentry dataset (bad magic)")
 	}
@@ -323,6 +342,10 @@ func decodeArena(b []byte, owned bool, arena []byte) (*DB, error) {
 		return nil, fmt.Errorf("dataset format version %d is not supported (want %d): the file was written by another release; rebuild it with this one (`make dataset`), or delete it if it is ~/.policy-sentry/iam.bin.zst", b[len(magic)], formatVersion)
 	}
 	d := &decoder{b: b, pos: len(magic) + 1, arena: arena}
+	var shared *lazyDecoder
+	if lazy {
+		shared = &lazyDecoder{d: d}
+	}
 	mlen := d.count()
 	if d.err != nil {
 		return nil, d.err
@@ -370,11 +393,18 @@ func decodeArena(b []byte, owned bool, arena []byte) (*DB, error) {
 			conditions[j] = Condition{Name: d.str(), Description: d.str(), Type: d.str()}
 			s.Conditions[j] = &conditions[j]
 		}
-		s.Actions = make([]*Action, d.count())
-		actions := alloc[Action](d, len(s.Actions))
-		for j := range s.Actions {
-			s.Actions[j] = &actions[j]
-			d.action(s, &actions[j])
+		n, size := d.count(), d.count()
+		if d.err != nil {
+			return nil, d.err
+		}
+		if start := d.pos; shared != nil {
+			s.lazy = &lazyActions{shared: shared, start: start, end: start + size, n: n}
+			d.pos += size
+		} else {
+			d.actions(s, n)
+			if d.err == nil && d.pos != start+size {
+				d.err = fmt.Errorf("%w: the actions of service %d end at byte %d, not %d", errTruncated, i, d.pos, start+size)
+			}
 		}
 		if d.err != nil {
 			return nil, d.err
@@ -391,7 +421,7 @@ func decodeArena(b []byte, owned bool, arena []byte) (*DB, error) {
 		return nil, fmt.Errorf("%w: %d trailing bytes", errTruncated, len(b)-d.pos)
 	}
 	src := m.Counts
-	db := link(m, services, false)
+	db := link(m, services, false, lazy)
 	db.keep = d.keep
 	if src != (Counts{}) && src != db.Manifest.Counts {
 		return nil, fmt.Errorf("%w: manifest counts %+v do not match data %+v", errTruncated, src, db.Manifest.Counts)

@@ -30,7 +30,36 @@ func Compress(db *DB) ([]byte, error) {
 // Load decompresses and decodes a dataset file made by Compress. When
 // wantSHA256 is not empty, the file's sha256 (hex) must equal it.
 func Load(compressed []byte, wantSHA256 string) (*DB, error) {
-	return load(compressed, wantSHA256, nil)
+	return load(compressed, wantSHA256, nil, false)
+}
+
+// LoadVerified is Load for a file whose sha256 the caller has checked
+// against its manifest (with CheckSHA256, or with the same digest
+// computed elsewhere, such as the browser's SubtleCrypto): the file is
+// then known to be as Encode wrote it, so each service's actions are
+// left undecoded until Service.Actions first asks for them. Services,
+// resource types, condition keys and the indexes are ready at once. The
+// web app loads this way: its start-up decodes only the services that the
+// first policy uses. Do not use it for a file of unknown origin: use Load,
+// which checks all of it.
+func LoadVerified(compressed []byte) (*DB, error) {
+	return load(compressed, "", nil, true)
+}
+
+// CheckSHA256 returns an error unless the sha256 of compressed, in hex,
+// is want.
+func CheckSHA256(compressed []byte, want string) error {
+	sum := sha256.Sum256(compressed)
+	return CheckDigest(hex.EncodeToString(sum[:]), want)
+}
+
+// CheckDigest compares a dataset file's sha256 (hex), computed by the
+// caller, with the manifest's, and says what to do when they differ.
+func CheckDigest(got, want string) error {
+	if got != want {
+		return fmt.Errorf("dataset sha256 is %s, the manifest says %s: the download is corrupt or stale, reload to fetch it again", got, want)
+	}
+	return nil
 }
 
 // LoadPermanent is Load for a DB that lives as long as the process, laid
@@ -47,7 +76,7 @@ func Load(compressed []byte, wantSHA256 string) (*DB, error) {
 // time on machines where faults are slow). A smaller mem is used for as
 // much as fits, or not at all.
 func LoadPermanent(compressed []byte, wantSHA256 string, mem []byte) (*DB, error) {
-	return load(compressed, wantSHA256, mem[:0])
+	return load(compressed, wantSHA256, mem[:0], false)
 }
 
 // PermanentSize returns the mem capacity that LoadPermanent needs for
@@ -59,11 +88,10 @@ func PermanentSize(compressed []byte) int {
 	return RawSize(compressed) * 4
 }
 
-func load(compressed []byte, wantSHA256 string, mem []byte) (*DB, error) {
+func load(compressed []byte, wantSHA256 string, mem []byte, lazy bool) (*DB, error) {
 	if wantSHA256 != "" {
-		sum := sha256.Sum256(compressed)
-		if got := hex.EncodeToString(sum[:]); got != wantSHA256 {
-			return nil, fmt.Errorf("dataset sha256 is %s, the manifest says %s: the download is corrupt or stale, reload to fetch it again", got, wantSHA256)
+		if err := CheckSHA256(compressed, wantSHA256); err != nil {
+			return nil, err
 		}
 	}
 	defer pauseGC()()
@@ -89,7 +117,7 @@ func load(compressed []byte, wantSHA256 string, mem []byte) (*DB, error) {
 		}
 		raw = out
 	}
-	db, err := decodeArena(raw, true, arena) // raw is ours: strings may share it
+	db, err := decodeArena(raw, true, arena, lazy) // raw is ours: strings may share it
 	if err != nil {
 		return nil, fmt.Errorf("decode dataset: %w", err)
 	}

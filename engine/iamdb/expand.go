@@ -41,7 +41,7 @@ func (db *DB) Expand(pattern string) []*Action {
 	if pattern == "*" {
 		var out []*Action
 		for _, s := range db.Services {
-			out = append(out, s.Actions...)
+			out = append(out, s.Actions()...)
 		}
 		return out
 	}
@@ -60,7 +60,7 @@ func (db *DB) Expand(pattern string) []*Action {
 		if !Glob(svcPat, s.Prefix) {
 			continue
 		}
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			if Glob(actPat, a.Name) {
 				out = append(out, a)
 			}

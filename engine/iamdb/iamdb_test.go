@@ -195,8 +195,8 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for i, s := range db.Services {
 		b := back.Services[i]
-		for j, a := range s.Actions {
-			x := b.Actions[j]
+		for j, a := range s.Actions() {
+			x := b.Actions()[j]
 			if x.FullName() != a.FullName() || x.Description != a.Description || x.AccessLevel != a.AccessLevel ||
 				!reflect.DeepEqual(x.DependentActions(), a.DependentActions()) || !reflect.DeepEqual(x.ConditionKeys(), a.ConditionKeys()) {
 				t.Errorf("%s changed in the round trip", a.FullName())

@@ -13,12 +13,14 @@ import (
 // use, per service) case-insensitive look-ups of actions, resource types
 // and condition keys. Manifest counts are recomputed from the data.
 func New(m Manifest, services []*Service) *DB {
-	return link(m, services, true)
+	return link(m, services, true, false)
 }
 
 // link is New; resolve says whether ActionResource.Resource pointers still
 // need resolving by name (Decode sets them from the file's references).
-func link(m Manifest, services []*Service, resolve bool) *DB {
+// lazy says that the services' actions are not decoded yet: they are not
+// linked (decoding does it), and the wildcard-only count is the file's.
+func link(m Manifest, services []*Service, resolve, lazy bool) *DB {
 	db := &DB{Manifest: m, Services: services, byPrefix: make(map[string]*Service, len(services)),
 		byARNService: map[string][]*Resource{}}
 	var c Counts
@@ -30,7 +32,15 @@ func link(m Manifest, services []*Service, resolve bool) *DB {
 				db.byARNService[svc] = append(db.byARNService[svc], r)
 			}
 		}
-		for _, a := range s.Actions {
+		c.Services++
+		c.ResourceTypes += len(s.Resources)
+		c.ConditionKeys += len(s.Conditions)
+		if s.lazy != nil {
+			c.Actions += s.lazy.n
+			continue
+		}
+		c.Actions += len(s.actions)
+		for _, a := range s.actions {
 			a.Service = s
 			if resolve {
 				for i := range a.Resources {
@@ -43,10 +53,9 @@ func link(m Manifest, services []*Service, resolve bool) *DB {
 				c.WildcardOnly++
 			}
 		}
-		c.Services++
-		c.Actions += len(s.Actions)
-		c.ResourceTypes += len(s.Resources)
-		c.ConditionKeys += len(s.Conditions)
+	}
+	if lazy {
+		c.WildcardOnly = m.Counts.WildcardOnly
 	}
 	db.Manifest.Counts = c
 	return db
@@ -68,7 +77,7 @@ func (s *Service) buildIndex() {
 	for _, c := range s.Conditions {
 		n += len(c.Name)
 	}
-	for _, a := range s.Actions {
+	for _, a := range s.Actions() {
 		n += len(a.Name)
 	}
 	buf := make([]byte, 0, n)
@@ -78,7 +87,7 @@ func (s *Service) buildIndex() {
 	for _, c := range s.Conditions {
 		buf = appendLower(buf, c.Name)
 	}
-	for _, a := range s.Actions {
+	for _, a := range s.Actions() {
 		buf = appendLower(buf, a.Name)
 	}
 	keys := string(buf)
@@ -89,7 +98,7 @@ func (s *Service) buildIndex() {
 	}
 	resources := make(map[string]*Resource, len(s.Resources))
 	conditions := make(map[string]*Condition, len(s.Conditions))
-	actions := make(map[string]*Action, len(s.Actions))
+	actions := make(map[string]*Action, len(s.Actions()))
 	for _, r := range s.Resources {
 		if k := next(r.Name); resources[k] == nil {
 			resources[k] = r
@@ -100,7 +109,7 @@ func (s *Service) buildIndex() {
 			conditions[k] = c
 		}
 	}
-	for _, a := range s.Actions {
+	for _, a := range s.Actions() {
 		if k := next(a.Name); actions[k] == nil {
 			actions[k] = a
 		}

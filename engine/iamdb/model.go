@@ -71,12 +71,16 @@ type Service struct {
 	Name string
 	// AuthorizationURL is the Service Authorization Reference page.
 	AuthorizationURL string
-	// Actions in source order.
-	Actions []*Action
 	// Resources (resource types) in source order.
 	Resources []*Resource
 	// Conditions (service condition keys) in source order.
 	Conditions []*Condition
+
+	// actions in source order: see Actions. A service of a DB from
+	// LoadVerified decodes them on first use (lazy is then not nil).
+	actions     []*Action
+	lazy        *lazyActions
+	actionsOnce sync.Once
 
 	indexOnce        sync.Once // builds the three maps on first look-up
 	actionByLower    map[string]*Action
@@ -139,6 +143,22 @@ type Condition struct {
 	Description string
 	// Type is the value type, e.g. "String", "ArrayOfString".
 	Type string
+}
+
+// Actions returns the service's actions in source order. It is safe for
+// concurrent use; for a DB from LoadVerified the first call decodes them.
+// The slice is shared: callers must not change it.
+func (s *Service) Actions() []*Action {
+	if s.lazy != nil {
+		s.actionsOnce.Do(s.decodeActions)
+	}
+	return s.actions
+}
+
+// SetActions sets the service's actions (for importers building a DB
+// with New; the DB links each action to its service).
+func (s *Service) SetActions(actions []*Action) {
+	s.actions, s.lazy = actions, nil
 }
 
 // FullName returns "prefix:Name".

@@ -77,7 +77,7 @@ func equalDB(t *testing.T, got, want *iamdb.DB) {
 	for i, s := range got.Services {
 		w := want.Services[i]
 		if s.Prefix != w.Prefix || s.Name != w.Name || s.AuthorizationURL != w.AuthorizationURL ||
-			len(s.Actions) != len(w.Actions) || len(s.Resources) != len(w.Resources) || len(s.Conditions) != len(w.Conditions) {
+			len(s.Actions()) != len(w.Actions()) || len(s.Resources) != len(w.Resources) || len(s.Conditions) != len(w.Conditions) {
 			t.Fatalf("service %d: %s differs from %s", i, s.Prefix, w.Prefix)
 		}
 		for j, r := range s.Resources {
@@ -91,8 +91,8 @@ func equalDB(t *testing.T, got, want *iamdb.DB) {
 				t.Fatalf("%s condition %d: %+v, want %+v", s.Prefix, j, c, w.Conditions[j])
 			}
 		}
-		for j, a := range s.Actions {
-			x := w.Actions[j]
+		for j, a := range s.Actions() {
+			x := w.Actions()[j]
 			if a.Service != s || a.Name != x.Name || a.Description != x.Description || a.AccessLevel != x.AccessLevel ||
 				a.DocURL != x.DocURL || len(a.Resources) != len(x.Resources) || s.Action(a.Name) != a {
 				t.Fatalf("action %s:%s differs from %s", s.Prefix, a.Name, x.FullName())

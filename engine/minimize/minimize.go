@@ -24,7 +24,7 @@ func NewUniverse(db *iamdb.DB) *Universe {
 	for _, s := range db.Services {
 		key := strings.ToLower(s.Prefix) + ":"
 		names := u.byService[key]
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			names = append(names, key+strings.ToLower(a.Name))
 		}
 		u.byService[key] = names

@@ -51,7 +51,7 @@ func TestMinimizeNeverWidensOrLoses(t *testing.T) {
 func actionSets(svc *iamdb.Service, lower []string, rng *rand.Rand) [][]string {
 	var all []string
 	byLevel := map[iamdb.AccessLevel][]string{}
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		all = append(all, a.FullName())
 		byLevel[a.AccessLevel] = append(byLevel[a.AccessLevel], a.FullName())
 	}
@@ -96,8 +96,8 @@ func actionSets(svc *iamdb.Service, lower []string, rng *rand.Rand) [][]string {
 // lowerNames returns the service's full action names, lower-cased, in
 // dataset order.
 func lowerNames(svc *iamdb.Service) []string {
-	out := make([]string, len(svc.Actions))
-	for i, a := range svc.Actions {
+	out := make([]string, len(svc.Actions()))
+	for i, a := range svc.Actions() {
 		out[i] = strings.ToLower(a.FullName())
 	}
 	return out

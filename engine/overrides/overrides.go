@@ -95,7 +95,7 @@ func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 		a := svc.Action(o.Action)
 		if a == nil {
 			var names []string
-			for _, x := range svc.Actions {
+			for _, x := range svc.Actions() {
 				names = append(names, x.Name)
 			}
 			return changed, &Error{File: file, Line: o.Line, Column: o.Column,

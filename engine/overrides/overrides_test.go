@@ -12,11 +12,13 @@ import (
 )
 
 func testDB() *iamdb.DB {
-	return iamdb.New(iamdb.Manifest{}, []*iamdb.Service{{Prefix: "iam", Actions: []*iamdb.Action{
+	s := &iamdb.Service{Prefix: "iam"}
+	s.SetActions([]*iamdb.Action{
 		{Name: "CreateRole", AccessLevel: iamdb.Write},
 		{Name: "PassRole", AccessLevel: iamdb.Write},
 		{Name: "ListRoles", AccessLevel: iamdb.List},
-	}}})
+	})
+	return iamdb.New(iamdb.Manifest{}, []*iamdb.Service{s})
 }
 
 func TestParseAndApply(t *testing.T) {

@@ -78,7 +78,7 @@ func ActionTable(db *iamdb.DB, o ActionTableOptions) (*Result, error) {
 		if o.ResourceType == "*" {
 			out = wildcardOnly(svc, svcName, level)
 		} else if svc != nil {
-			for _, a := range svc.Actions {
+			for _, a := range svc.Actions() {
 				if a.AccessLevel == level && a.SupportsResource(o.ResourceType) {
 					out = append(out, svc.Prefix+":"+a.Name)
 				}
@@ -89,7 +89,7 @@ func ActionTable(db *iamdb.DB, o ActionTableOptions) (*Result, error) {
 	case o.Condition != "":
 		var out []string
 		if svc != nil {
-			for _, a := range svc.Actions {
+			for _, a := range svc.Actions() {
 				for _, r := range a.Resources {
 					if containsExact(r.ConditionKeys, o.Condition) {
 						out = append(out, svcName+":"+a.Name)
@@ -104,7 +104,7 @@ func ActionTable(db *iamdb.DB, o ActionTableOptions) (*Result, error) {
 		if o.ResourceType == "*" {
 			out = wildcardOnly(svc, svcName, 0)
 		} else if svc != nil {
-			for _, a := range svc.Actions {
+			for _, a := range svc.Actions() {
 				if a.SupportsResource(o.ResourceType) {
 					out = append(out, svcName+":"+a.Name)
 				}
@@ -117,7 +117,7 @@ func ActionTable(db *iamdb.DB, o ActionTableOptions) (*Result, error) {
 	default:
 		var out []string
 		if svc != nil {
-			for _, a := range svc.Actions {
+			for _, a := range svc.Actions() {
 				out = append(out, svcName+":"+a.Name)
 			}
 		}
@@ -137,7 +137,7 @@ func withLevel(svc *iamdb.Service, name string, level iamdb.AccessLevel) []strin
 	if svc == nil {
 		return out
 	}
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		if a.AccessLevel == level {
 			out = append(out, name+":"+a.Name)
 		}
@@ -152,7 +152,7 @@ func wildcardOnly(svc *iamdb.Service, name string, level iamdb.AccessLevel) []st
 	if svc == nil {
 		return out
 	}
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		if (level == 0 || a.AccessLevel == level) && len(a.Resources) == 1 && a.Resources[0].Name == "" {
 			out = append(out, name+":"+a.Name)
 		}
@@ -169,7 +169,7 @@ func actionData(svc *iamdb.Service, svcName, name string) policyfmt.Value {
 	}
 	var actions []*iamdb.Action
 	if prefix, ok := strings.CutSuffix(name, "*"); ok {
-		for _, a := range svc.Actions {
+		for _, a := range svc.Actions() {
 			if strings.HasPrefix(a.Name, prefix) {
 				actions = append(actions, a)
 			}

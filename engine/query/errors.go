@@ -64,7 +64,7 @@ func checkAction(svc *iamdb.Service, name string) error {
 		return nil
 	}
 	if prefix, ok := strings.CutSuffix(name, "*"); ok {
-		for _, a := range svc.Actions {
+		for _, a := range svc.Actions() {
 			if strings.HasPrefix(a.Name, prefix) {
 				return nil
 			}
@@ -72,8 +72,8 @@ func checkAction(svc *iamdb.Service, name string) error {
 	} else if svc.Action(name) != nil {
 		return nil
 	}
-	names := make([]string, 0, len(svc.Actions))
-	for _, a := range svc.Actions {
+	names := make([]string, 0, len(svc.Actions()))
+	for _, a := range svc.Actions() {
 		names = append(names, a.Name)
 	}
 	return notFound("action", name, svc, names, "policy-sentry query action-table --service "+svc.Prefix)
@@ -85,7 +85,7 @@ func checkResourceType(svc *iamdb.Service, name string) error {
 	if svc == nil || name == "*" || svc.Resource(name) != nil {
 		return nil
 	}
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		if a.SupportsResource(name) {
 			return nil
 		}
@@ -109,7 +109,7 @@ func checkCondition(svc *iamdb.Service, name string) error {
 		}
 	}
 	var names []string
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		for _, r := range a.Resources {
 			if containsExact(r.ConditionKeys, name) {
 				return nil

@@ -34,7 +34,7 @@ func SearchActions(db *iamdb.DB, q string, limit int) []ActionHit {
 		if hasColon && lp != svcPart && !strings.HasPrefix(lp, svcPart) {
 			continue
 		}
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			ln := strings.ToLower(a.Name)
 			full := lp + ":" + ln
 			switch {
@@ -78,7 +78,7 @@ func SearchServices(db *iamdb.DB, q string) []ServiceHit {
 	var out []ServiceHit
 	for _, s := range db.Services {
 		if q == "" || strings.Contains(strings.ToLower(s.Prefix), q) || strings.Contains(strings.ToLower(s.Name), q) {
-			out = append(out, ServiceHit{Prefix: s.Prefix, Name: s.Name, Actions: len(s.Actions)})
+			out = append(out, ServiceHit{Prefix: s.Prefix, Name: s.Name, Actions: len(s.Actions())})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
@@ -101,7 +101,7 @@ func FilterActions(svc *iamdb.Service, f ActionFilter) []*iamdb.Action {
 	}
 	text := strings.ToLower(f.Text)
 	var out []*iamdb.Action
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		if level != 0 && a.AccessLevel != level {
 			continue
 		}

@@ -71,7 +71,7 @@ func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 	a := svc.Action(name)
 	if a == nil {
 		var cands []string
-		for _, x := range svc.Actions {
+		for _, x := range svc.Actions() {
 			cands = append(cands, x.FullName())
 		}
 		msg := fmt.Sprintf("unknown action %q", e.Value)

@@ -121,7 +121,7 @@ func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatche
 	// on it add nothing.
 	matches := map[*iamdb.Resource]bool{}
 	done := map[*iamdb.Resource]bool{}
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		if a.AccessLevel != level {
 			continue
 		}
@@ -194,7 +194,7 @@ func (b *builder) warnUnmatched(e template.Entry, svc *iamdb.Service, parsed arn
 // support the resource type, at the access level (0 for any level).
 func actionsWithType(svc *iamdb.Service, rtName string, level iamdb.AccessLevel) []string {
 	var out []string
-	for _, a := range svc.Actions {
+	for _, a := range svc.Actions() {
 		if (level == 0 || a.AccessLevel == level) && a.SupportsResource(rtName) {
 			out = append(out, svc.Prefix+":"+a.Name)
 		}

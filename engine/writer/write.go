@@ -119,7 +119,7 @@ func (b *builder) wildcardOnly(w template.WildcardOnly) {
 				b.warn(e.Pos, "unknown service %q, nothing granted%s", e.Value, suggestService(b.db, e.Value))
 				continue
 			}
-			for _, a := range svc.Actions {
+			for _, a := range svc.Actions() {
 				if a.AccessLevel == sec.level && a.WildcardOnly() {
 					provided = append(provided, template.Entry{Value: e.Value + ":" + a.Name, Pos: e.Pos})
 				}

@@ -109,6 +109,10 @@ func browser(t *testing.T) (context.Context, func()) {
 		chromedp.UserDataDir(profileDir(t)),
 		chromedp.WindowSize(1280, 900),
 	}
+	// CHROME_JS_FLAGS passes V8 flags, for diagnosing start-up time.
+	if f := os.Getenv("CHROME_JS_FLAGS"); f != "" {
+		opts = append(opts, chromedp.Flag("js-flags", f))
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	// Start the browser now so its start-up is not charged to a step.

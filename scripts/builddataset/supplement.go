@@ -121,7 +121,7 @@ func extractDependents(input, output string) error {
 	}
 	deps := dependents{}
 	for _, s := range db.Services {
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			for _, r := range a.Resources {
 				if len(r.DependentActions) == 0 {
 					continue

@@ -20,25 +20,43 @@ import (
 const storageKey = "policy-sentry-state"
 
 // loadDataset gets manifest.json and the dataset it names from the app's
-// own origin, reporting progress, and checks the sha256. loader.js starts
-// both downloads while the wasm compiles (window.policySentryDataset); a
-// retry fetches them again, past the HTTP cache. It uses the browser's fetch directly:
-// net/http would link crypto/tls and friends into the wasm for nothing.
+// own origin, reporting progress, checks the sha256 and loads it.
+// loader.js downloads both while the wasm compiles
+// (window.policySentryDataset) and computes the sha256 with SubtleCrypto;
+// a retry fetches them again here, past the HTTP cache. It uses the
+// browser's fetch directly: net/http would link crypto/tls and friends
+// into the wasm for nothing. The file is loaded with iamdb.LoadVerified
+// once its sha256 matches: each service's actions are decoded when first
+// needed (see Root.startLoad for the rest).
 func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error) {
 	var m iamdb.Manifest
-	var resp js.Value
+	var buf []byte
+	digest := ""
 	pre := js.Global().Get("policySentryDataset")
 	if pre.Truthy() && !retry {
 		js.Global().Set("policySentryDataset", js.Undefined()) // used once
+		cb := js.FuncOf(func(this js.Value, args []js.Value) any {
+			if len(args) == 2 {
+				progress(int64(args[0].Float()), int64(args[1].Float()))
+			}
+			return nil
+		})
+		js.Global().Set("policySentryDatasetProgress", cb)
 		v, err := await(pre)
+		js.Global().Set("policySentryDatasetProgress", js.Undefined())
+		cb.Release()
 		if err != nil {
 			return nil, err
 		}
-		mj := js.Global().Get("JSON").Call("stringify", v.Get("manifest")).String()
-		if err := json.Unmarshal([]byte(mj), &m); err != nil {
-			return nil, fmt.Errorf("manifest.json: %w", err)
+		jm := v.Get("manifest")
+		m = iamdb.Manifest{File: jm.Get("file").String(), SHA256: jm.Get("sha256").String(), Version: jm.Get("version").String()}
+		if size := jm.Get("size"); size.Type() == js.TypeNumber {
+			m.Size = int64(size.Float())
 		}
-		resp = v.Get("response")
+		bytes := v.Get("bytes")
+		buf = make([]byte, bytes.Get("length").Int())
+		js.CopyBytesToGo(buf, bytes)
+		digest = v.Get("sha256").String()
 	} else {
 		r, err := fetchResponse("manifest.json", "no-cache")
 		if err != nil {
@@ -55,19 +73,28 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 		if retry {
 			cache = "reload"
 		}
-		if resp, err = fetchResponse(m.File, cache); err != nil {
+		resp, err := fetchResponse(m.File, cache)
+		if err != nil {
+			return nil, err
+		}
+		if buf, err = readBody(resp, m.File, func(done int64) { progress(done, m.Size) }); err != nil {
 			return nil, err
 		}
 	}
-	if !resp.Get("ok").Bool() {
-		return nil, fmt.Errorf("fetching %s: HTTP %d", m.File, resp.Get("status").Int())
+	mark("dataset-fetched")
+	if m.SHA256 == "" {
+		return nil, fmt.Errorf("manifest.json names no sha256 for %s: rebuild the site (make dist)", m.File)
 	}
-	buf, err := readBody(resp, m.File, func(done int64) { progress(done, m.Size) })
+	var err error
+	if digest != "" {
+		err = iamdb.CheckDigest(digest, m.SHA256)
+	} else {
+		err = iamdb.CheckSHA256(buf, m.SHA256)
+	}
 	if err != nil {
 		return nil, err
 	}
-	mark("dataset-fetched")
-	db, err := iamdb.Load(buf, m.SHA256)
+	db, err := iamdb.LoadVerified(buf)
 	if err != nil {
 		return nil, err
 	}

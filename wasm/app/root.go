@@ -139,7 +139,22 @@ func (c *Root) startLoad(retry bool) {
 			c.runAudit(nil)
 		}
 		markReady()
+		go decodeRest(db)
 	}()
+}
+
+// decodeRest decodes the actions of every service after start-up (the
+// load decoded only what the first policies used), a few services at a
+// time with pauses for the browser, so that the first search, browse or
+// audit does not wait for them.
+func decodeRest(db *iamdb.DB) {
+	for i, s := range db.Services {
+		s.Actions()
+		if i%16 == 15 {
+			yield()
+		}
+	}
+	mark("dataset-complete")
 }
 
 // Retry downloads the dataset again after a failure, bypassing the HTTP

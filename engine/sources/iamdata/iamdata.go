@@ -85,7 +85,7 @@ func Parse(fsys fs.FS, m iamdb.Manifest) (*iamdb.DB, error) {
 					ConditionKeys: r.ConditionKeys, DependentActions: r.DependentActions})
 			}
 			x.Resources = append(x.Resources, iamdb.ActionResource{ConditionKeys: a.ConditionKeys, DependentActions: a.DependentActions})
-			s.Actions = append(s.Actions, x)
+			s.SetActions(append(s.Actions(), x))
 		}
 		services = append(services, s)
 	}

@@ -27,13 +27,13 @@ func TestParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := db.Service("svc")
-	if s.Name != "Service" || len(s.Actions) != 2 || s.Actions[0].Name != "Zeta" {
+	if s.Name != "Service" || len(s.Actions()) != 2 || s.Actions()[0].Name != "Zeta" {
 		t.Fatalf("service %+v: actions must keep the file's order", s)
 	}
-	if s.Actions[0].AccessLevel != iamdb.Tagging {
-		t.Errorf("\"Tagging, Write\" gave %v, want the first, Tagging", s.Actions[0].AccessLevel)
+	if s.Actions()[0].AccessLevel != iamdb.Tagging {
+		t.Errorf("\"Tagging, Write\" gave %v, want the first, Tagging", s.Actions()[0].AccessLevel)
 	}
-	if r := s.Actions[0].Resources[0]; !r.Required || r.Resource == nil {
+	if r := s.Actions()[0].Resources[0]; !r.Required || r.Resource == nil {
 		t.Errorf("Zeta's thing entry %+v: want required and linked", r)
 	}
 	alpha := db.Action("svc:alpha")

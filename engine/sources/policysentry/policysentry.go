@@ -96,7 +96,7 @@ func parseService(dec *json.Decoder, path string) (*iamdb.Service, error) {
 				if a.Name == "" {
 					a.Name = name
 				}
-				s.Actions = append(s.Actions, a)
+				s.SetActions(append(s.Actions(), a))
 				return nil
 			})
 		case "resources":

@@ -33,7 +33,7 @@ func TestPolicySentryDataset(t *testing.T) {
 	}
 	levels := map[iamdb.AccessLevel]int{}
 	for _, s := range db.Services {
-		for _, a := range s.Actions {
+		for _, a := range s.Actions() {
 			levels[a.AccessLevel]++
 		}
 	}

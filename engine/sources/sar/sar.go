@@ -126,7 +126,7 @@ func ParseService(b []byte, file string) (*iamdb.Service, string, error) {
 			x.Resources = append(x.Resources, iamdb.ActionResource{Name: r.Name})
 		}
 		x.Resources = append(x.Resources, iamdb.ActionResource{ConditionKeys: a.ActionConditionKeys})
-		s.Actions = append(s.Actions, x)
+		s.SetActions(append(s.Actions(), x))
 	}
 	return s, f.Version, nil
 }
