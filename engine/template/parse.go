@@ -149,24 +149,12 @@ func (p *parser) template(root *yaml.Node) *Template {
 				continue
 			}
 			switch k.Value {
-			case "read":
-				t.Read = p.arnList(v, k.Value)
-			case "write":
-				t.Write = p.arnList(v, k.Value)
-			case "list":
-				t.List = p.arnList(v, k.Value)
-			case "tagging":
-				t.Tagging = p.arnList(v, k.Value)
-			case "permissions-management":
-				t.PermissionsManagement = p.arnList(v, k.Value)
-			case "skip-resource-constraints":
-				t.SkipResourceConstraints = p.actionList(v, k.Value)
-			case "exclude-actions":
-				t.ExcludeActions = p.actionList(v, k.Value)
 			case "wildcard-only":
-				p.wildcardOnly(v, &t.WildcardOnly)
+				p.nested(v, t, k.Value, wildcardKeys)
 			case "sts":
-				p.sts(v, &t.STS)
+				p.nested(v, t, k.Value, stsKeys)
+			default:
+				*t.Entries(k.Value) = p.list(v, k.Value)
 			}
 		}
 	}
@@ -176,58 +164,37 @@ func (p *parser) template(root *yaml.Node) *Template {
 	return t
 }
 
-func (p *parser) wildcardOnly(v *yaml.Node, w *WildcardOnly) {
+// nested reads a mapping of lists (wildcard-only, sts) into t; keys are
+// the mapping's allowed keys.
+func (p *parser) nested(v *yaml.Node, t *Template, name string, keys []string) {
 	if isNull(v) {
 		return
 	}
 	if v.Kind != yaml.MappingNode {
-		p.fail(v, "wildcard-only: expected a mapping with %s, found %s", strings.Join(wildcardKeys, ", "), kindName(v))
+		p.fail(v, "%s: expected a mapping with %s, found %s", name, strings.Join(keys, ", "), kindName(v))
 		return
 	}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], v.Content[i+1]
-		key := "wildcard-only." + k.Value
-		switch k.Value {
-		case "single-actions":
-			w.SingleActions = p.actionList(val, key)
-		case "service-read":
-			w.ServiceRead = p.stringList(val, key)
-		case "service-write":
-			w.ServiceWrite = p.stringList(val, key)
-		case "service-list":
-			w.ServiceList = p.stringList(val, key)
-		case "service-tagging":
-			w.ServiceTagging = p.stringList(val, key)
-		case "service-permissions-management":
-			w.ServicePermissionsManagement = p.stringList(val, key)
-		default:
-			p.unknownKey(k, wildcardKeys, "wildcard-only")
+		if !inList(keys, k.Value) {
+			p.unknownKey(k, keys, name)
+			continue
 		}
+		key := name + "." + k.Value
+		*t.Entries(key) = p.list(val, key)
 	}
 }
 
-func (p *parser) sts(v *yaml.Node, s *STS) {
-	if isNull(v) {
-		return
+// list reads the list at a dotted key, checking its rows by what they
+// hold (ARNs, actions or services).
+func (p *parser) list(v *yaml.Node, key string) []Entry {
+	switch kindOf(key) {
+	case actionRows:
+		return p.actionList(v, key)
+	case serviceRows:
+		return p.stringList(v, key)
 	}
-	if v.Kind != yaml.MappingNode {
-		p.fail(v, "sts: expected a mapping with %s, found %s", strings.Join(stsKeys, ", "), kindName(v))
-		return
-	}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, val := v.Content[i], v.Content[i+1]
-		key := "sts." + k.Value
-		switch k.Value {
-		case "assume-role":
-			s.AssumeRole = p.arnList(val, key)
-		case "assume-role-with-saml":
-			s.AssumeRoleWithSAML = p.arnList(val, key)
-		case "assume-role-with-web-identity":
-			s.AssumeRoleWithWebIdentity = p.arnList(val, key)
-		default:
-			p.unknownKey(k, stsKeys, "sts")
-		}
-	}
+	return p.arnList(v, key)
 }
 
 func (p *parser) unknownKey(k *yaml.Node, allowed []string, where string) {
