@@ -6,7 +6,7 @@ import "testing"
 func FuzzDecode(f *testing.F) {
 	db := New(Manifest{Source: "test"}, []*Service{{Prefix: "s3", Name: "S3",
 		Resources: []*Resource{{Name: "bucket", ARN: "arn:${Partition}:s3:::${BucketName}"}},
-		Actions:   []*Action{{Name: "ListBucket", AccessLevel: List, Resources: []ActionResource{{Name: "bucket", Required: true}}}}}})
+		actions:   []*Action{{Name: "ListBucket", AccessLevel: List, Resources: []ActionResource{{Name: "bucket", Required: true}}}}}})
 	b, err := Encode(db)
 	if err != nil {
 		f.Fatal(err)
@@ -17,6 +17,20 @@ func FuzzDecode(f *testing.F) {
 		db, err := Decode(data)
 		if err == nil && db == nil {
 			t.Fatal("nil DB without error")
+		}
+		// The lazy decoder (LoadVerified) trusts its input, yet must not
+		// panic on bytes that are not Encode's: decoding each service's
+		// actions on first use fails into LazyErr instead.
+		lazy, err := decodeArena(data, false, nil, true)
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, s := range lazy.Services {
+			n += len(s.Actions())
+		}
+		if lazy.LazyErr() == nil && n != lazy.Manifest.Counts.Actions {
+			t.Fatalf("decoded %d actions lazily without error, counts say %d", n, lazy.Manifest.Counts.Actions)
 		}
 	})
 }

@@ -70,44 +70,47 @@ func TestPerformanceFigures(t *testing.T) {
 		t.Logf("transfer wasm+dataset %-8s %8d bytes (%.2f MB)", enc, total[enc], float64(total[enc])/1e6)
 	}
 
-	// Navigation to ready, cold (fresh profile) then warm (HTTP cache).
-	ctx, cancel := browser(t)
-	defer cancel()
-	if err := run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		_, err := page.AddScriptToEvaluateOnNewDocument(readyProbe).Do(ctx)
-		return err
-	})); err != nil {
-		t.Fatal(err)
+	// Navigation to ready. Cold: a fresh browser profile, so nothing is
+	// cached (each in its own browser). Then, in the last browser, reloads:
+	// the first reload has the files in the HTTP cache, later ones also
+	// the wasm code that Chromium caches once the module has tiered up.
+	// Each figure is the median of its rounds; the marks and resource
+	// timings of every round are logged.
+	var ctx context.Context
+	var cold, reload1, reloads []loadFigures
+	stop := func() {}
+	defer func() { stop() }()
+	for i := 0; i < perfColdRounds; i++ {
+		stop() // one browser at a time
+		ctx, stop = browser(t)
+		if err := run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+			_, err := page.AddScriptToEvaluateOnNewDocument(readyProbe).Do(ctx)
+			return err
+		})); err != nil {
+			t.Fatal(err)
+		}
+		cold = append(cold, measureLoad(t, ctx, chromedp.Navigate(srv.URL+"/"), "cold"))
 	}
-	for _, round := range []string{"cold", "warm", "warm2"} {
-		nav := chromedp.Navigate(srv.URL + "/")
-		if round != "cold" {
-			nav = chromedp.Reload()
-		}
-		if err := run(ctx, nav); err != nil {
-			t.Fatal(err)
-		}
-		if err := waitReady(ctx); err != nil {
-			t.Fatal(err)
-		}
-		var ms float64
-		if err := run(ctx, chromedp.Poll(`window.__readyAt`, &ms)); err != nil {
-			t.Fatalf("ready probe: %v", err)
-		}
-		if ms <= 0 {
-			t.Fatalf("ready at %v ms: probe broken", ms)
-		}
-		figures["ready ms "+round] = ms
-		var phases string
-		run(ctx, chromedp.Evaluate(`performance.getEntriesByType("mark").map(m => m.name + " " + Math.round(m.startTime)).join(", ")`, &phases))
-		t.Logf("navigation to ready (%s): %.0f ms (marks: %s)", round, ms, phases)
-		var res string
-		run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").map(e => e.name.split("/").pop() + " " + Math.round(e.startTime) + "-" + Math.round(e.responseEnd)).join(", ")`, &res))
-		t.Logf("resources (%s): %s", round, res)
+	reload1 = append(reload1, measureLoad(t, ctx, chromedp.Reload(), "first reload"))
+	for i := 0; i < perfReloadRounds; i++ {
+		reloads = append(reloads, measureLoad(t, ctx, chromedp.Reload(), "reload"))
+	}
+	for _, r := range []struct {
+		name   string
+		rounds []loadFigures
+	}{{"cold", cold}, {"first reload", reload1}, {"repeat reload", reloads}} {
+		ready, fetch, decode := medianOf(r.rounds, func(f loadFigures) float64 { return f.ready }),
+			medianOf(r.rounds, func(f loadFigures) float64 { return f.datasetFetch }),
+			medianOf(r.rounds, func(f loadFigures) float64 { return f.datasetDecode })
+		figures["ready ms "+r.name] = ready
+		figures["dataset fetch ms "+r.name] = fetch
+		figures["dataset decode ms "+r.name] = decode
+		t.Logf("%-13s (median of %d): navigation to ready %4.0f ms; dataset: fetch %3.0f ms + sha256 check, decompress, decode, index %3.0f ms = %3.0f ms",
+			r.name, len(r.rounds), ready, fetch, decode, fetch+decode)
 	}
 	var transferred float64
 	if err := run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").reduce((n, e) => n + (e.transferSize || 0), 0)`, &transferred)); err == nil {
-		t.Logf("bytes the browser transferred on the last (warm) load: %.0f", transferred)
+		t.Logf("bytes the browser transferred on the last reload: %.0f", transferred)
 	}
 
 	// Regeneration after a keystroke: type characters into an ARN of
@@ -165,6 +168,66 @@ func TestPerformanceFigures(t *testing.T) {
 	os.MkdirAll(shotsDir, 0o755)
 	out, _ := json.MarshalIndent(figures, "", "  ")
 	os.WriteFile(filepath.Join(shotsDir, "perf.json"), out, 0o644)
+}
+
+// Rounds of the navigation measurements (each cold round starts a
+// browser: about three seconds).
+const (
+	perfColdRounds   = 3
+	perfReloadRounds = 5
+)
+
+// loadFigures are one page load's times in ms from navigation start:
+// ready (as rendered), the dataset's download (from the resource timing)
+// and Go's work on it: sha256 check, decompress, decode and index (from
+// the marks dataset-fetched to dataset-decoded).
+type loadFigures struct {
+	ready, datasetFetch, datasetDecode float64
+}
+
+// measureLoad navigates (or reloads), waits for ready and returns the
+// load's figures, logging its marks and resource timings.
+func measureLoad(t *testing.T, ctx context.Context, nav chromedp.Action, round string) loadFigures {
+	t.Helper()
+	if err := run(ctx, nav); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var f loadFigures
+	if err := run(ctx, chromedp.Poll(`window.__readyAt`, &f.ready)); err != nil {
+		t.Fatalf("ready probe: %v", err)
+	}
+	if f.ready <= 0 {
+		t.Fatalf("ready at %v ms: probe broken", f.ready)
+	}
+	var d struct{ Fetch, Decode float64 }
+	if err := run(ctx, chromedp.Evaluate(`(() => {
+  const m = n => (performance.getEntriesByName(n, "mark")[0] || {}).startTime;
+  const r = performance.getEntriesByType("resource").find(e => /\.bin\.zst$/.test(e.name));
+  return {Fetch: r ? r.responseEnd - r.startTime : -1, Decode: m("dataset-decoded") - m("dataset-fetched")};
+})()`, &d)); err != nil {
+		t.Fatalf("dataset timings: %v", err)
+	}
+	if d.Fetch < 0 || !(d.Decode >= 0) {
+		t.Fatalf("dataset timings %+v: the resource or the marks are missing", d)
+	}
+	f.datasetFetch, f.datasetDecode = d.Fetch, d.Decode
+	var phases, res string
+	run(ctx, chromedp.Evaluate(`performance.getEntriesByType("mark").map(m => m.name + " " + Math.round(m.startTime)).join(", ")`, &phases))
+	run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").map(e => e.name.split("/").pop() + " " + Math.round(e.startTime) + "-" + Math.round(e.responseEnd)).join(", ")`, &res))
+	t.Logf("%s: ready %.0f ms; marks: %s; resources: %s", round, f.ready, phases, res)
+	return f
+}
+
+// medianOf is the median of one figure over rounds.
+func medianOf(rounds []loadFigures, get func(loadFigures) float64) float64 {
+	var xs []float64
+	for _, r := range rounds {
+		xs = append(xs, get(r))
+	}
+	return median(xs)
 }
 
 // servedSize GETs url with one Accept-Encoding and returns the body size
