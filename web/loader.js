@@ -21,6 +21,11 @@
     retry.hidden = false;
   }
 
+  function showProgress(got, total, label) {
+    if (total > 0) { bar.value = Math.min(100, Math.round(got * 100 / total)); }
+    status.textContent = label + " " + Math.round(got / 1024) + " KB";
+  }
+
   async function readWithProgress(resp, total, label) {
     if (!resp.body || !resp.body.getReader) { return new Uint8Array(await resp.arrayBuffer()); }
     var reader = resp.body.getReader();
@@ -30,8 +35,7 @@
       if (r.done) { break; }
       chunks.push(r.value);
       got += r.value.length;
-      if (total > 0) { bar.value = Math.min(100, Math.round(got * 100 / total)); }
-      status.textContent = label + " " + Math.round(got / 1024) + " KB";
+      showProgress(got, total, label);
     }
     var out = new Uint8Array(got), off = 0;
     chunks.forEach(function (c) { out.set(c, off); off += c.length; });
@@ -49,9 +53,17 @@
     total = total || Number(resp.headers.get("Content-Length")) || 0;
     var label = "loading the app…";
     if (WebAssembly.instantiateStreaming && resp.body && /^application\/wasm/.test(resp.headers.get("Content-Type") || "")) {
-      var progress = readWithProgress(resp.clone(), total, label);
-      var streamed = await WebAssembly.instantiateStreaming(resp, importObject);
-      await progress;
+      // The bytes are counted on their way to the compiler: reading a
+      // clone of the response instead made cold start-up slower.
+      var got = 0;
+      var counted = resp.body.pipeThrough(new TransformStream({
+        transform: function (chunk, ctl) {
+          got += chunk.length;
+          showProgress(got, total, label);
+          ctl.enqueue(chunk);
+        }
+      }));
+      var streamed = await WebAssembly.instantiateStreaming(new Response(counted, { headers: { "Content-Type": "application/wasm" } }), importObject);
       return streamed.instance;
     }
     var bytes = await readWithProgress(resp, total, label);
@@ -118,6 +130,8 @@
     if (performance.mark) { performance.mark("loader-start"); }
     try {
       var assets = window.policySentryAssets;
+      var inline = document.getElementById("ps-assets"); // written by make dist
+      if (!assets && inline) { assets = JSON.parse(inline.textContent); }
       if (!assets) {
         var a = await fetch("assets.json", { cache: "no-cache" });
         if (!a.ok) { throw new Error("assets.json: HTTP " + a.status); }
