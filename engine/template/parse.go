@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/suggest"
 	"go.yaml.in/yaml/v3"
@@ -55,7 +56,9 @@ func (p *parser) fail(n *yaml.Node, format string, args ...any) {
 
 func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Column: n.Column} }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlLine reads the line out of a yaml error message; compiled on first
+// use, so the web app's start-up does not pay for it.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 func yamlError(file string, err error) error {
 	msg := err.Error()
@@ -63,7 +66,7 @@ func yamlError(file string, err error) error {
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		var line int
 		fmt.Sscanf(m[1], "%d", &line)
 		return &Error{File: file, Pos: Pos{Line: line, Column: 1}, Msg: "invalid YAML: " + m[2]}
