@@ -140,10 +140,26 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
+// IsFirstFormat reports whether src is a template in Policy Sentry's
+// first format (roles_with_crud_levels, roles_with_actions), which form
+// edits rewrite in the 0.16 format (see ErrFirstFormat). Text that is not
+// a YAML mapping is not.
+func IsFirstFormat(src []byte) bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	return isFirstFormat(doc.Content[0])
+}
+
+func isFirstFormat(root *yaml.Node) bool {
+	return hasKey(root, "roles_with_crud_levels") || hasKey(root, "roles_with_actions") || hasKey(root, "policy_with_crud_levels")
+}
+
 // editTree makes the edit on a parsed YAML tree (root is the document's
 // mapping): what the text must read as after the edit.
 func editTree(root *yaml.Node, file string, e ListEdit) error {
-	if hasKey(root, "roles_with_crud_levels") || hasKey(root, "roles_with_actions") || hasKey(root, "policy_with_crud_levels") {
+	if isFirstFormat(root) {
 		return ErrFirstFormat
 	}
 	if (&Template{}).Entries(e.Key) == nil {

@@ -292,3 +292,22 @@ func checkUntouched(t *testing.T, name string, e ListEdit, src, out []byte) {
 		t.Errorf("%s: %s changed %d untouched lines:\n%s", name, e, changed, out)
 	}
 }
+
+func TestIsFirstFormat(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want bool
+	}{
+		{"roles_with_crud_levels:\n- name: r\n  read: [arn:aws:s3:::b]\n", true},
+		{"# comment\nroles_with_actions:\n- name: r\n  actions: [s3:GetObject]\n", true},
+		{"policy_with_crud_levels:\n- name: r\n", true},
+		{"mode: crud\nread:\n- arn:aws:s3:::b\n", false},
+		{"mode: crud\nread: [\n", false}, // not YAML yet
+		{"- a\n- b\n", false},           // not a mapping
+		{"", false},
+	} {
+		if got := IsFirstFormat([]byte(tc.src)); got != tc.want {
+			t.Errorf("IsFirstFormat(%q) = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}

@@ -93,4 +93,34 @@ func TestFormKeepsComments(t *testing.T) {
 		t.Errorf("remove a row: crud-yaml is\n%s", y)
 	}
 	screenshot(t, ctx, "form-keeps-comments")
+
+	// A first-format template cannot be edited in place: the form rewrites
+	// it, says so, and "Restore previous work" brings the original back.
+	first := "# old style (this comment goes)\nroles_with_crud_levels:\n- name: legacy\n  description: ''\n  arn: ''\n  read:\n  - arn:aws:s3:::legacy-bucket\n"
+	if err := run(ctx, setValue("crud-yaml", first)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pollText(ctx, "policy-json", func(s string) bool { return strings.Contains(s, "legacy-bucket") }); err != nil {
+		t.Fatalf("the first-format template gave no policy: %v", err)
+	}
+	if err := runWithin(ctx, 60*time.Second, chromedp.Click(`button[aria-label="add a row to Write"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[aria-label="Write row 1"]`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollText(ctx, "notice", func(s string) bool { return strings.Contains(s, "first-format") }); err != nil {
+		t.Errorf("no notice of the rewrite: %q", got)
+	}
+	if y := yaml(); strings.Contains(y, "roles_with_crud_levels") || !strings.Contains(y, "legacy-bucket") {
+		t.Errorf("the form did not rewrite the first-format template in the current format:\n%s", y)
+	}
+	if err := run(ctx, chromedp.Click(sel("restore-previous"))); err != nil {
+		t.Fatalf("no Restore previous work button: %v", err)
+	}
+	deadline := time.Now().Add(stepTimeout)
+	for yaml() != first && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if y := yaml(); y != first {
+		t.Errorf("Restore previous work gave\n%s\nwant the original\n%s", y, first)
+	}
 }

@@ -409,6 +409,13 @@ func (c *Root) formEdit(mode string, f func(src string, t *template.Template) (s
 		c.Notice = "The form could not change the YAML: " + err.Error()
 		return
 	}
+	if template.IsFirstFormat([]byte(src)) {
+		// The first format is rewritten, not edited in place: keep the
+		// original behind "Restore previous work".
+		storePrevious(webapp.EncodeFragment(c.state()))
+		c.HasPrevious = true
+		c.Notice = "The form rewrote this first-format template (roles_with_crud_levels / roles_with_actions) in the current format, which it can edit in place; its comments were not kept. \"Restore previous work\" brings the original text back."
+	}
 	if mode == "actions" {
 		c.ActionsYAML = y
 	} else {

@@ -392,7 +392,8 @@ func (c *Root) openHash(h string) {
 	}
 }
 
-// RestorePrevious brings back the work replaced by opening a shared link.
+// RestorePrevious brings back the work replaced by opening a shared link
+// or by the form's rewrite of a first-format template.
 func (c *Root) RestorePrevious(e vugu.DOMEvent) {
 	prev := loadPrevious()
 	s, err := webapp.DecodeFragment(prev)
@@ -403,7 +404,7 @@ func (c *Root) RestorePrevious(e vugu.DOMEvent) {
 	}
 	storePrevious(webapp.EncodeFragment(c.state())) // a second click undoes
 	c.apply(s)
-	c.Notice = "Restored your previous work (click again to go back to the shared link)."
+	c.Notice = "Restored your previous work (click again to undo)."
 	c.save()
 	c.syncHash()
 	c.regenerate("crud")
