@@ -303,7 +303,7 @@ func TestIsFirstFormat(t *testing.T) {
 		{"policy_with_crud_levels:\n- name: r\n", true},
 		{"mode: crud\nread:\n- arn:aws:s3:::b\n", false},
 		{"mode: crud\nread: [\n", false}, // not YAML yet
-		{"- a\n- b\n", false},           // not a mapping
+		{"- a\n- b\n", false},            // not a mapping
 		{"", false},
 	} {
 		if got := IsFirstFormat([]byte(tc.src)); got != tc.want {
