@@ -34,6 +34,28 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(len(c)), "file-bytes")
 }
 
+// BenchmarkLoadVerified is the web app's load: the sha256 is compared
+// (the browser computes it), then LoadVerified decompresses, decodes all
+// but the actions and indexes; the benchmark then decodes the actions of
+// the one service the README's crud.yml uses first (s3).
+func BenchmarkLoadVerified(b *testing.B) {
+	c := dataset.Compressed()
+	m, err := dataset.Manifest()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(c)))
+	for b.Loop() {
+		db, err := iamdb.LoadVerified(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if db.Manifest.Counts != m.Counts || db.Action("s3:GetObject") == nil {
+			b.Fatalf("counts %+v, manifest says %+v", db.Manifest.Counts, m.Counts)
+		}
+	}
+}
+
 // BenchmarkLoadFreshHeap is BenchmarkLoad with the previous load's
 // garbage collected outside the timer: one load into an empty heap, as
 // when the app or the CLI starts (with the code already warm).
