@@ -26,22 +26,6 @@
     status.textContent = label + " " + Math.round(got / 1024) + " KB";
   }
 
-  async function readWithProgress(resp, total, label) {
-    if (!resp.body || !resp.body.getReader) { return new Uint8Array(await resp.arrayBuffer()); }
-    var reader = resp.body.getReader();
-    var chunks = [], got = 0;
-    for (;;) {
-      var r = await reader.read();
-      if (r.done) { break; }
-      chunks.push(r.value);
-      got += r.value.length;
-      showProgress(got, total, label);
-    }
-    var out = new Uint8Array(got), off = 0;
-    chunks.forEach(function (c) { out.set(c, off); off += c.length; });
-    return out;
-  }
-
   // loadWasm downloads and instantiates the app. Served as
   // application/wasm it compiles while downloading (and the browser can
   // cache the compiled code); a clone of the response drives the progress
@@ -66,7 +50,7 @@
       var streamed = await WebAssembly.instantiateStreaming(new Response(counted, { headers: { "Content-Type": "application/wasm" } }), importObject);
       return streamed.instance;
     }
-    var bytes = await readWithProgress(resp, total, label);
+    var bytes = await readBytes(resp, function (got) { showProgress(got, total, label); });
     return (await WebAssembly.instantiate(bytes, importObject)).instance;
   }
 

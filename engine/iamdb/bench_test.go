@@ -10,18 +10,26 @@ import (
 	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
-// BenchmarkLoad is the whole load of the real dataset: sha256 check,
-// zstd decompression, decoding and indexing (what the CLI and the web app
-// do at start). Run it under WebAssembly with
-//
-//	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench Load ./engine/iamdb
-func BenchmarkLoad(b *testing.B) {
+// realDataset returns the embedded dataset file and its manifest, and
+// sets the benchmark's bytes to the file's size.
+func realDataset(b *testing.B) ([]byte, iamdb.Manifest) {
+	b.Helper()
 	c := dataset.Compressed()
 	m, err := dataset.Manifest()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(c)))
+	return c, m
+}
+
+// BenchmarkLoad is the whole load of the real dataset: sha256 check,
+// zstd decompression, decoding and indexing (what the CLI and the web app
+// do at start). Run it under WebAssembly with
+//
+//	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench Load ./engine/iamdb
+func BenchmarkLoad(b *testing.B) {
+	c, m := realDataset(b)
 	for b.Loop() {
 		db, err := iamdb.Load(c, m.SHA256)
 		if err != nil {
@@ -39,12 +47,7 @@ func BenchmarkLoad(b *testing.B) {
 // but the actions and indexes; the benchmark then decodes the actions of
 // the one service the README's crud.yml uses first (s3).
 func BenchmarkLoadVerified(b *testing.B) {
-	c := dataset.Compressed()
-	m, err := dataset.Manifest()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(c)))
+	c, m := realDataset(b)
 	for b.Loop() {
 		db, err := iamdb.LoadVerified(c)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -15,26 +14,9 @@ import (
 // policy gets the new ARNs.
 func TestFormKeepsComments(t *testing.T) {
 	srv := newServer(t)
-	ctx, cancel := browser(t)
+	ctx, cancel := openApp(t, srv)
 	defer cancel()
-	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
-		t.Fatal(err)
-	}
-	console := recordConsole(ctx)
-	logConsoleOnFailure(t, console)
-	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	yaml := func() string {
-		var v string
-		if err := run(ctx, chromedp.Value(sel("crud-yaml"), &v, chromedp.ByQuery)); err != nil {
-			t.Fatalf("crud-yaml: %v", err)
-		}
-		return v
-	}
+	yaml := func() string { return valueOf(t, ctx, "crud-yaml") }
 	comments := []string{"# Team buckets (keep this comment)", "# the first bucket", "# reads end here"}
 	start := comments[0] + "\nmode: crud\nname: comments\n\nread:\n- arn:aws:s3:::first-bucket/*   " + comments[1] + "\n" + comments[2] + "\n"
 	if err := run(ctx, chromedp.Click(sel("tab-crud")), setValue("crud-yaml", start)); err != nil {

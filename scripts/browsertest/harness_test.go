@@ -162,6 +162,41 @@ func waitReady(ctx context.Context) error {
 	return runWithin(ctx, readyTimeout+time.Second, chromedp.Poll(`(() => { const e = document.querySelector('[data-testid="dataset-status"]'); return !!e && e.textContent.startsWith("ready") })()`, nil, chromedp.WithPollingTimeout(readyTimeout), chromedp.WithPollingInterval(10*time.Millisecond)))
 }
 
+// openApp starts a browser, opens the app served by srv and waits for
+// ready; the console is logged if the test fails. The caller defers the
+// returned cancel.
+func openApp(t *testing.T, srv *server) (context.Context, func()) {
+	t.Helper()
+	ctx, cancel := browser(t)
+	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	logConsoleOnFailure(t, recordConsole(ctx))
+	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if err := waitReady(ctx); err != nil {
+		s, _ := textOf(ctx, "dataset-status")
+		screenshot(t, ctx, "not-ready")
+		cancel()
+		t.Fatalf("app not ready: %v (status %q)", err, s)
+	}
+	return ctx, cancel
+}
+
+// valueOf reads a textarea's or input's value, failing the test if the
+// element is missing.
+func valueOf(t *testing.T, ctx context.Context, id string) string {
+	t.Helper()
+	var v string
+	if err := run(ctx, chromedp.Value(sel(id), &v, chromedp.ByQuery)); err != nil {
+		t.Fatalf("%s: %v", id, err)
+	}
+	return v
+}
+
 // textOf reads an element's text content.
 func textOf(ctx context.Context, id string) (string, error) {
 	var s string

@@ -20,26 +20,9 @@ import (
 // and the dark theme.
 func TestScreens(t *testing.T) {
 	srv := newServer(t)
-	ctx, cancel := browser(t)
+	ctx, cancel := openApp(t, srv)
 	defer cancel()
-	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
-		t.Fatal(err)
-	}
-	console := recordConsole(ctx)
-	logConsoleOnFailure(t, console)
-	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	yaml := func() string {
-		var v string
-		if err := run(ctx, chromedp.Value(sel("crud-yaml"), &v, chromedp.ByQuery)); err != nil {
-			t.Fatalf("crud-yaml: %v", err)
-		}
-		return v
-	}
+	yaml := func() string { return valueOf(t, ctx, "crud-yaml") }
 
 	t.Run("form-yaml-sync", func(t *testing.T) {
 		start := "mode: crud\nname: sync\nread:\n- arn:aws:s3:::first/*\n"
