@@ -24,6 +24,9 @@ func splice(src []byte, e ListEdit) (out []byte, ok bool) {
 	if root.Kind != yaml.MappingNode {
 		return nil, false
 	}
+	if otherBreaks(src) {
+		return nil, false
+	}
 	s := newSource(src)
 	parent, leaf := splitKey(e.Key)
 	// The text of a new list holding the one new row (set or append on a
@@ -218,7 +221,11 @@ func (s *source) insertPair(m *yaml.Node, order []string, key, body string) ([]b
 		k, v := m.Content[2*at-2], m.Content[2*at-1]
 		off = s.nextLine(s.pastFoot(max(lastLine(k), lastLine(v)), footLines(k, v)))
 	} else {
-		off = s.lines[m.Content[0].Line-1]
+		l := m.Content[0].Line - 1
+		if l < 0 || l >= len(s.lines) {
+			return nil, false
+		}
+		off = s.lines[l]
 	}
 	return s.insertLines(off, indentLines(body, m.Column-1)), true
 }
@@ -273,6 +280,19 @@ func (s *source) pastFoot(line, n int) int {
 type source struct {
 	b     []byte
 	lines []int
+}
+
+// otherBreaks reports whether src has line breaks other than "\n" and
+// "\r\n": a lone "\r", or NEL, LS or PS, which the YAML parser also counts
+// as line breaks. Its line numbers would then not match the source's
+// lines, so such text is not spliced (found by FuzzEdit).
+func otherBreaks(src []byte) bool {
+	for i, c := range src {
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			return true
+		}
+	}
+	return bytes.Contains(src, []byte("\u0085")) || bytes.Contains(src, []byte("\u2028")) || bytes.Contains(src, []byte("\u2029"))
 }
 
 func newSource(b []byte) *source {
