@@ -182,31 +182,25 @@ func alloc[T any](d *decoder, n int) []T {
 // slabSize is how many elements a slab holds.
 const slabSize = 4096
 
-// stringSlice returns a slice of n strings carved from the slab.
-func (d *decoder) stringSlice(n int) []string {
+// carve returns a slice of n Ts carved from *slab, which is refilled
+// with slabSize new ones when it runs short (a long list gets its own).
+func carve[T any](d *decoder, slab *[]T, n int) []T {
 	if n > slabSize/4 {
-		return alloc[string](d, n)
+		return alloc[T](d, n)
 	}
-	if len(d.strSlab) < n {
-		d.strSlab = alloc[string](d, slabSize)
+	if len(*slab) < n {
+		*slab = alloc[T](d, slabSize)
 	}
-	out := d.strSlab[:n:n]
-	d.strSlab = d.strSlab[n:]
+	out := (*slab)[:n:n]
+	*slab = (*slab)[n:]
 	return out
 }
 
+// stringSlice returns a slice of n strings carved from the slab.
+func (d *decoder) stringSlice(n int) []string { return carve(d, &d.strSlab, n) }
+
 // resourceSlice returns a slice of n ActionResources carved from the slab.
-func (d *decoder) resourceSlice(n int) []ActionResource {
-	if n > slabSize/4 {
-		return alloc[ActionResource](d, n)
-	}
-	if len(d.resSlab) < n {
-		d.resSlab = alloc[ActionResource](d, slabSize)
-	}
-	out := d.resSlab[:n:n]
-	d.resSlab = d.resSlab[n:]
-	return out
-}
+func (d *decoder) resourceSlice(n int) []ActionResource { return carve(d, &d.resSlab, n) }
 
 // uvarint reads a varint; it reads the bytes itself (no nested calls on
 // the usual path), as it runs about a million times per load.
@@ -422,7 +416,7 @@ func decodeArena(b []byte, owned bool, arena []byte, lazy bool) (*DB, error) {
 	}
 	src := m.Counts
 	db := link(m, services, false, lazy)
-	db.keep = d.keep
+	db.keep, db.lazy = d.keep, shared
 	if src != (Counts{}) && src != db.Manifest.Counts {
 		return nil, fmt.Errorf("%w: manifest counts %+v do not match data %+v", errTruncated, src, db.Manifest.Counts)
 	}

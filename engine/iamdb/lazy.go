@@ -52,13 +52,10 @@ func (s *Service) decodeActions() {
 // on first use (see LoadVerified), or nil. It is always nil for a dataset
 // file written by this release's Encode.
 func (db *DB) LazyErr() error {
-	for _, s := range db.Services {
-		if s.lazy != nil {
-			s.lazy.shared.mu.Lock()
-			err := s.lazy.shared.err
-			s.lazy.shared.mu.Unlock()
-			return err
-		}
+	if db.lazy == nil {
+		return nil
 	}
-	return nil
+	db.lazy.mu.Lock()
+	defer db.lazy.mu.Unlock()
+	return db.lazy.err
 }

@@ -27,6 +27,9 @@ type DB struct {
 	// keep holds heap slices that objects in a LoadPermanent arena point
 	// to (when the arena ran out), as the collector does not scan the arena.
 	keep []any
+	// lazy is the decoder that decodes services' actions on first use
+	// (a DB from LoadVerified), else nil.
+	lazy *lazyDecoder
 }
 
 // Manifest describes a dataset: its source, version and counts. It is
