@@ -1,64 +1,6 @@
 package template
 
-import (
-	"fmt"
-	"strings"
-)
-
-// ListKeys are the dotted keys of every list a template can hold, in the
-// order Marshal writes them: the CRUD sections ("read",
-// "wildcard-only.service-read", "sts.assume-role", ...) and then the
-// actions mode's "actions".
-var ListKeys = []string{
-	"read", "write", "list", "tagging", "permissions-management",
-	"wildcard-only.single-actions", "wildcard-only.service-read", "wildcard-only.service-write",
-	"wildcard-only.service-list", "wildcard-only.service-tagging", "wildcard-only.service-permissions-management",
-	"skip-resource-constraints", "exclude-actions",
-	"sts.assume-role", "sts.assume-role-with-saml", "sts.assume-role-with-web-identity",
-	"actions",
-}
-
-// Entries returns a pointer to the template's list for a dotted key of
-// ListKeys, or nil for any other key.
-func (t *Template) Entries(key string) *[]Entry {
-	switch key {
-	case "read":
-		return &t.Read
-	case "write":
-		return &t.Write
-	case "list":
-		return &t.List
-	case "tagging":
-		return &t.Tagging
-	case "permissions-management":
-		return &t.PermissionsManagement
-	case "wildcard-only.single-actions":
-		return &t.WildcardOnly.SingleActions
-	case "wildcard-only.service-read":
-		return &t.WildcardOnly.ServiceRead
-	case "wildcard-only.service-write":
-		return &t.WildcardOnly.ServiceWrite
-	case "wildcard-only.service-list":
-		return &t.WildcardOnly.ServiceList
-	case "wildcard-only.service-tagging":
-		return &t.WildcardOnly.ServiceTagging
-	case "wildcard-only.service-permissions-management":
-		return &t.WildcardOnly.ServicePermissionsManagement
-	case "skip-resource-constraints":
-		return &t.SkipResourceConstraints
-	case "exclude-actions":
-		return &t.ExcludeActions
-	case "sts.assume-role":
-		return &t.STS.AssumeRole
-	case "sts.assume-role-with-saml":
-		return &t.STS.AssumeRoleWithSAML
-	case "sts.assume-role-with-web-identity":
-		return &t.STS.AssumeRoleWithWebIdentity
-	case "actions":
-		return &t.Actions
-	}
-	return nil
-}
+import "fmt"
 
 // rowKind is what the rows of a list hold, which decides how the parser
 // checks them.
@@ -70,14 +12,63 @@ const (
 	serviceRows                // service prefixes, unchecked
 )
 
-// kindOf returns what the rows of the list at a dotted key hold.
+// lists is every list a template can hold, in the order Marshal writes
+// them: its dotted key, where it lives in a Template and what its rows
+// hold. ListKeys, Entries and kindOf read it.
+var lists = []struct {
+	key   string
+	field func(t *Template) *[]Entry
+	kind  rowKind
+}{
+	{"read", func(t *Template) *[]Entry { return &t.Read }, arnRows},
+	{"write", func(t *Template) *[]Entry { return &t.Write }, arnRows},
+	{"list", func(t *Template) *[]Entry { return &t.List }, arnRows},
+	{"tagging", func(t *Template) *[]Entry { return &t.Tagging }, arnRows},
+	{"permissions-management", func(t *Template) *[]Entry { return &t.PermissionsManagement }, arnRows},
+	{"wildcard-only.single-actions", func(t *Template) *[]Entry { return &t.WildcardOnly.SingleActions }, actionRows},
+	{"wildcard-only.service-read", func(t *Template) *[]Entry { return &t.WildcardOnly.ServiceRead }, serviceRows},
+	{"wildcard-only.service-write", func(t *Template) *[]Entry { return &t.WildcardOnly.ServiceWrite }, serviceRows},
+	{"wildcard-only.service-list", func(t *Template) *[]Entry { return &t.WildcardOnly.ServiceList }, serviceRows},
+	{"wildcard-only.service-tagging", func(t *Template) *[]Entry { return &t.WildcardOnly.ServiceTagging }, serviceRows},
+	{"wildcard-only.service-permissions-management", func(t *Template) *[]Entry { return &t.WildcardOnly.ServicePermissionsManagement }, serviceRows},
+	{"skip-resource-constraints", func(t *Template) *[]Entry { return &t.SkipResourceConstraints }, actionRows},
+	{"exclude-actions", func(t *Template) *[]Entry { return &t.ExcludeActions }, actionRows},
+	{"sts.assume-role", func(t *Template) *[]Entry { return &t.STS.AssumeRole }, arnRows},
+	{"sts.assume-role-with-saml", func(t *Template) *[]Entry { return &t.STS.AssumeRoleWithSAML }, arnRows},
+	{"sts.assume-role-with-web-identity", func(t *Template) *[]Entry { return &t.STS.AssumeRoleWithWebIdentity }, arnRows},
+	{"actions", func(t *Template) *[]Entry { return &t.Actions }, actionRows},
+}
+
+// ListKeys are the dotted keys of every list a template can hold, in the
+// order Marshal writes them: the CRUD sections ("read",
+// "wildcard-only.service-read", "sts.assume-role", ...) and then the
+// actions mode's "actions".
+var ListKeys = func() []string {
+	keys := make([]string, len(lists))
+	for i, l := range lists {
+		keys[i] = l.key
+	}
+	return keys
+}()
+
+// Entries returns a pointer to the template's list for a dotted key of
+// ListKeys, or nil for any other key.
+func (t *Template) Entries(key string) *[]Entry {
+	for _, l := range lists {
+		if l.key == key {
+			return l.field(t)
+		}
+	}
+	return nil
+}
+
+// kindOf returns what the rows of the list at a dotted key hold (ARNs for
+// a key that is not a list's).
 func kindOf(key string) rowKind {
-	switch {
-	case key == "actions", key == "skip-resource-constraints", key == "exclude-actions",
-		key == "wildcard-only.single-actions":
-		return actionRows
-	case strings.HasPrefix(key, "wildcard-only."):
-		return serviceRows
+	for _, l := range lists {
+		if l.key == key {
+			return l.kind
+		}
 	}
 	return arnRows
 }
