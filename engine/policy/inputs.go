@@ -161,7 +161,11 @@ func (p *parser) authDetails(root *node, file string) ([]*Document, error) {
 				if who := attached[str(pol.get("Arn"))]; len(who) > 0 {
 					name += ", attached to " + strings.Join(who, ", ")
 				}
-				d, err := p.embedded(v.get("Document"), fmt.Sprintf("%s.PolicyVersionList[%d].Document", path, j), name)
+				vp := fmt.Sprintf("%s.PolicyVersionList[%d]", path, j)
+				if v.get("Document") == nil {
+					return nil, p.errAt(v, vp, "the default policy version has no Document: expected an object with VersionId, IsDefaultVersion and Document")
+				}
+				d, err := p.embedded(v.get("Document"), vp+".Document", name)
 				if err != nil {
 					return nil, err
 				}
