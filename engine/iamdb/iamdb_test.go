@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/leastpriv/policysentry/dataset"
-	"github.com/leastpriv/policysentry/engine/arn"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/sources/iamdata"
 )
 

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leastpriv/policysentry/engine/arn"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 )
 
 // New links the services into a DB and builds its indexes: owner pointers,

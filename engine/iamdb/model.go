@@ -11,7 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/leastpriv/policysentry/engine/arn"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 )
 
 // DB is the whole IAM database.

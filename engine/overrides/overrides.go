@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 

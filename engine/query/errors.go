@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/suggest"
 )
 
 // NotFoundError says that a queried service, action, resource type or

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leastpriv/policysentry/engine/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 

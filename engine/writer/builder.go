@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leastpriv/policysentry/engine/arn"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/template"
 )
 

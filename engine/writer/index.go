@@ -4,8 +4,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leastpriv/policysentry/engine/arn"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 )
 
 // formats caches compiled ARN formats per resource type (datasets are

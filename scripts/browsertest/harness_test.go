@@ -21,7 +21,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/leastpriv/policysentry/engine/site"
+	"github.com/leastpriv/policysentry/engine/frontend/site"
 )
 
 // distDir is the built app: $DIST_DIR, else dist/ at the repository root.

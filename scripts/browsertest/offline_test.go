@@ -24,7 +24,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/leastpriv/policysentry/engine/site"
+	"github.com/leastpriv/policysentry/engine/frontend/site"
 )
 
 // bootTimeout bounds a cold start (the bundle unpacks 5 MB and compiles
@@ -193,7 +193,7 @@ func TestOfflineBundle(t *testing.T) {
 	}
 }
 
-// dirServer serves a folder with engine/site; while down is set it cuts
+// dirServer serves a folder with engine/frontend/site; while down is set it cuts
 // every connection, as an unreachable network would.
 type dirServer struct {
 	*httptest.Server

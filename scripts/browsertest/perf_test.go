@@ -33,7 +33,7 @@ const readyProbe = `(() => {
 
 // TestPerformanceFigures measures, in a scripted run, what the issue asks
 // to record: the transfer size of the wasm and the dataset (raw, gzip and
-// brotli as engine/site serves them), the time from navigation to ready on
+// brotli as engine/frontend/site serves them), the time from navigation to ready on
 // localhost (cold and warm cache) and the time to regenerate the CRUD
 // policy after a keystroke. It logs the figures (go test -v) and writes
 // them to screenshots/perf.json; it asserts only that each measurement

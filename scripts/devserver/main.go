@@ -1,5 +1,5 @@
 // Command devserver serves dist/ on a local address with the same headers
-// as production (engine/site), for `make serve`.
+// as production (engine/frontend/site), for `make serve`.
 package main
 
 import (
@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/leastpriv/policysentry/engine/site"
+	"github.com/leastpriv/policysentry/engine/frontend/site"
 )
 
 func main() {

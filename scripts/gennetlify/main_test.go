@@ -11,13 +11,13 @@ import (
 	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
-	"github.com/leastpriv/policysentry/engine/site"
+	"github.com/leastpriv/policysentry/engine/frontend/site"
 )
 
 const tomlPath = "../../netlify.toml"
 
 // TestNetlifyTOMLUpToDate fails when netlify.toml was edited by hand or
-// engine/site changed without regenerating it.
+// engine/frontend/site changed without regenerating it.
 func TestNetlifyTOMLUpToDate(t *testing.T) {
 	got, err := os.ReadFile(tomlPath)
 	if err != nil {
@@ -109,10 +109,10 @@ func TestNetlifyAgreesWithHandler(t *testing.T) {
 		net := netlifyHeaders(t, f, p)
 		for _, sh := range site.SecurityHeaders {
 			if got := net[sh.Name]; got != sh.Value {
-				t.Errorf("%s: Netlify sends %s %q, engine/site %q", p, sh.Name, got, sh.Value)
+				t.Errorf("%s: Netlify sends %s %q, engine/frontend/site %q", p, sh.Name, got, sh.Value)
 			}
 			if got := rec.Header().Get(sh.Name); got != sh.Value {
-				t.Errorf("%s: handler sends %s %q, engine/site %q", p, sh.Name, got, sh.Value)
+				t.Errorf("%s: handler sends %s %q, engine/frontend/site %q", p, sh.Name, got, sh.Value)
 			}
 		}
 		hc, nc := rec.Header().Get("Cache-Control"), net["Cache-Control"]

@@ -5,8 +5,8 @@ package main
 import (
 	"errors"
 
+	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/webapp"
 	vjs "github.com/vugu/vugu/js"
 )
 

@@ -10,8 +10,8 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/webapp"
 	vjs "github.com/vugu/vugu/js"
 	"honnef.co/go/js/dom/v2"
 )

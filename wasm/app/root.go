@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/leastpriv/policysentry/engine/audit"
+	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/template"
-	"github.com/leastpriv/policysentry/engine/webapp"
 	"github.com/leastpriv/policysentry/engine/writer"
 	"github.com/vugu/vugu"
 )

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/audit"
+	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/webapp"
 	"github.com/vugu/vugu"
 )
 

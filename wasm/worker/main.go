@@ -1,4 +1,4 @@
-// Command worker serves the policy-sentry HTTP API (engine/api) on
+// Command worker serves the policy-sentry HTTP API (engine/frontend/api) on
 // Cloudflare Workers with github.com/syumai/workers. Built with
 // GOOS=js GOARCH=wasm (make worker), it reads the dataset from the
 // Worker's static assets (dist/, the ASSETS binding) rather than embedding
@@ -10,7 +10,7 @@ package main
 import (
 	"strings"
 
-	"github.com/leastpriv/policysentry/engine/api"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
 	"github.com/syumai/workers"
 )
 

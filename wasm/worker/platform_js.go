@@ -8,7 +8,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/leastpriv/policysentry/engine/api"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/syumai/workers/cloudflare"
 	"github.com/syumai/workers/cloudflare/fetch"

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/leastpriv/policysentry/dataset"
-	"github.com/leastpriv/policysentry/engine/api"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
@@ -47,11 +47,11 @@ func TestWranglerDev(t *testing.T) {
 	base := startWrangler(t)
 	native := api.New(api.Options{DB: func(context.Context) (*iamdb.DB, error) { return dataset.Default() }})
 
-	crud, err := os.ReadFile("../../engine/api/testdata/crud.yml")
+	crud, err := os.ReadFile("../../engine/frontend/api/testdata/crud.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy, err := os.ReadFile("../../engine/api/testdata/policy.json")
+	policy, err := os.ReadFile("../../engine/frontend/api/testdata/policy.json")
 	if err != nil {
 		t.Fatal(err)
 	}

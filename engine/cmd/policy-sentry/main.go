@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/leastpriv/policysentry/engine/cli"
+	"github.com/leastpriv/policysentry/engine/frontend/cli"
 )
 
 func main() {

@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/leastpriv/policysentry/engine/arn"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/template"
 	"github.com/leastpriv/policysentry/engine/writer"

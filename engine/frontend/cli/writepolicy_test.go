@@ -256,7 +256,7 @@ func TestCreateTemplate(t *testing.T) {
 func BenchmarkCLIWritePolicyREADME(b *testing.B) {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "policy-sentry")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, "../cmd/policy-sentry")
+	build := exec.Command("go", "build", "-trimpath", "-o", bin, "../../cmd/policy-sentry")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -301,7 +301,7 @@ func BenchmarkDatasetLoad(b *testing.B) {
 // TestREADMECrudExample checks that the README's "Writing policies"
 // example is testdata/crud.yml, the file the tests above run.
 func TestREADMECrudExample(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

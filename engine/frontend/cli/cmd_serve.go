@@ -13,9 +13,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/leastpriv/policysentry/engine/api"
-	"github.com/leastpriv/policysentry/engine/api/webdist"
-	"github.com/leastpriv/policysentry/engine/site"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
+	"github.com/leastpriv/policysentry/engine/frontend/api/webdist"
+	"github.com/leastpriv/policysentry/engine/frontend/site"
 	"github.com/spf13/cobra"
 )
 

@@ -15,7 +15,7 @@ import (
 )
 
 // miniDataset is the hand-made Policy Sentry-format dataset of the query tests.
-const miniDataset = "../query/testdata/mini-iam-definition.json"
+const miniDataset = "../../query/testdata/mini-iam-definition.json"
 
 // runCLI runs the CLI in-process with a fresh HOME (so that no local dataset
 // from `initialize` leaks in) and returns its exit code and streams.
@@ -131,7 +131,7 @@ func TestDatasetInfo(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	want, err := os.ReadFile("../../dataset/manifest.json")
+	want, err := os.ReadFile("../../../dataset/manifest.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/leastpriv/policysentry/engine/api"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
 )
 
 // crudTemplate is the done-when template.

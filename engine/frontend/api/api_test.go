@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/leastpriv/policysentry/dataset"
-	"github.com/leastpriv/policysentry/engine/api"
-	"github.com/leastpriv/policysentry/engine/cli"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
+	"github.com/leastpriv/policysentry/engine/frontend/cli"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 

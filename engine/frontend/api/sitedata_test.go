@@ -12,7 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/leastpriv/policysentry/dataset"
-	"github.com/leastpriv/policysentry/engine/api"
+	"github.com/leastpriv/policysentry/engine/frontend/api"
 )
 
 // siteFS is a dist/-like folder: manifest.json naming a hashed dataset file.
