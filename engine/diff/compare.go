@@ -73,17 +73,22 @@ func (r *Result) GrantsNewAccess() bool { return len(r.New) > 0 }
 // Compare reduces both policy sets to grants and returns what NEW grants
 // that OLD did not, and what it no longer grants.
 func Compare(db *iamdb.DB, old, new []*policy.Document) (*Result, error) {
-	og, err := build(db, old)
+	sp := newSpace(db)
+	var ids int
+	og, err := build(sp, old, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("old: %w", err)
 	}
-	ng, err := build(db, new)
+	ng, err := build(sp, new, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("new: %w", err)
 	}
-	eff := newEffective(db)
-	res := &Result{New: newAccess(og, ng, eff, false)}
-	res.Removed = newAccess(ng, og, eff, true)
+	og.finish(sp)
+	ng.finish(sp)
+	eff := newEffective(sp)
+	cls := classes(sp, og, ng)
+	res := &Result{New: newAccess(cls, 0, 1, eff, false)}
+	res.Removed = newAccess(cls, 1, 0, eff, true)
 	return res, nil
 }
 
@@ -136,23 +141,20 @@ func compareRef(a, b StatementRef) int {
 	return cmp.Or(strings.Compare(a.Policy, b.Policy), cmp.Compare(a.Index, b.Index), strings.Compare(a.Label, b.Label))
 }
 
-// newAccess lists what the grants of to give that those of from do not.
-// With removed set, the result is phrased as access removed (to is OLD).
-func newAccess(from, to *grantSet, eff *effective, removed bool) []Change {
+// newAccess lists what set to grants that set from does not, class by
+// class. With removed set, the result is phrased as access removed (to is
+// OLD).
+func newAccess(cls []*class, from, to int, eff *effective, removed bool) []Change {
 	var g grouper
-	keys := make([]string, 0, len(to.allow))
-	for k := range to.allow {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, a := range keys {
-		name := to.names[a]
-		for _, ng := range to.allow[a] {
+	for _, cl := range cls {
+		a := cl.members[0]
+		s := sides{fromAllow: cl.allow[from], fromDeny: cl.deny[from], toDeny: cl.deny[to]}
+		for _, ng := range cl.allow[to] {
 			for _, u := range units(ng) {
 				if !u.not && !eff.applies(a, u.pattern) {
 					continue
 				}
-				kind, reason, detail, related := judge(from, to, a, ng, u)
+				kind, reason, detail, related := eff.judge(s, ng, u)
 				if kind == "" {
 					continue
 				}
@@ -162,11 +164,19 @@ func newAccess(from, to *grantSet, eff *effective, removed bool) []Change {
 				}
 				c := Change{Kind: kind, Reason: reason, Detail: detail, Resource: u.resourceText(), Principal: u.principal,
 					Condition: conditionText(ng.conds), Statement: *ng.stmt, Related: related}
-				g.add(groupKey{kind, reason, detail, c.Resource, c.Principal, c.Condition, ng.stmt.String()}, name, c)
+				k := groupKey{kind, reason, detail, c.Resource, c.Principal, c.Condition, ng.stmt.String()}
+				for _, m := range cl.members {
+					g.add(k, eff.sp.full(m), c)
+				}
 			}
 		}
 	}
 	return g.changes()
+}
+
+// sides are one class's grants that a judgement compares against.
+type sides struct {
+	fromAllow, fromDeny, toDeny []*grant
 }
 
 func removedDetail(reason string) string {
@@ -220,20 +230,20 @@ func units(g *grant) []unit {
 }
 
 // resourceCovered reports whether grant og's resources include unit u's.
-func resourceCovered(og *grant, u unit) bool {
+func (m *matcher) resourceCovered(og *grant, u unit) bool {
 	switch {
 	case !og.not && !u.not:
-		return slices.ContainsFunc(og.patterns, func(p string) bool { return covers(p, u.pattern) })
+		return slices.ContainsFunc(og.patterns, func(p string) bool { return m.covers(p, u.pattern) })
 	case !og.not && u.not:
 		return slices.Contains(og.patterns, "*")
 	case og.not && !u.not:
 		// Everything but og.patterns includes u.pattern when the pattern
 		// cannot match any excluded ARN.
-		return !slices.ContainsFunc(og.patterns, func(p string) bool { return overlaps(p, u.pattern) })
+		return !slices.ContainsFunc(og.patterns, func(p string) bool { return m.overlaps(p, u.pattern) })
 	default:
 		// Everything but A includes everything but B when A ⊆ B.
 		for _, a := range og.patterns {
-			if !slices.ContainsFunc(u.notList, func(b string) bool { return covers(b, a) }) {
+			if !slices.ContainsFunc(u.notList, func(b string) bool { return m.covers(b, a) }) {
 				return false
 			}
 		}
@@ -241,7 +251,7 @@ func resourceCovered(og *grant, u unit) bool {
 	}
 }
 
-func principalOK(og *grant, u unit) bool {
+func (m *matcher) principalOK(og *grant, u unit) bool {
 	if u.principal == "" {
 		return og.principals == nil
 	}
@@ -250,21 +260,21 @@ func principalOK(og *grant, u unit) bool {
 
 // judge decides whether unit u of grant ng (in to) is new relative to
 // from, and why. It returns an empty kind when from already grants it.
-func judge(from, to *grantSet, a string, ng *grant, u unit) (Kind, string, string, []StatementRef) {
-	olds := from.allow[a]
+func (m *matcher) judge(s sides, ng *grant, u unit) (Kind, string, string, []StatementRef) {
+	olds := s.fromAllow
 	var resOnly, resPrinc []*grant
 	for _, og := range olds {
-		if !resourceCovered(og, u) {
+		if !m.resourceCovered(og, u) {
 			continue
 		}
 		resOnly = append(resOnly, og)
-		if !principalOK(og, u) {
+		if !m.principalOK(og, u) {
 			continue
 		}
 		resPrinc = append(resPrinc, og)
 		if len(looserBy(og.conds, ng.conds)) == 0 {
 			// Covered by an allow; now check OLD's denies.
-			return judgeDenies(from, to, a, ng, u)
+			return m.judgeDenies(s, ng, u)
 		}
 	}
 	switch {
@@ -283,12 +293,12 @@ func judge(from, to *grantSet, a string, ng *grant, u unit) (Kind, string, strin
 
 // judgeDenies reports access that an OLD Deny blocked and that no NEW Deny
 // blocks any more.
-func judgeDenies(from, to *grantSet, a string, ng *grant, u unit) (Kind, string, string, []StatementRef) {
-	for _, od := range from.deny[a] {
-		if !denyTouches(od, u) {
+func (m *matcher) judgeDenies(s sides, ng *grant, u unit) (Kind, string, string, []StatementRef) {
+	for _, od := range s.fromDeny {
+		if !m.denyTouches(od, u) {
 			continue
 		}
-		if slices.ContainsFunc(to.deny[a], func(nd *grant) bool { return denyCovers(nd, od) }) {
+		if slices.ContainsFunc(s.toDeny, func(nd *grant) bool { return m.denyCovers(nd, od) }) {
 			continue
 		}
 		kind := NewAccess
@@ -301,7 +311,7 @@ func judgeDenies(from, to *grantSet, a string, ng *grant, u unit) (Kind, string,
 }
 
 // denyTouches reports whether Deny d may apply to unit u.
-func denyTouches(d *grant, u unit) bool {
+func (m *matcher) denyTouches(d *grant, u unit) bool {
 	if u.principal != "" && d.principals != nil &&
 		!slices.ContainsFunc(d.principals, func(p string) bool { return principalCovers(p, u.principal) || principalCovers(u.principal, p) }) {
 		return false
@@ -309,12 +319,12 @@ func denyTouches(d *grant, u unit) bool {
 	if d.not || u.not {
 		return true
 	}
-	return slices.ContainsFunc(d.patterns, func(p string) bool { return overlaps(p, u.pattern) })
+	return slices.ContainsFunc(d.patterns, func(p string) bool { return m.overlaps(p, u.pattern) })
 }
 
 // denyCovers reports whether Deny nd blocks at least what Deny od blocked:
 // resources and principals at least as wide, conditions no stricter.
-func denyCovers(nd, od *grant) bool {
+func (m *matcher) denyCovers(nd, od *grant) bool {
 	if nd.not != od.not {
 		if !nd.not && slices.Contains(nd.patterns, "*") {
 			// Resource "*" covers any NotResource.
@@ -324,13 +334,13 @@ func denyCovers(nd, od *grant) bool {
 	} else if nd.not {
 		// Everything but N includes everything but O when N ⊆ O.
 		for _, n := range nd.patterns {
-			if !slices.ContainsFunc(od.patterns, func(o string) bool { return covers(o, n) }) {
+			if !slices.ContainsFunc(od.patterns, func(o string) bool { return m.covers(o, n) }) {
 				return false
 			}
 		}
 	} else {
 		for _, o := range od.patterns {
-			if !slices.ContainsFunc(nd.patterns, func(n string) bool { return covers(n, o) }) {
+			if !slices.ContainsFunc(nd.patterns, func(n string) bool { return m.covers(n, o) }) {
 				return false
 			}
 		}

@@ -14,10 +14,10 @@ import (
 // clause is one (operator, key, values) of a Condition element. Keys are
 // compared case-insensitively (IAM key names are); values as written.
 type clause struct {
-	Op     string   `json:"operator"`
-	Key    string   `json:"key"`
+	Op  string `json:"operator"`
+	Key string `json:"key"`
 	// key is Key lower-cased, for comparison.
-	key string
+	key    string
 	Values []string `json:"values"`
 }
 

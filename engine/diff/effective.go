@@ -3,8 +3,6 @@ package diff
 import (
 	"regexp"
 	"strings"
-
-	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
 // placeholder matches the ${...} fields of an ARN format.
@@ -18,50 +16,43 @@ var placeholder = regexp.MustCompile(`\$\{[^}]*\}`)
 // it. The test over-approximates (a placeholder's * also matches "/"), so
 // it never hides access that exists.
 type effective struct {
-	db    *iamdb.DB
-	cache map[string][]string
+	*matcher
+	sp *space
+	// memo caches answers by the action's glob list and the pattern.
+	memo map[applyKey]bool
 }
 
-func newEffective(db *iamdb.DB) *effective {
-	return &effective{db: db, cache: map[string][]string{}}
+type applyKey struct {
+	globs   int
+	pattern string
 }
 
-// globs returns the ARN globs of the action with lower-case key a; nil for
-// an action the dataset does not know (then every pattern counts).
-func (e *effective) globs(a string) []string {
-	if g, ok := e.cache[a]; ok {
-		return g
-	}
-	var out []string
-	if act := e.db.Action(a); act != nil {
-		for _, r := range act.Resources {
-			if r.Resource != nil && r.Resource.ARN != "" {
-				out = append(out, placeholder.ReplaceAllString(r.Resource.ARN, "*"))
-			}
-		}
-		if len(out) == 0 {
-			out = []string{"arn:*:" + act.Service.Prefix + ":*:*:*"}
-		}
-	}
-	e.cache[a] = out
-	return out
+func newEffective(sp *space) *effective {
+	return &effective{matcher: newMatcher(), sp: sp, memo: map[applyKey]bool{}}
 }
 
-// applies reports whether pattern p can match a resource of action a.
-func (e *effective) applies(a, p string) bool {
+// applies reports whether pattern p can match a resource of action i.
+func (e *effective) applies(i int, p string) bool {
 	if p == "*" || strings.Contains(p, "${") {
 		return true
 	}
-	gs := e.globs(a)
+	gs := e.sp.globs(i)
 	if gs == nil {
 		return true
 	}
+	k := applyKey{e.sp.globKey(i), p}
+	if v, ok := e.memo[k]; ok {
+		return v
+	}
+	v := false
 	for _, g := range gs {
-		if arnOverlaps(p, g) {
-			return true
+		if e.overlaps(p, g) {
+			v = true
+			break
 		}
 	}
-	return false
+	e.memo[k] = v
+	return v
 }
 
 // arnOverlaps is overlaps for ARN patterns, segment by segment: IAM's

@@ -34,26 +34,27 @@ type grant struct {
 	principals []string // nil in identity policies
 	conds      []clause
 	stmt       *StatementRef
+	// id is unique within a comparison; actions with the same grants are
+	// judged once (see classes).
+	id int
+	// acts are the actions the statement names; notActions its NotAction
+	// patterns, when it has them.
+	acts       bitset
+	notActions []string
 }
 
-// grantSet is a policy set reduced to grants per action (lower-case
-// "service:action").
+// grantSet is a policy set's statements as grants, each with the set of
+// actions it names (a bitset over the comparison's action space).
 type grantSet struct {
-	allow map[string][]*grant
-	deny  map[string][]*grant
-	// names maps the lower-case key to the dataset's spelling.
-	names map[string]string
+	allows, denies []*grant
 }
 
-func newGrantSet() *grantSet {
-	return &grantSet{allow: map[string][]*grant{}, deny: map[string][]*grant{}, names: map[string]string{}}
-}
-
-// build reduces documents to grants. Action patterns are expanded against
-// the dataset; an exact action the dataset lacks is kept under its own
-// name so that adding or removing it still shows.
-func build(db *iamdb.DB, docs []*policy.Document) (*grantSet, error) {
-	gs := newGrantSet()
+// build turns documents into grants over the action space sp. Action
+// patterns are matched against the dataset; an exact action the dataset
+// lacks joins the space under its own name, so that adding or removing it
+// still shows.
+func build(sp *space, docs []*policy.Document, nextID *int) (*grantSet, error) {
+	gs := &grantSet{}
 	for _, d := range docs {
 		for i := range d.Statement {
 			s := &d.Statement[i]
@@ -65,7 +66,8 @@ func build(db *iamdb.DB, docs []*policy.Document) (*grantSet, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", d.Name, s.Label(), err)
 			}
-			g := &grant{conds: conds, principals: princ, stmt: &StatementRef{Policy: d.Name, Label: s.Label(), Index: s.Index, Line: s.Line, Column: s.Column}}
+			*nextID++
+			g := &grant{id: *nextID, conds: conds, principals: princ, stmt: &StatementRef{Policy: d.Name, Label: s.Label(), Index: s.Index, Line: s.Line, Column: s.Column}}
 			if len(s.NotResource) > 0 {
 				g.not, g.patterns = true, sortedSet(s.NotResource)
 			} else {
@@ -76,69 +78,50 @@ func build(db *iamdb.DB, docs []*policy.Document) (*grantSet, error) {
 					g.patterns = []string{"*"}
 				}
 			}
-			target := gs.allow
-			if s.Effect == "Deny" {
-				target = gs.deny
+			if len(s.NotAction) > 0 {
+				g.notActions = s.NotAction
+				g.acts = sp.all()
+				for _, p := range s.NotAction {
+					sp.forEach(p, g.acts.clear)
+				}
+			} else {
+				for _, p := range s.Action {
+					if n := sp.forEach(p, g.acts.set); n == 0 && !strings.ContainsAny(p, "*?") {
+						g.acts.set(sp.literal(p))
+					}
+				}
 			}
-			for _, a := range actions(db, s, gs.names) {
-				target[a] = append(target[a], g)
+			if s.Effect == "Deny" {
+				gs.denies = append(gs.denies, g)
+			} else {
+				gs.allows = append(gs.allows, g)
 			}
 		}
 	}
 	return gs, nil
 }
 
+// finish gives NotAction grants the literal actions that joined the space
+// after them and that their patterns do not exclude.
+func (gs *grantSet) finish(sp *space) {
+	for _, list := range [][]*grant{gs.allows, gs.denies} {
+		for _, g := range list {
+			if g.notActions == nil {
+				continue
+			}
+			for i := sp.u.n(); i < sp.n(); i++ {
+				if !slices.ContainsFunc(g.notActions, func(p string) bool { return iamdb.GlobLower(strings.ToLower(p), sp.lower(i)) }) {
+					g.acts.set(i)
+				}
+			}
+		}
+	}
+}
+
 func sortedSet(in []string) []string {
 	out := slices.Clone(in)
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// actions returns the lower-case keys of the actions a statement names.
-func actions(db *iamdb.DB, s *policy.Statement, names map[string]string) []string {
-	seen := map[string]bool{}
-	add := func(a *iamdb.Action) {
-		full := a.Service.Prefix + ":" + a.Name
-		k := strings.ToLower(full)
-		if !seen[k] {
-			seen[k] = true
-			names[k] = full
-		}
-	}
-	if len(s.NotAction) > 0 {
-		excl := make([]string, len(s.NotAction))
-		for i, p := range s.NotAction {
-			excl[i] = strings.ToLower(p)
-		}
-		for _, svc := range db.Services {
-			for _, a := range svc.Actions() {
-				full := strings.ToLower(svc.Prefix + ":" + a.Name)
-				if !slices.ContainsFunc(excl, func(p string) bool { return iamdb.GlobLower(p, full) }) {
-					add(a)
-				}
-			}
-		}
-	} else {
-		for _, p := range s.Action {
-			matched := db.Expand(p)
-			for _, a := range matched {
-				add(a)
-			}
-			if len(matched) == 0 && !strings.ContainsAny(p, "*?") {
-				k := strings.ToLower(p)
-				if !seen[k] {
-					seen[k] = true
-					names[k] = p
-				}
-			}
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // principals reads a statement's Principal (or NotPrincipal, which with

@@ -29,7 +29,7 @@ type Guardrail struct {
 // builtinGuardrails are the lists people ask for. Lists defined by access
 // level are filled from the dataset when used (see Builtin).
 var builtinGuardrails = map[string]Guardrail{
-	"iam-write": {Name: "iam-write", Why: "IAM Write and Permissions management actions change who can do what in the account"},
+	"iam-write":     {Name: "iam-write", Why: "IAM Write and Permissions management actions change who can do what in the account"},
 	"organizations": {Name: "organizations", Why: "AWS Organizations Write and Permissions management actions change the organization, its accounts and its policies (SCPs, RCPs)"},
 	"kms-key-policy": {Name: "kms-key-policy", Why: "these actions change who may use a KMS key, or destroy it", Actions: []string{
 		"kms:PutKeyPolicy", "kms:CreateGrant", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DeleteImportedKeyMaterial",
@@ -252,41 +252,47 @@ type Hit struct {
 // same documents are subtracted (conditional ones are not: they may not
 // apply). Output is sorted by statement, then guardrail.
 func CheckNotGranted(db *iamdb.DB, docs []*policy.Document, rails []Guardrail) ([]Hit, error) {
-	gs, err := build(db, docs)
+	sp := newSpace(db)
+	var ids int
+	gs, err := build(sp, docs, &ids)
 	if err != nil {
 		return nil, err
 	}
-	eff := newEffective(db)
+	gs.finish(sp)
+	eff := newEffective(sp)
 	type key struct{ rail, res, st string }
 	idx := map[key]*Hit{}
 	var order []key
-	keys := make([]string, 0, len(gs.allow))
-	for k := range gs.allow {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	cls := classes(sp, gs)
 	for _, r := range rails {
 		lowerActs := make([]string, len(r.Actions))
 		for i, a := range r.Actions {
 			lowerActs[i] = strings.ToLower(a)
 		}
-		for _, a := range keys {
-			if len(lowerActs) > 0 && !slices.ContainsFunc(lowerActs, func(p string) bool { return iamdb.GlobLower(p, a) }) {
+		for _, cl := range cls {
+			rep := cl.members[0]
+			if len(r.Resources) > 0 && !slices.ContainsFunc(r.Resources, func(p string) bool { return eff.applies(rep, p) }) {
+				// The actions cannot act on any of the guarded resources.
 				continue
 			}
-			if len(r.Resources) > 0 && !slices.ContainsFunc(r.Resources, func(p string) bool { return eff.applies(a, p) }) {
-				// The action cannot act on any of the guarded resources.
+			var members []int
+			for _, m := range cl.members {
+				if len(lowerActs) == 0 || slices.ContainsFunc(lowerActs, func(p string) bool { return iamdb.GlobLower(p, sp.lower(m)) }) {
+					members = append(members, m)
+				}
+			}
+			if len(members) == 0 {
 				continue
 			}
-			for _, g := range gs.allow[a] {
+			for _, g := range cl.allow[0] {
 				for _, u := range units(g) {
-					if !u.not && !eff.applies(a, u.pattern) {
+					if !u.not && !eff.applies(rep, u.pattern) {
 						continue
 					}
-					if len(r.Resources) > 0 && !unitTouches(u, r.Resources) {
+					if len(r.Resources) > 0 && !eff.unitTouches(u, r.Resources) {
 						continue
 					}
-					if deniedAlways(gs.deny[a], u) {
+					if eff.deniedAlways(cl.deny[0], u) {
 						continue
 					}
 					k := key{r.Name, u.resourceText(), g.stmt.String()}
@@ -296,12 +302,16 @@ func CheckNotGranted(db *iamdb.DB, docs []*policy.Document, rails []Guardrail) (
 						idx[k] = h
 						order = append(order, k)
 					}
-					if name := gs.names[a]; !slices.Contains(h.Actions, name) {
-						h.Actions = append(h.Actions, name)
+					for _, m := range members {
+						h.Actions = append(h.Actions, sp.full(m))
 					}
 				}
 			}
 		}
+	}
+	for _, h := range idx {
+		slices.Sort(h.Actions)
+		h.Actions = slices.Compact(h.Actions)
 	}
 	out := make([]Hit, 0, len(order))
 	for _, k := range order {
@@ -318,15 +328,15 @@ func CheckNotGranted(db *iamdb.DB, docs []*policy.Document, rails []Guardrail) (
 
 // unitTouches reports whether a grant unit may include one of the
 // resources.
-func unitTouches(u unit, resources []string) bool {
+func (m *matcher) unitTouches(u unit, resources []string) bool {
 	for _, r := range resources {
 		if u.not {
-			if !slices.ContainsFunc(u.notList, func(n string) bool { return covers(n, r) }) {
+			if !slices.ContainsFunc(u.notList, func(n string) bool { return m.covers(n, r) }) {
 				return true
 			}
 			continue
 		}
-		if arnOverlaps(u.pattern, r) {
+		if m.overlaps(u.pattern, r) {
 			return true
 		}
 	}
@@ -334,7 +344,7 @@ func unitTouches(u unit, resources []string) bool {
 }
 
 // deniedAlways reports whether an unconditional Deny covers the unit.
-func deniedAlways(denies []*grant, u unit) bool {
+func (m *matcher) deniedAlways(denies []*grant, u unit) bool {
 	for _, d := range denies {
 		if len(d.conds) > 0 || d.not {
 			continue
@@ -348,7 +358,7 @@ func deniedAlways(denies []*grant, u unit) bool {
 			}
 			continue
 		}
-		if slices.ContainsFunc(d.patterns, func(p string) bool { return covers(p, u.pattern) }) {
+		if slices.ContainsFunc(d.patterns, func(p string) bool { return m.covers(p, u.pattern) }) {
 			return true
 		}
 	}

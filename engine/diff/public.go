@@ -37,7 +37,7 @@ var restrictingKeys = map[string]bool{
 type PublicFinding struct {
 	Statement StatementRef `json:"statement"`
 	// Principal is the open principal as written.
-	Principal string `json:"principal"`
+	Principal string   `json:"principal"`
 	Actions   []string `json:"actions"`
 	// Detail says why the statement's conditions do not restrict it.
 	Detail string `json:"detail"`
