@@ -152,45 +152,73 @@ func randomPolicy(rng *rand.Rand, acts []*iamdb.Action, arns []string) string {
 	return string(b)
 }
 
+// compiled is a policy set with its action patterns lower-cased once.
+type compiled []cstmt
+
+type cstmt struct {
+	s         policy.Statement
+	acts, not []string
+}
+
+func compile(docs []*policy.Document) compiled {
+	var out compiled
+	for _, d := range docs {
+		for _, s := range d.Statement {
+			c := cstmt{s: s}
+			for _, p := range s.Action {
+				c.acts = append(c.acts, strings.ToLower(p))
+			}
+			for _, p := range s.NotAction {
+				c.not = append(c.not, strings.ToLower(p))
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // allowed is an independent, literal evaluation of identity policies
 // without conditions: some Allow matches and no Deny matches. Actions
 // match case-insensitively; resources case-sensitively, segment by
 // segment for six-field ARNs.
 func allowed(docs []*policy.Document, action, arn string) bool {
+	return compile(docs).allowed(strings.ToLower(action), arn)
+}
+
+func (c compiled) allowed(lower, arn string) bool {
 	allow := false
-	for _, d := range docs {
-		for _, s := range d.Statement {
-			if !stmtMatches(s, action, arn) {
-				continue
-			}
-			if s.Effect == "Deny" {
-				return false
-			}
-			allow = true
+	for _, s := range c {
+		if !s.matchesAction(lower) || !resourceMatches(s.s, arn) {
+			continue
 		}
+		if s.s.Effect == "Deny" {
+			return false
+		}
+		allow = true
 	}
 	return allow
 }
 
-func stmtMatches(s policy.Statement, action, arn string) bool {
-	am := false
-	if len(s.NotAction) > 0 {
-		am = true
-		for _, p := range s.NotAction {
-			if iamdb.Glob(p, action) {
-				am = false
+// matchesAction matches a lower-case action against the statement's
+// Action or NotAction.
+func (s cstmt) matchesAction(lower string) bool {
+	if len(s.s.NotAction) > 0 {
+		for _, p := range s.not {
+			if iamdb.GlobLower(p, lower) {
+				return false
 			}
 		}
-	} else {
-		for _, p := range s.Action {
-			if iamdb.Glob(p, action) {
-				am = true
-			}
+		return true
+	}
+	for _, p := range s.acts {
+		if iamdb.GlobLower(p, lower) {
+			return true
 		}
 	}
-	if !am {
-		return false
-	}
+	return false
+}
+
+func resourceMatches(s policy.Statement, arn string) bool {
 	if len(s.NotResource) > 0 {
 		for _, p := range s.NotResource {
 			if arnMatch(p, arn) {
