@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestParseAndApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ovs) != 3 || ovs[1].Action != "PassRole" || ovs[1].Line != 4 || ovs[1].Column != 7 {
+	if len(ovs) != 3 || ovs[1].Action != "PassRole" || ovs[1].Pos.Line != 4 || ovs[1].Pos.Column != 7 {
 		t.Fatalf("parsed %+v", ovs)
 	}
 	db := testDB()
@@ -68,12 +69,12 @@ func TestErrors(t *testing.T) {
 
 	ovs, _ := Parse([]byte("iam:\n  Read:\n    - PassRol\niamm:\n  Read:\n    - PassRole\n"), "o.yml")
 	_, err := Apply(testDB(), "o.yml", ovs[:1])
-	var e *Error
-	if !errors.As(err, &e) || e.Line != 3 || !strings.Contains(e.Msg, "did you mean PassRole") {
+	var e diag.List
+	if !errors.As(err, &e) || e[0].Line() != 3 || !strings.Contains(e[0].Message, "did you mean PassRole") || e[0].Suggestions[0] != "PassRole" {
 		t.Errorf("unknown action: %v", err)
 	}
 	_, err = Apply(testDB(), "o.yml", ovs[1:])
-	if !errors.As(err, &e) || e.Line != 6 || !strings.Contains(e.Msg, "unknown service iamm; did you mean iam") {
+	if !errors.As(err, &e) || e[0].Line() != 6 || !strings.Contains(e[0].Message, "unknown service iamm; did you mean iam") {
 		t.Errorf("unknown service: %v", err)
 	}
 }

@@ -3,8 +3,9 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/diag"
 )
 
 // Document is an IAM policy document.
@@ -29,7 +30,8 @@ type Statement struct {
 	Principal   json.RawMessage `json:"principal,omitempty"`
 	NotPrinc    json.RawMessage `json:"not_principal,omitempty"`
 	Condition   json.RawMessage `json:"condition,omitempty"`
-	// Line and Column of the statement in the source.
+	// Line and Column of the statement in the source (Column in Unicode
+	// characters, as in engine/diag).
 	Line   int `json:"line"`
 	Column int `json:"column"`
 }
@@ -48,58 +50,30 @@ func (s *Statement) HasCondition() bool {
 	return c != "" && c != "{}" && c != "null"
 }
 
-// Error is a problem in a policy file: where (line, column and JSON path)
-// and what was expected.
-type Error struct {
-	File         string
-	Line, Column int
-	Path         string
-	Msg          string
-}
-
-// Error formats the error as "file:line:col: $.json.path: message".
-func (e *Error) Error() string {
-	loc := e.File
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
-	}
-	if e.Path != "" {
-		return fmt.Sprintf("%s: %s: %s", loc, e.Path, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", loc, e.Msg)
-}
-
-// parser checks the shape of a decoded document.
+// parser checks the shape of a decoded document. Its errors are a
+// diag.List of one diagnostic: where (line, column and JSON path) and
+// what was expected.
 type parser struct {
 	file string
 	src  []byte
-	// lineStarts are the offsets where lines begin, computed on first use.
-	lineStarts []int
+	// lines is the line table, built on first use.
+	lines *diag.Lines
 }
 
-// pos returns the 1-based line and column of the value at off, with a
-// binary search over the line starts (statements of large documents would
-// otherwise rescan the source from the start each).
-func (p *parser) pos(off int64) (line, col int) {
-	if p.lineStarts == nil {
-		p.lineStarts = []int{0}
-		for i, c := range p.src {
-			if c == '\n' {
-				p.lineStarts = append(p.lineStarts, i+1)
-			}
-		}
+// pos returns the position of the value at off (past any separators).
+func (p *parser) pos(off int64) diag.Position {
+	if p.lines == nil {
+		p.lines = diag.NewLines(p.file, p.src)
 	}
-	o := int(skipSeparators(p.src, off))
-	i := sort.Search(len(p.lineStarts), func(k int) bool { return p.lineStarts[k] > o }) - 1
-	return i + 1, o - p.lineStarts[i] + 1
+	return p.lines.Position(int(skipSeparators(p.src, off)))
 }
 
-func (p *parser) errAt(n *node, path, format string, args ...any) *Error {
-	e := &Error{File: p.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+func (p *parser) errAt(n *node, path, format string, args ...any) error {
+	d := diag.Diagnostic{Severity: diag.Error, Path: path, Message: fmt.Sprintf(format, args...), Start: diag.Position{File: p.file}}
 	if n != nil {
-		e.Line, e.Column = p.pos(n.offset)
+		d.Start = p.pos(n.offset)
 	}
-	return e
+	return diag.List{d}
 }
 
 // Parse reads one policy document.
@@ -116,8 +90,7 @@ func (p *parser) tree(src []byte) (*node, error) {
 	root, err := parseTree(src)
 	if err != nil {
 		se := err.(*SyntaxError)
-		line, col := position(src, se.Offset)
-		return nil, &Error{File: p.file, Line: line, Column: col, Msg: "malformed JSON: " + strings.TrimPrefix(se.Msg, "json: ")}
+		return nil, diag.List{diag.Errorf(p.pos(se.Offset), "malformed JSON: %s", strings.TrimPrefix(se.Msg, "json: "))}
 	}
 	return root, nil
 }
@@ -172,7 +145,8 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 		return nil, p.errAt(n, path, "expected a statement object, found %s", n.kind)
 	}
 	s := &Statement{Index: index}
-	s.Line, s.Column = p.pos(n.offset)
+	at := p.pos(n.offset)
+	s.Line, s.Column = at.Line, at.Column
 	var err error
 	for i, k := range n.keys {
 		v := n.vals[i]

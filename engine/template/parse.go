@@ -1,12 +1,10 @@
 package template
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
@@ -14,18 +12,22 @@ import (
 // Parse reads a template (YAML; JSON is YAML too) in Policy Sentry 0.16's
 // format or its first format (roles_with_crud_levels / roles_with_actions).
 // file names the source in errors. Every error carries line and column.
+//
+// Errors are a diag.List: every problem found, in file order, each with
+// its position.
 func Parse(src []byte, file string) (*Template, error) {
+	lines := diag.NewLines(file, src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(lines, err)
 	}
-	p := &parser{file: file}
+	p := &parser{lines: lines}
 	if len(doc.Content) == 0 {
-		return nil, &Error{File: file, Msg: "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)"}
+		return nil, diag.List{diag.Errorf(diag.Position{File: file}, "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)")}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, p.errorf(root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))
+		return nil, errorAt(p.lines, root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))
 	}
 	var t *Template
 	if hasKey(root, "roles_with_crud_levels") || hasKey(root, "roles_with_actions") || hasKey(root, "policy_with_crud_levels") {
@@ -41,37 +43,30 @@ func Parse(src []byte, file string) (*Template, error) {
 }
 
 type parser struct {
-	file string
-	errs ErrorList
-}
-
-func (p *parser) errorf(n *yaml.Node, format string, args ...any) *Error {
-	e := &Error{File: p.file, Pos: pos(n), Msg: fmt.Sprintf(format, args...)}
-	return e
+	lines *diag.Lines
+	errs  diag.List
 }
 
 func (p *parser) fail(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, p.errorf(n, format, args...))
+	p.errs.Add(diag.Errorf(nodePos(p.lines, n), format, args...))
 }
 
-func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Column: n.Column} }
+func (p *parser) failAt(pos diag.Position, format string, args ...any) {
+	p.errs.Add(diag.Errorf(pos, format, args...))
+}
 
-// yamlLine reads the line out of a yaml error message; compiled on first
-// use, so the web app's start-up does not pay for it.
-var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
+// nodePos is where a YAML node starts (yaml.v3 counts columns in
+// characters, as diag does).
+func nodePos(l *diag.Lines, n *yaml.Node) diag.Position {
+	if n == nil || n.Line < 1 {
+		return diag.Position{File: l.File()}
+	}
+	return l.At(n.Line, n.Column)
+}
 
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	if m := yamlLine().FindStringSubmatch(msg); m != nil {
-		var line int
-		fmt.Sscanf(m[1], "%d", &line)
-		return &Error{File: file, Pos: Pos{Line: line, Column: 1}, Msg: "invalid YAML: " + m[2]}
-	}
-	return &Error{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+// errorAt is a one-diagnostic error at a node.
+func errorAt(l *diag.Lines, n *yaml.Node, format string, args ...any) error {
+	return diag.List{diag.Errorf(nodePos(l, n), format, args...)}
 }
 
 func kindName(n *yaml.Node) string {
@@ -235,14 +230,14 @@ func (p *parser) stringList(v *yaml.Node, key string) []Entry {
 	out := make([]Entry, 0, len(v.Content))
 	for _, it := range v.Content {
 		if isNull(it) {
-			out = append(out, Entry{Pos: pos(it)})
+			out = append(out, Entry{Pos: nodePos(p.lines, it)})
 			continue
 		}
 		if it.Kind != yaml.ScalarNode {
 			p.fail(it, "%s: expected a string, found %s", key, kindName(it))
 			continue
 		}
-		out = append(out, Entry{Value: strings.TrimSpace(it.Value), Pos: pos(it)})
+		out = append(out, Entry{Value: strings.TrimSpace(it.Value), Pos: nodePos(p.lines, it)})
 	}
 	return out
 }
@@ -256,7 +251,7 @@ func (p *parser) arnList(v *yaml.Node, key string) []Entry {
 			continue
 		}
 		if msg := checkARN(e.Value); msg != "" {
-			p.errs = append(p.errs, &Error{File: p.file, Pos: e.Pos, Msg: fmt.Sprintf("%s: %s", key, msg)})
+			p.failAt(e.Pos, "%s: %s", key, msg)
 		}
 	}
 	return list
@@ -288,7 +283,7 @@ func (p *parser) actionList(v *yaml.Node, key string) []Entry {
 			continue
 		}
 		if i := strings.IndexByte(e.Value, ':'); i <= 0 || i == len(e.Value)-1 {
-			p.errs = append(p.errs, &Error{File: p.file, Pos: e.Pos, Msg: fmt.Sprintf("%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)})
+			p.failAt(e.Pos, "%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)
 		}
 	}
 	return list

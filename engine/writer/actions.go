@@ -60,12 +60,12 @@ func (b *builder) addActions(supplied []template.Entry) {
 func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 	svcName, name, ok := strings.Cut(e.Value, ":")
 	if !ok || name == "" || strings.Contains(name, ":") {
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: fmt.Sprintf("%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)})
+		b.problem(e.Pos, "%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)
 		return nil, false
 	}
 	svc := b.db.Service(svcName)
 	if svc == nil {
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: fmt.Sprintf("unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))})
+		b.problem(e.Pos, "unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))
 		return nil, false
 	}
 	a := svc.Action(name)
@@ -78,7 +78,7 @@ func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 		if near := suggest.Nearest(e.Value, cands, 3); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, ", ") + "?"
 		}
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: msg})
+		b.problem(e.Pos, "%s", msg)
 		return nil, false
 	}
 	return a, true

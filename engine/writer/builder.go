@@ -1,10 +1,10 @@
 package writer
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/template"
@@ -27,12 +27,14 @@ type builder struct {
 	exclude map[string]bool
 	// typeByFormat caches resourceTypeByFormat.
 	typeByFormat map[string]typeName
-	warnings     []Warning
-	problems     []Problem
+	// file names the template in diagnostics without a position.
+	file     string
+	warnings diag.List
+	problems diag.List
 }
 
-func newBuilder(db *iamdb.DB) *builder {
-	return &builder{db: db, bySid: map[string]*group{}, typeByFormat: map[string]typeName{}}
+func newBuilder(db *iamdb.DB, file string) *builder {
+	return &builder{db: db, file: file, bySid: map[string]*group{}, typeByFormat: map[string]typeName{}}
 }
 
 type typeName struct {
@@ -50,8 +52,21 @@ func (b *builder) resourceTypeByFormat(raw string) (string, bool) {
 	return name, ok
 }
 
-func (b *builder) warn(pos template.Pos, format string, args ...any) {
-	b.warnings = append(b.warnings, Warning{Pos: pos, Message: fmt.Sprintf(format, args...)})
+func (b *builder) warn(pos diag.Position, format string, args ...any) {
+	b.warnings.Add(diag.Warningf(b.at(pos), format, args...))
+}
+
+// problem records an input error: writing fails with every one.
+func (b *builder) problem(pos diag.Position, format string, args ...any) {
+	b.problems.Add(diag.Errorf(b.at(pos), format, args...))
+}
+
+// at names the template in positions that lack the file.
+func (b *builder) at(pos diag.Position) diag.Position {
+	if pos.File == "" {
+		pos.File = b.file
+	}
+	return pos
 }
 
 func (b *builder) group(sid string) *group { return b.bySid[sid] }
@@ -104,7 +119,7 @@ func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatche
 	}
 	parsed, err := arn.Parse(e.Value)
 	if err != nil {
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: err.Error()})
+		b.problem(e.Pos, "%s", err.Error())
 		return
 	}
 	svc := lookupService(b.db, svcName)

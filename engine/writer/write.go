@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/minimize"
 	"github.com/leastpriv/policysentry/engine/template"
@@ -15,6 +16,9 @@ const PolicyVersion = "2012-10-17"
 
 // Write turns a template into a policy, the way Policy Sentry 0.16 does:
 // statement order, Sids and action casing are the same for the same data.
+// Problems in the template's content (an unknown action, a malformed
+// action name) are returned as a diag.List of every one, in template
+// order. Front ends call it through engine/workbench.
 func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 	if db == nil || t == nil {
 		return nil, fmt.Errorf("writer: nil dataset or template")
@@ -24,22 +28,22 @@ func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 		effect = "Allow"
 	}
 	if effect != "Allow" && effect != "Deny" {
-		return nil, &InputError{File: t.File, Problems: []Problem{{Msg: fmt.Sprintf("effect %q: use Allow or Deny", t.Effect)}}}
+		return nil, diag.List{diag.Errorf(diag.Position{File: t.File}, "effect %q: use Allow or Deny", t.Effect)}
 	}
 	if opts.MinLength < 0 {
 		return nil, fmt.Errorf("minimize length %d: must be 0 or more", opts.MinLength)
 	}
-	b := newBuilder(db)
+	b := newBuilder(db, t.File)
 	switch t.Mode {
 	case template.ModeCRUD:
 		b.crud(t)
 	case template.ModeActions:
 		b.addActions(t.Actions)
 	default:
-		return nil, &InputError{File: t.File, Problems: []Problem{{Msg: fmt.Sprintf("unknown mode %q: use crud or actions", t.Mode)}}}
+		return nil, diag.List{diag.Errorf(diag.Position{File: t.File}, "unknown mode %q: use crud or actions", t.Mode)}
 	}
 	if len(b.problems) > 0 {
-		return nil, &InputError{File: t.File, Problems: b.problems}
+		return nil, b.problems
 	}
 	p := b.render(effect, opts)
 	return &Result{Policy: p, Warnings: b.warnings}, nil

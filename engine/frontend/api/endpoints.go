@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -79,10 +79,7 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return templateError(err)
 	}
-	var warns []Detail
-	for _, x := range res.Warnings {
-		warns = append(warns, Detail{Line: x.Pos.Line, Column: x.Pos.Column, Message: x.Message})
-	}
+	warns := res.Warnings
 	if size := policyfmt.Size(res.Policy); len(size.Over) > 0 {
 		var over []string
 		for _, l := range size.Over {
@@ -92,7 +89,7 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 		if opts.Minimize {
 			hint = "; split the template or shorten ARNs with wildcards"
 		}
-		warns = append(warns, Detail{Message: fmt.Sprintf("the policy has %d characters (without whitespace), over the AWS limit for %s%s",
+		warns = append(warns, diag.Diagnostic{Severity: diag.Warning, Message: fmt.Sprintf("the policy has %d characters (without whitespace), over the AWS limit for %s%s",
 			size.Chars, strings.Join(over, ", "), hint)})
 	}
 	if len(warns) > 0 {
@@ -113,11 +110,11 @@ const maxWarningsHeader = 16 << 10
 
 // warningsHeader encodes the warnings for WarningsHeader; past
 // maxWarningsHeader bytes the rest are summed up in a last entry.
-func warningsHeader(warns []Detail) string {
-	v := asciiJSON(warns)
+func warningsHeader(warns diag.List) string {
+	v := asciiJSON(wire(warns))
 	for n := len(warns) - 1; len(v) > maxWarningsHeader && n > 0; n /= 2 {
-		rest := Detail{Message: fmt.Sprintf("and %d more warnings (the CLI prints them all)", len(warns)-n)}
-		v = asciiJSON(append(warns[:n:n], rest))
+		rest := diag.Diagnostic{Severity: diag.Warning, Message: fmt.Sprintf("and %d more warnings (the CLI prints them all)", len(warns)-n)}
+		v = asciiJSON(wire(append(warns[:n:n], rest)))
 	}
 	return v
 }
@@ -125,29 +122,14 @@ func warningsHeader(warns []Detail) string {
 // templateError turns the template parser's and the writer's errors into
 // a 400 with the first problem's position and every problem in Details.
 func templateError(err error) error {
-	var details []Detail
-	var el template.ErrorList
-	var te *template.Error
-	var ie *writer.InputError
-	switch {
-	case errors.As(err, &el):
-		for _, e := range el {
-			details = append(details, Detail{Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
-		}
-	case errors.As(err, &te):
-		details = append(details, Detail{Line: te.Pos.Line, Column: te.Pos.Column, Message: te.Msg})
-	case errors.As(err, &ie):
-		for _, p := range ie.Problems {
-			details = append(details, Detail{Line: p.Pos.Line, Column: p.Pos.Column, Message: p.Msg})
-		}
-	}
-	if len(details) == 0 {
+	var l diag.List
+	if !errors.As(err, &l) || len(l) == 0 {
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidTemplate, Message: err.Error()}
 	}
 	e := &Error{Status: http.StatusBadRequest, Code: CodeInvalidTemplate,
-		Message: details[0].Message, Line: details[0].Line, Column: details[0].Column}
-	if len(details) > 1 {
-		e.Details = details
+		Message: l[0].Message, Line: l[0].Start.Line, Column: l[0].Start.Column}
+	if len(l) > 1 {
+		e.Details = l
 	}
 	return e
 }
@@ -162,25 +144,11 @@ func checkJSON(src []byte) error {
 	e := &Error{Status: http.StatusBadRequest, Code: CodeInvalidTemplate, Message: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		e.Line, e.Column = position(src, se.Offset)
+		// The offset is past the offending character: point at it.
+		p := diag.NewLines(bodyName, src).Position(int(se.Offset))
+		e.Line, e.Column = p.Line, max(p.Column-1, 1)
 	}
 	return e
-}
-
-// position converts a byte offset into a 1-based line and column (in
-// characters).
-func position(src []byte, off int64) (line, col int) {
-	if off > int64(len(src)) {
-		off = int64(len(src))
-	}
-	before := src[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	last := bytes.LastIndexByte(before, '\n')
-	col = utf8.RuneCount(before[last+1:])
-	if col == 0 {
-		col = 1
-	}
-	return line, col
 }
 
 // asciiJSON encodes v as one line of JSON with non-ASCII characters
@@ -237,13 +205,13 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	}
 	docs, err := policy.Load(src, name)
 	if err != nil {
-		var pe *policy.Error
-		if errors.As(err, &pe) {
-			msg := pe.Msg
-			if pe.Path != "" {
-				msg = pe.Path + ": " + msg
+		var l diag.List
+		if errors.As(err, &l) && len(l) > 0 {
+			msg := l[0].Message
+			if l[0].Path != "" {
+				msg = l[0].Path + ": " + msg
 			}
-			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: msg, Line: pe.Line, Column: pe.Column}
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: msg, Line: l[0].Start.Line, Column: l[0].Start.Column}
 		}
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: err.Error()}
 	}

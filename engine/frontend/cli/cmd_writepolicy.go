@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -94,18 +93,10 @@ func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.O
 	}
 	res, err := writer.Write(db, t, opts)
 	if err != nil {
-		var ie *writer.InputError
-		if errors.As(err, &ie) && ie.File == "" {
-			ie.File = name
-		}
 		return nil, err
 	}
 	for _, w := range res.Warnings {
-		if w.Pos.Line > 0 {
-			fmt.Fprintf(app.Stderr, "warning: %s:%s\n", name, w.String())
-		} else {
-			fmt.Fprintf(app.Stderr, "warning: %s: %s\n", name, w.String())
-		}
+		fmt.Fprintf(app.Stderr, "warning: %s\n", w.Error())
 	}
 	app.reportSize(name, res.Policy, opts)
 	switch format {

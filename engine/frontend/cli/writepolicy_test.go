@@ -140,6 +140,8 @@ func TestWritePolicyBadInput(t *testing.T) {
 			[]string{`unknown action "s3:GetObjekt"; did you mean s3:GetObject`, `unknown action "ec2:DescribeInstancez"; did you mean ec2:DescribeInstances`}},
 		{"unknown service in actions mode", "mode: actions\nactions:\n- s4:GetObject\n", []string{`unknown service "s4"`, "did you mean"}},
 		{"invalid YAML", "mode: crud\nread: [\n", []string{"invalid YAML"}},
+		// yaml.v3 says line 3; the problem is the [ on line 4.
+		{"unclosed flow sequence", "mode: crud\nname: x\nread:\n  - [unclosed\n", []string{"t.yml:4:5: invalid YAML: did not find expected ',' or ']'"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -7,6 +7,7 @@ package webapp
 import (
 	"errors"
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -16,29 +17,15 @@ import (
 	"github.com/leastpriv/policysentry/engine/writer"
 )
 
-// Problem is an error or warning at a position of the template.
-type Problem struct {
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
-// String is "line:col: message" (or just the message).
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%d:%d: %s", p.Line, p.Column, p.Message)
-	}
-	return p.Message
-}
-
 // PolicyOutput is what the write screens show for a template.
 type PolicyOutput struct {
 	JSON, YAML, Terraform string
 	Size                  policyfmt.SizeReport
-	Warnings              []Problem
+	// Warnings are shown beside the policy (Short gives "line:col: message").
+	Warnings diag.List
 	// Errors is set when no policy could be written (bad YAML, unknown
 	// action); the previous policy should stay on screen.
-	Errors []Problem
+	Errors diag.List
 	// Template is the parsed template (nil on errors).
 	Template *template.Template
 	// Added lists dependent actions the writer added that the user did not
@@ -60,9 +47,7 @@ func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
 		out.Errors = problems(err)
 		return out
 	}
-	for _, w := range res.Warnings {
-		out.Warnings = append(out.Warnings, Problem{Line: w.Pos.Line, Column: w.Pos.Column, Message: w.Message})
-	}
+	out.Warnings = res.Warnings
 	out.JSON = string(policyfmt.JSON(res.Policy))
 	out.YAML = string(policyfmt.YAML(res.Policy))
 	out.Terraform = string(policyfmt.Terraform(res.Policy))
@@ -86,27 +71,12 @@ func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
 }
 
 // problems turns template and writer errors into positioned problems.
-func problems(err error) []Problem {
-	var list template.ErrorList
-	var te *template.Error
-	var ie *writer.InputError
-	switch {
-	case errors.As(err, &list):
-		var out []Problem
-		for _, e := range list {
-			out = append(out, Problem{Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
-		}
-		return out
-	case errors.As(err, &te):
-		return []Problem{{Line: te.Pos.Line, Column: te.Pos.Column, Message: te.Msg}}
-	case errors.As(err, &ie):
-		var out []Problem
-		for _, p := range ie.Problems {
-			out = append(out, Problem{Line: p.Pos.Line, Column: p.Pos.Column, Message: p.Msg})
-		}
-		return out
+func problems(err error) diag.List {
+	var l diag.List
+	if errors.As(err, &l) {
+		return l
 	}
-	return []Problem{{Message: err.Error()}}
+	return diag.List{{Severity: diag.Error, Message: err.Error()}}
 }
 
 // ARNCheck is the inline check of one ARN in the CRUD form.
