@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,12 +11,9 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/policy"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/query"
-	"github.com/leastpriv/policysentry/engine/template"
-	"github.com/leastpriv/policysentry/engine/writer"
-	"go.yaml.in/yaml/v3"
+	"github.com/leastpriv/policysentry/engine/workbench"
 )
 
 // WarningsHeader carries the warnings of POST /policy as a JSON array of
@@ -39,11 +35,12 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	format, err := choice(p, "fmt", "json", "json", "yaml", "terraform")
+	format, err := choice(p, "fmt", policyfmt.Default().Name, policyfmt.Names()...)
 	if err != nil {
 		return err
 	}
-	var opts writer.Options
+	var opts workbench.WriteOptions
+	opts.Formats = []string{format}
 	if v, ok := p["minimize"]; ok {
 		opts.Minimize = true
 		if v != "" {
@@ -71,37 +68,15 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := template.Parse(src, bodyName)
+	res, err := workbench.Write(db, src, bodyName, opts)
 	if err != nil {
 		return templateError(err)
 	}
-	res, err := writer.Write(db, t, opts)
-	if err != nil {
-		return templateError(err)
+	if len(res.Diagnostics) > 0 {
+		w.Header().Set(WarningsHeader, warningsHeader(res.Diagnostics))
 	}
-	warns := res.Warnings
-	if size := policyfmt.Size(res.Policy); len(size.Over) > 0 {
-		var over []string
-		for _, l := range size.Over {
-			over = append(over, fmt.Sprintf("%s (%d)", l.Name, l.Chars))
-		}
-		hint := "; try minimize"
-		if opts.Minimize {
-			hint = "; split the template or shorten ARNs with wildcards"
-		}
-		warns = append(warns, diag.Diagnostic{Severity: diag.Warning, Message: fmt.Sprintf("the policy has %d characters (without whitespace), over the AWS limit for %s%s",
-			size.Chars, strings.Join(over, ", "), hint)})
-	}
-	if len(warns) > 0 {
-		w.Header().Set(WarningsHeader, warningsHeader(warns))
-	}
-	switch format {
-	case "yaml":
-		return write(w, ctYAML, policyfmt.YAML(res.Policy))
-	case "terraform":
-		return write(w, ctJSON, policyfmt.Terraform(res.Policy))
-	}
-	return write(w, ctJSON, policyfmt.JSON(res.Policy))
+	x := res.Renderings[0]
+	return write(w, x.Format.MediaType+"; charset=utf-8", x.Text)
 }
 
 // maxWarningsHeader bounds the warnings header (proxies and Cloudflare
@@ -178,7 +153,7 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	format, err := choice(p, "fmt", "json", "json", "yaml", "text")
+	format, err := choice(p, "fmt", "json", workbench.ReportFormatNames()...)
 	if err != nil {
 		return err
 	}
@@ -203,70 +178,29 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, err := policy.Load(src, name)
+	res, err := workbench.Audit(db, src, name, workbench.AuditOptions{Options: audit.Options{InfrastructureModification: true}})
 	if err != nil {
 		var l diag.List
 		if errors.As(err, &l) && len(l) > 0 {
-			msg := l[0].Message
-			if l[0].Path != "" {
-				msg = l[0].Path + ": " + msg
-			}
-			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: msg, Line: l[0].Start.Line, Column: l[0].Start.Column}
+			d := wire(l[:1])[0]
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: d.Message, Line: d.Line, Column: d.Column}
 		}
-		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: err.Error()}
-	}
-	rep, err := audit.Analyze(db, docs, audit.Options{InfrastructureModification: true})
-	if err != nil {
 		return err
 	}
-	if s := rep.Worst(); s != "" {
+	if s := res.Report.Worst(); s != "" {
 		w.Header().Set(WorstSeverityHeader, string(s))
 	}
+	var b []byte
+	var f workbench.ReportFormat
 	if p["access-level"] != "" {
-		return writeLevel(w, rep, level, format)
+		b, f, err = res.RenderLevel(level, format)
+	} else {
+		b, f, err = res.Render(format)
 	}
-	switch format {
-	case "yaml":
-		b, err := yaml.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		return write(w, ctYAML, b)
-	case "text":
-		var b bytes.Buffer
-		if err := rep.WriteText(&b); err != nil {
-			return err
-		}
-		return write(w, ctText, b.Bytes())
-	}
-	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	return write(w, ctJSON, append(b, '\n'))
-}
-
-// writeLevel writes the sorted allowed actions at one access level, as
-// `analyze --from-access-level` prints them. (An adapter: the CLI's
-// version is unexported in engine/cli.)
-func writeLevel(w http.ResponseWriter, rep *audit.Report, level iamdb.AccessLevel, format string) error {
-	acts := rep.ActionsAt(level)
-	switch format {
-	case "yaml":
-		b, err := yaml.Marshal(acts)
-		if err != nil {
-			return err
-		}
-		return write(w, ctYAML, b)
-	case "text":
-		var b strings.Builder
-		for _, a := range acts {
-			b.WriteString(a + "\n")
-		}
-		return write(w, ctText, []byte(b.String()))
-	}
-	b, _ := json.MarshalIndent(acts, "", "    ")
-	return write(w, ctJSON, append(b, '\n'))
+	return write(w, f.MediaType+"; charset=utf-8", b)
 }
 
 // queryActions answers GET /api/v1/query/actions (`query action-table`).

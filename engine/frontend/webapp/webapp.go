@@ -5,28 +5,37 @@
 package webapp
 
 import (
-	"errors"
 	"fmt"
-	"github.com/leastpriv/policysentry/engine/diag"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/leastpriv/policysentry/engine/writer"
 )
 
-// PolicyOutput is what the write screens show for a template.
+// PolicyOutput is what the write screens show for a template: the
+// workbench's result adapted to the components' fields.
 type PolicyOutput struct {
+	// JSON, YAML and Terraform are the output panel's tabs.
 	JSON, YAML, Terraform string
-	Size                  policyfmt.SizeReport
-	// Warnings are shown beside the policy (Short gives "line:col: message").
+	// Renderings are the policy in every format (for downloads and any
+	// further tab: Format gives the file extension and media type).
+	Renderings []workbench.Rendering
+	Size       policyfmt.SizeReport
+	// SizeText explains Size against every quota, with the hint when the
+	// policy fits none.
+	SizeText string
+	// Warnings are shown beside the policy (Short gives "line:col:
+	// message"); the size warning is in SizeText instead.
 	Warnings diag.List
 	// Errors is set when no policy could be written (bad YAML, unknown
 	// action); the previous policy should stay on screen.
 	Errors diag.List
-	// Template is the parsed template (nil on errors).
+	// Template is the parsed template (nil when it does not parse).
 	Template *template.Template
 	// Added lists dependent actions the writer added that the user did not
 	// ask for (actions mode).
@@ -35,48 +44,26 @@ type PolicyOutput struct {
 
 // WritePolicy parses YAML template text and writes the policy.
 func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
-	var out PolicyOutput
-	t, err := template.Parse([]byte(src), "template")
+	res, err := workbench.Write(db, []byte(src), "template", workbench.WriteOptions{Options: opts})
+	out := PolicyOutput{Template: res.Template}
 	if err != nil {
-		out.Errors = problems(err)
+		out.Errors = res.Errors()
+		if len(out.Errors) == 0 {
+			out.Errors = diag.List{{Severity: diag.Error, Message: err.Error()}}
+		}
 		return out
 	}
-	out.Template = t
-	res, err := writer.Write(db, t, opts)
-	if err != nil {
-		out.Errors = problems(err)
-		return out
-	}
-	out.Warnings = res.Warnings
-	out.JSON = string(policyfmt.JSON(res.Policy))
-	out.YAML = string(policyfmt.YAML(res.Policy))
-	out.Terraform = string(policyfmt.Terraform(res.Policy))
-	out.Size = policyfmt.Size(res.Policy)
-	if t.Mode == template.ModeActions {
-		asked := map[string]bool{}
-		for _, e := range t.Actions {
-			asked[strings.ToLower(e.Value)] = true
-		}
-		seen := map[string]bool{}
-		for _, s := range res.Policy.Statement {
-			for _, a := range s.Action {
-				if !asked[strings.ToLower(a)] && !seen[a] {
-					seen[a] = true
-					out.Added = append(out.Added, a)
-				}
-			}
+	for _, d := range res.Diagnostics {
+		if d.Code != workbench.CodePolicySize {
+			out.Warnings = append(out.Warnings, d)
 		}
 	}
+	out.Renderings = res.Renderings
+	out.JSON, out.YAML, out.Terraform = string(res.Text("json")), string(res.Text("yaml")), string(res.Text("terraform"))
+	out.Size = res.Size
+	out.SizeText = res.Size.Describe(opts.Minimize)
+	out.Added = res.Added
 	return out
-}
-
-// problems turns template and writer errors into positioned problems.
-func problems(err error) diag.List {
-	var l diag.List
-	if errors.As(err, &l) {
-		return l
-	}
-	return diag.List{{Severity: diag.Error, Message: err.Error()}}
 }
 
 // ARNCheck is the inline check of one ARN in the CRUD form.
