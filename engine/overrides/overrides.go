@@ -14,6 +14,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -28,14 +29,14 @@ type Override struct {
 // Parse reads an overrides file; file names it in errors, which are a
 // diag.List of one diagnostic at the offending value.
 func Parse(src []byte, file string) ([]Override, error) {
+	lines := diag.NewLines(file, src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, fmt.Errorf("%s: invalid YAML: %w", file, err)
+		return nil, yamlerr.Error(lines, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	lines := diag.NewLines(file, src)
 	root := doc.Content[0]
 	fail := func(n *yaml.Node, format string, args ...any) error {
 		return diag.List{diag.Errorf(lines.At(n.Line, n.Column), format, args...)}

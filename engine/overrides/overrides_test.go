@@ -55,7 +55,7 @@ func TestErrors(t *testing.T) {
 		{"iam:\n  Read: createrole\n", "o.yml:2:9: service iam, Read: expected a list"},
 		{"iam:\n  Read:\n    - {a: b}\n", "o.yml:3:7: service iam, Read: expected an action name"},
 		{"- a\n", "o.yml:1:1: expected a mapping"},
-		{"iam: {\n", "o.yml: invalid YAML"},
+		{"iam: {\n", "o.yml:1:6: invalid YAML: "},
 	}
 	for _, c := range cases {
 		_, err := Parse([]byte(c.src), "o.yml")

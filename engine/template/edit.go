@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -72,7 +73,7 @@ func editSource(src []byte, file string, e ListEdit) (out []byte, spliced bool, 
 func parseDoc(lines *diag.Lines) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(lines.Source(), &doc); err != nil {
-		return nil, yamlError(lines, err)
+		return nil, yamlerr.Error(lines, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, diag.List{diag.Errorf(diag.Position{File: lines.File()}, "the template is empty: expected a mapping with mode: crud or mode: actions")}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -19,7 +20,7 @@ func Parse(src []byte, file string) (*Template, error) {
 	lines := diag.NewLines(file, src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(lines, err)
+		return nil, yamlerr.Error(lines, err)
 	}
 	p := &parser{lines: lines}
 	if len(doc.Content) == 0 {

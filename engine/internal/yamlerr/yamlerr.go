@@ -1,4 +1,6 @@
-package template
+// Package yamlerr turns yaml.v3's syntax errors into diagnostics at the
+// problem, for every reader of YAML input (templates, overrides).
+package yamlerr
 
 import (
 	"bytes"
@@ -11,15 +13,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// yamlError turns a yaml.v3 syntax error into a diagnostic at the
-// problem. yaml.v3 gives only a line, and not always the right one: for
+// Error turns a yaml.v3 syntax error into a diag.List of one diagnostic
+// at the problem, its message starting "invalid YAML: ". yaml.v3 gives only a line, and not always the right one: for
 // parser errors (an unclosed [ or {, a key at the wrong indentation) it
 // prints the 0-based line of the construct being parsed, for scanner
 // errors the 1-based line, and for problems on the first line no line at
 // all. The line is corrected here and the column found in the text: the
 // unclosed bracket, the colon not allowed, the tab, or else the line's
 // first character.
-func yamlError(l *diag.Lines, err error) error {
+func Error(l *diag.Lines, err error) error {
 	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
@@ -104,6 +106,12 @@ func locateYAML(l *diag.Lines, msg string, line int) (off int, hint string, ok b
 			close := map[byte]string{'[': "]", '{': "}"}[open]
 			return i, "; the " + string(open) + " here is not closed: add " + close + " after its last item", true
 		}
+	case "did not find expected node content":
+		// At the end of a flow collection that is never closed.
+		if i := unclosedAny(src[:end]); i >= 0 && len(bytes.TrimSpace(src[end:])) == 0 {
+			close := map[byte]string{'[': "]", '{': "}"}[src[i]]
+			return i, "; the " + string(src[i]) + " here is not closed: add " + close + " after its last item", true
+		}
 	case "mapping values are not allowed in this context":
 		if i := lastColon(text); i >= 0 {
 			return start + i, "", true
@@ -128,6 +136,12 @@ func locateYAML(l *diag.Lines, msg string, line int) (off int, hint string, ok b
 		i = 0
 	}
 	return start + i, "", true
+}
+
+// unclosedAny returns the offset of the innermost [ or { left unclosed in
+// src, or -1.
+func unclosedAny(src []byte) int {
+	return max(unclosed(src, '['), unclosed(src, '{'))
 }
 
 // unclosed returns the offset of the innermost open bracket left unclosed
