@@ -66,6 +66,23 @@ func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
 	return out
 }
 
+// File is the policy as a download in the named format (an output tab's
+// name; the default format for an unknown or empty one): file name
+// ("policy" and the format's extension), media type and text; empty when
+// no policy was written.
+func (o PolicyOutput) File(format string) (name, mediaType, text string) {
+	if len(o.Renderings) == 0 {
+		return "", "", ""
+	}
+	r := o.Renderings[0]
+	for _, x := range o.Renderings {
+		if strings.EqualFold(x.Format.Name, format) {
+			r = x
+		}
+	}
+	return "policy" + r.Format.Ext, r.Format.MediaType, string(r.Text)
+}
+
 // ARNCheck is the inline check of one ARN in the CRUD form.
 type ARNCheck struct {
 	// Types are the resource types the ARN matches ("" when none).

@@ -53,6 +53,16 @@ func TestWritePolicySizeText(t *testing.T) {
 		if len(out.Renderings) != len(policyfmt.Formats()) || out.JSON != string(out.Renderings[0].Text) {
 			t.Errorf("renderings %d, JSON tab differs from the json rendering", len(out.Renderings))
 		}
+		for _, tc := range []struct{ tab, name, media, text string }{
+			{"yaml", "policy.yml", "application/yaml", out.YAML},
+			{"terraform", "policy.tf.json", "application/json", out.Terraform},
+			{"json", "policy.json", "application/json", out.JSON},
+			{"", "policy.json", "application/json", out.JSON},
+		} {
+			if n, m, x := out.File(tc.tab); n != tc.name || m != tc.media || x != tc.text {
+				t.Errorf("File(%q) = %q, %q, %d bytes", tc.tab, n, m, len(x))
+			}
+		}
 	}
 }
 
