@@ -198,12 +198,15 @@ func (p *parser) list(v *yaml.Node, key string) []Entry {
 
 func (p *parser) unknownKey(k *yaml.Node, allowed []string, where string) {
 	msg := fmt.Sprintf("unknown key %q in %s", k.Value, where)
-	if near := suggest.Nearest(k.Value, allowed, 1); len(near) > 0 {
+	near := suggest.Nearest(k.Value, allowed, 1)
+	if len(near) > 0 {
 		msg += fmt.Sprintf("; did you mean %q?", near[0])
 	} else {
 		msg += "; allowed keys: " + strings.Join(allowed, ", ")
 	}
-	p.fail(k, "%s", msg)
+	d := diag.Errorf(nodePos(p.lines, k), "%s", msg)
+	d.Suggestions = near
+	p.errs.Add(d)
 }
 
 func (p *parser) scalar(v *yaml.Node, key string) string {

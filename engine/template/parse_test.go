@@ -96,6 +96,9 @@ func TestParseErrorPositions(t *testing.T) {
 			if p := list[0].Start; p.Line != tc.line || p.Column != tc.col {
 				t.Errorf("first error at %d:%d, want %d:%d: %v", p.Line, p.Column, tc.line, tc.col, err)
 			}
+			if strings.Contains(tc.name, "unknown key") && len(list[0].Suggestions) != 1 {
+				t.Errorf("no did-you-mean replacement: %+v", list[0])
+			}
 			for _, m := range tc.mentions {
 				if !strings.Contains(err.Error(), m) {
 					t.Errorf("error does not mention %s: %v", m, err)

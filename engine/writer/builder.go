@@ -61,6 +61,13 @@ func (b *builder) problem(pos diag.Position, format string, args ...any) {
 	b.problems.Add(diag.Errorf(b.at(pos), format, args...))
 }
 
+// suggest adds did-you-mean replacements of the entry to the last problem.
+func (b *builder) suggest(repl ...string) {
+	if n := len(b.problems); n > 0 && len(repl) > 0 {
+		b.problems[n-1].Suggestions = append(b.problems[n-1].Suggestions, repl...)
+	}
+}
+
 // at names the template in positions that lack the file.
 func (b *builder) at(pos diag.Position) diag.Position {
 	if pos.File == "" {

@@ -83,8 +83,21 @@ func TestUnknownActionsNamedEach(t *testing.T) {
 			t.Errorf("problem %d: %d:%d %s; want line %d with %q", i, p.Start.Line, p.Start.Column, p.Message, want.line, want.text)
 		}
 	}
+	if ie[0].Suggestions[0] != "s3:GetObject" || ie[1].Suggestions[0] != "kms:Decrypt" {
+		t.Errorf("suggestions %v, %v", ie[0].Suggestions, ie[1].Suggestions)
+	}
 	if !strings.HasPrefix(err.Error(), "t.yml:4:3: ") {
 		t.Errorf("error text %q", err)
+	}
+}
+
+// TestUnknownServiceSuggestsActions checks the did-you-mean replacement
+// of an action whose service is misspelt keeps its action name.
+func TestUnknownServiceSuggestsActions(t *testing.T) {
+	_, err := writer.Write(defaultDB(t), parse(t, "mode: actions\nactions:\n- s4:GetObject\n"), writer.Options{})
+	var l diag.List
+	if !errors.As(err, &l) || len(l) != 1 || len(l[0].Suggestions) == 0 || l[0].Suggestions[0] != "s3:GetObject" {
+		t.Fatalf("error %v, suggestions %v", err, l)
 	}
 }
 
