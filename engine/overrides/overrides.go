@@ -26,6 +26,17 @@ type Override struct {
 	Pos diag.Position
 }
 
+// The codes of the diagnostics (YAML syntax errors are
+// yamlerr.Code's).
+const (
+	// CodeInvalidOverrides: the file's shape is wrong.
+	CodeInvalidOverrides = "INVALID_OVERRIDES"
+	// CodeInvalidService: a service the dataset does not have.
+	CodeInvalidService = "INVALID_SERVICE"
+	// CodeInvalidAction: an action the service does not have.
+	CodeInvalidAction = "INVALID_ACTION"
+)
+
 // Parse reads an overrides file; file names it in errors, which are a
 // diag.List of one diagnostic at the offending value.
 func Parse(src []byte, file string) ([]Override, error) {
@@ -39,7 +50,9 @@ func Parse(src []byte, file string) ([]Override, error) {
 	}
 	root := doc.Content[0]
 	fail := func(n *yaml.Node, format string, args ...any) error {
-		return diag.List{diag.Errorf(lines.At(n.Line, n.Column), format, args...)}
+		d := diag.Errorf(lines.At(n.Line, n.Column), format, args...)
+		d.Code = CodeInvalidOverrides
+		return diag.List{d}
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, fail(root, "expected a mapping of service prefix → access level → actions")
@@ -82,7 +95,7 @@ func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 	for _, o := range ovs {
 		svc := db.Service(o.Service)
 		if svc == nil {
-			return changed, unknown(file, o, "unknown service "+o.Service, o.Service, db.Prefixes())
+			return changed, unknown(file, o, CodeInvalidService, "unknown service "+o.Service, o.Service, db.Prefixes())
 		}
 		a := svc.Action(o.Action)
 		if a == nil {
@@ -90,7 +103,7 @@ func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 			for _, x := range svc.Actions() {
 				names = append(names, x.Name)
 			}
-			return changed, unknown(file, o, fmt.Sprintf("unknown action %s:%s", o.Service, o.Action), o.Action, names)
+			return changed, unknown(file, o, CodeInvalidAction, fmt.Sprintf("unknown action %s:%s", o.Service, o.Action), o.Action, names)
 		}
 		if a.AccessLevel != o.Level {
 			a.AccessLevel = o.Level
@@ -102,8 +115,9 @@ func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 
 // unknown is the error for a name the dataset does not have, with the
 // nearest names as suggestions.
-func unknown(file string, o Override, msg, word string, cands []string) error {
+func unknown(file string, o Override, code, msg, word string, cands []string) error {
 	d := diag.Errorf(o.Pos, "%s", msg)
+	d.Code = code
 	if d.Start.File == "" {
 		d.Start.File = file
 	}

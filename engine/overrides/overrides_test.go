@@ -70,7 +70,7 @@ func TestErrors(t *testing.T) {
 	ovs, _ := Parse([]byte("iam:\n  Read:\n    - PassRol\niamm:\n  Read:\n    - PassRole\n"), "o.yml")
 	_, err := Apply(testDB(), "o.yml", ovs[:1])
 	var e diag.List
-	if !errors.As(err, &e) || e[0].Line() != 3 || !strings.Contains(e[0].Message, "did you mean PassRole") || e[0].Suggestions[0] != "PassRole" {
+	if !errors.As(err, &e) || e[0].Line() != 3 || !strings.Contains(e[0].Message, "did you mean PassRole") || e[0].Suggestions[0] != "PassRole" || e[0].Code != CodeInvalidAction {
 		t.Errorf("unknown action: %v", err)
 	}
 	_, err = Apply(testDB(), "o.yml", ovs[1:])

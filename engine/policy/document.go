@@ -68,8 +68,35 @@ func (p *parser) pos(off int64) diag.Position {
 	return p.lines.Position(int(skipSeparators(p.src, off)))
 }
 
+// The codes of the parser's diagnostics, IAM Access Analyzer's for the
+// same checks.
+const (
+	// CodeJSONSyntax: the text is not JSON.
+	CodeJSONSyntax = "JSON_SYNTAX_ERROR"
+	// CodeDataType: a value of the wrong JSON type (the default).
+	CodeDataType = "DATA_TYPE_MISMATCH"
+	// CodeInvalidElement: an element a policy or statement does not have.
+	CodeInvalidElement = "INVALID_POLICY_ELEMENT"
+	// CodeMissingStatement: a policy without Statement.
+	CodeMissingStatement = "MISSING_STATEMENT"
+	// CodeInvalidEffect: an Effect other than "Allow" or "Deny".
+	CodeInvalidEffect = "INVALID_EFFECT"
+	// CodeMissingEffect: a statement without Effect.
+	CodeMissingEffect = "MISSING_EFFECT"
+	// CodeMissingAction: a statement with neither Action nor NotAction.
+	CodeMissingAction = "MISSING_ACTION"
+	// CodeElementCombination: a statement with both Action and NotAction.
+	CodeElementCombination = "UNSUPPORTED_ELEMENT_COMBINATION"
+)
+
+// errAt is a CodeDataType error at a node.
 func (p *parser) errAt(n *node, path, format string, args ...any) error {
-	d := diag.Diagnostic{Severity: diag.Error, Path: path, Message: fmt.Sprintf(format, args...), Start: diag.Position{File: p.file}}
+	return p.errCode(n, path, CodeDataType, format, args...)
+}
+
+// errCode is an error with its code at a node, at its JSON path.
+func (p *parser) errCode(n *node, path, code, format string, args ...any) error {
+	d := diag.Diagnostic{Severity: diag.Error, Code: code, Path: path, Message: fmt.Sprintf(format, args...), Start: diag.Position{File: p.file}}
 	if n != nil {
 		d.Start = p.pos(n.offset)
 	}
@@ -90,7 +117,9 @@ func (p *parser) tree(src []byte) (*node, error) {
 	root, err := parseTree(src)
 	if err != nil {
 		se := err.(*SyntaxError)
-		return nil, diag.List{diag.Errorf(p.pos(se.Offset), "malformed JSON: %s", strings.TrimPrefix(se.Msg, "json: "))}
+		d := diag.Errorf(p.pos(se.Offset), "malformed JSON: %s", strings.TrimPrefix(se.Msg, "json: "))
+		d.Code = CodeJSONSyntax
+		return nil, diag.List{d}
 	}
 	return root, nil
 }
@@ -131,11 +160,11 @@ func (p *parser) document(root *node, path, name string) (*Document, error) {
 				d.Statement = append(d.Statement, *s)
 			}
 		default:
-			return nil, p.errAt(v, path+"."+k, "unknown policy element %q: a policy has Version, Id and Statement", k)
+			return nil, p.errCode(v, path+"."+k, CodeInvalidElement, "unknown policy element %q: a policy has Version, Id and Statement", k)
 		}
 	}
 	if root.get("Statement") == nil {
-		return nil, p.errAt(root, path, "the policy has no Statement")
+		return nil, p.errCode(root, path, CodeMissingStatement, "the policy has no Statement")
 	}
 	return d, nil
 }
@@ -159,7 +188,7 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 			s.Sid = v.str
 		case "Effect":
 			if v.kind != kString || (v.str != "Allow" && v.str != "Deny") {
-				return nil, p.errAt(v, kp, "expected \"Allow\" or \"Deny\", found %s", describe(v))
+				return nil, p.errCode(v, kp, CodeInvalidEffect, "expected \"Allow\" or \"Deny\", found %s", describe(v))
 			}
 			s.Effect = v.str
 		case "Action":
@@ -180,20 +209,20 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 			}
 			s.Condition = v.raw()
 		default:
-			return nil, p.errAt(v, kp, "unknown statement element %q: use Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal or Condition", k)
+			return nil, p.errCode(v, kp, CodeInvalidElement, "unknown statement element %q: use Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal or Condition", k)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	if s.Effect == "" {
-		return nil, p.errAt(n, path, "the statement has no Effect: add \"Effect\": \"Allow\" or \"Deny\"")
+		return nil, p.errCode(n, path, CodeMissingEffect, "the statement has no Effect: add \"Effect\": \"Allow\" or \"Deny\"")
 	}
 	if n.get("Action") == nil && n.get("NotAction") == nil {
-		return nil, p.errAt(n, path, "the statement has neither Action nor NotAction")
+		return nil, p.errCode(n, path, CodeMissingAction, "the statement has neither Action nor NotAction")
 	}
 	if n.get("Action") != nil && n.get("NotAction") != nil {
-		return nil, p.errAt(n, path, "the statement has both Action and NotAction: use one")
+		return nil, p.errCode(n, path, CodeElementCombination, "the statement has both Action and NotAction: use one")
 	}
 	return s, nil
 }

@@ -34,6 +34,9 @@ func TestLoadErrors(t *testing.T) {
 			if !errors.As(err, &l) || len(l) != 1 {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
+			if l[0].Code == "" {
+				t.Errorf("error without a code: %+v", l[0])
+			}
 			if e := l[0]; e.Line() == 0 && e.Path == "" {
 				t.Errorf("error without line:column or JSON path: %v", err)
 			}
@@ -50,11 +53,13 @@ func TestLoadPositions(t *testing.T) {
 		name, src string
 		line, col int
 		path      string
+		code      string
 	}{
-		{"bad effect", "{\"Statement\": [\n  {\"Effect\": \"allow\", \"Action\": \"*\"}\n]}", 2, 14, "$.Statement[0].Effect"},
-		{"bad action item", "{\"Statement\": {\"Effect\": \"Allow\",\n \"Action\": [\"s3:*\",\n    7]}}", 3, 5, "$.Statement.Action[1]"},
-		{"syntax", "{\"Statement\": [\n  {\"Effect\" \"Allow\"}]}", 2, 13, ""},
-		{"column in characters", "{\"Statement\": {\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": 7}}", 1, 57, "$.Statement.Action"},
+		{"bad effect", "{\"Statement\": [\n  {\"Effect\": \"allow\", \"Action\": \"*\"}\n]}", 2, 14, "$.Statement[0].Effect", CodeInvalidEffect},
+		{"bad action item", "{\"Statement\": {\"Effect\": \"Allow\",\n \"Action\": [\"s3:*\",\n    7]}}", 3, 5, "$.Statement.Action[1]", CodeDataType},
+		{"syntax", "{\"Statement\": [\n  {\"Effect\" \"Allow\"}]}", 2, 13, "", CodeJSONSyntax},
+		{"both Action and NotAction", "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"NotAction\": \"s3:*\"}}", 1, 15, "$.Statement", CodeElementCombination},
+		{"column in characters", "{\"Statement\": {\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": 7}}", 1, 57, "$.Statement.Action", CodeDataType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load([]byte(tc.src), "p.json")
@@ -62,8 +67,8 @@ func TestLoadPositions(t *testing.T) {
 			if !errors.As(err, &l) {
 				t.Fatalf("error %v", err)
 			}
-			if e := l[0]; e.Start.Line != tc.line || e.Start.Column != tc.col || e.Path != tc.path {
-				t.Errorf("at %d:%d %q, want %d:%d %q: %v", e.Start.Line, e.Start.Column, e.Path, tc.line, tc.col, tc.path, err)
+			if e := l[0]; e.Start.Line != tc.line || e.Start.Column != tc.col || e.Path != tc.path || e.Code != tc.code {
+				t.Errorf("at %d:%d %q %s, want %d:%d %q %s: %v", e.Start.Line, e.Start.Column, e.Path, e.Code, tc.line, tc.col, tc.path, tc.code, err)
 			}
 		})
 	}

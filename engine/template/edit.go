@@ -64,7 +64,7 @@ func editSource(src []byte, file string, e ListEdit) (out []byte, spliced bool, 
 		return nil, false, fmt.Errorf("encoding the edited template: %w", err)
 	}
 	if got, err := parseDoc(diag.NewLines(file, out)); err != nil || !sameTree(got, want) {
-		return nil, false, diag.List{diag.Errorf(diag.Position{File: file}, "the edited template does not read back the same; edit the YAML text instead")}
+		return nil, false, templateError(diag.Position{File: file}, "the edited template does not read back the same; edit the YAML text instead")
 	}
 	return out, false, nil
 }
@@ -76,7 +76,7 @@ func parseDoc(lines *diag.Lines) (*yaml.Node, error) {
 		return nil, yamlerr.Error(lines, err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, diag.List{diag.Errorf(diag.Position{File: lines.File()}, "the template is empty: expected a mapping with mode: crud or mode: actions")}
+		return nil, templateError(diag.Position{File: lines.File()}, "the template is empty: expected a mapping with mode: crud or mode: actions")
 	}
 	if root := doc.Content[0]; root.Kind != yaml.MappingNode {
 		return nil, errorAt(lines, root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))

@@ -24,7 +24,7 @@ func Parse(src []byte, file string) (*Template, error) {
 	}
 	p := &parser{lines: lines}
 	if len(doc.Content) == 0 {
-		return nil, diag.List{diag.Errorf(diag.Position{File: file}, "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)")}
+		return nil, templateError(diag.Position{File: file}, "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)")
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -48,12 +48,39 @@ type parser struct {
 	errs  diag.List
 }
 
+// The codes of the template reader's diagnostics (yaml syntax errors are
+// CodeYAMLSyntax, from engine/internal/yamlerr).
+const (
+	// CodeInvalidTemplate: the template's shape is wrong (a list where a
+	// string is expected, a key missing, ...).
+	CodeInvalidTemplate = "INVALID_TEMPLATE"
+	// CodeUnknownKey: a key the template format does not have.
+	CodeUnknownKey = "UNKNOWN_KEY"
+	// CodeUnknownMode: a mode other than crud or actions.
+	CodeUnknownMode = "UNKNOWN_MODE"
+	// CodeInvalidEffect: an effect other than Allow or Deny.
+	CodeInvalidEffect = "INVALID_EFFECT"
+	// CodeInvalidARN: an ARN list entry that is not an ARN.
+	CodeInvalidARN = "INVALID_ARN"
+	// CodeInvalidAction: an action list entry that is not service:Action.
+	CodeInvalidAction = "INVALID_ACTION"
+	// CodeYAMLSyntax: the text is not YAML.
+	CodeYAMLSyntax = yamlerr.Code
+)
+
+// fail records a CodeInvalidTemplate error at a node.
 func (p *parser) fail(n *yaml.Node, format string, args ...any) {
-	p.errs.Add(diag.Errorf(nodePos(p.lines, n), format, args...))
+	p.failCode(n, CodeInvalidTemplate, format, args...)
 }
 
-func (p *parser) failAt(pos diag.Position, format string, args ...any) {
-	p.errs.Add(diag.Errorf(pos, format, args...))
+func (p *parser) failCode(n *yaml.Node, code, format string, args ...any) {
+	p.failAt(nodePos(p.lines, n), code, format, args...)
+}
+
+func (p *parser) failAt(pos diag.Position, code, format string, args ...any) {
+	d := diag.Errorf(pos, format, args...)
+	d.Code = code
+	p.errs.Add(d)
 }
 
 // nodePos is where a YAML node starts (yaml.v3 counts columns in
@@ -65,9 +92,16 @@ func nodePos(l *diag.Lines, n *yaml.Node) diag.Position {
 	return l.At(n.Line, n.Column)
 }
 
-// errorAt is a one-diagnostic error at a node.
+// errorAt is a one-diagnostic CodeInvalidTemplate error at a node.
 func errorAt(l *diag.Lines, n *yaml.Node, format string, args ...any) error {
-	return diag.List{diag.Errorf(nodePos(l, n), format, args...)}
+	return templateError(nodePos(l, n), format, args...)
+}
+
+// templateError is a one-diagnostic CodeInvalidTemplate error.
+func templateError(pos diag.Position, format string, args ...any) error {
+	d := diag.Errorf(pos, format, args...)
+	d.Code = CodeInvalidTemplate
+	return diag.List{d}
 }
 
 func kindName(n *yaml.Node) string {
@@ -120,7 +154,7 @@ func (p *parser) template(root *yaml.Node) *Template {
 	case ModeCRUD, ModeActions:
 		t.Mode = Mode(mode)
 	default:
-		p.fail(modeNode, "unknown mode %q: use crud or actions", mode)
+		p.failCode(modeNode, CodeUnknownMode, "unknown mode %q: use crud or actions", mode)
 		return t
 	}
 	allowed := crudKeys
@@ -136,7 +170,7 @@ func (p *parser) template(root *yaml.Node) *Template {
 		case "effect":
 			t.Effect = p.scalar(v, "effect")
 			if t.Effect != "Allow" && t.Effect != "Deny" {
-				p.fail(v, "effect %q: use Allow or Deny", t.Effect)
+				p.failCode(v, CodeInvalidEffect, "effect %q: use Allow or Deny", t.Effect)
 			}
 		default:
 			if !inList(allowed, k.Value) {
@@ -205,6 +239,7 @@ func (p *parser) unknownKey(k *yaml.Node, allowed []string, where string) {
 		msg += "; allowed keys: " + strings.Join(allowed, ", ")
 	}
 	d := diag.Errorf(nodePos(p.lines, k), "%s", msg)
+	d.Code = CodeUnknownKey
 	d.Suggestions = near
 	p.errs.Add(d)
 }
@@ -255,7 +290,7 @@ func (p *parser) arnList(v *yaml.Node, key string) []Entry {
 			continue
 		}
 		if msg := checkARN(e.Value); msg != "" {
-			p.failAt(e.Pos, "%s: %s", key, msg)
+			p.failAt(e.Pos, CodeInvalidARN, "%s: %s", key, msg)
 		}
 	}
 	return list
@@ -287,7 +322,7 @@ func (p *parser) actionList(v *yaml.Node, key string) []Entry {
 			continue
 		}
 		if i := strings.IndexByte(e.Value, ':'); i <= 0 || i == len(e.Value)-1 {
-			p.failAt(e.Pos, "%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)
+			p.failAt(e.Pos, CodeInvalidAction, "%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)
 		}
 	}
 	return list

@@ -96,7 +96,12 @@ func TestParseErrorPositions(t *testing.T) {
 			if p := list[0].Start; p.Line != tc.line || p.Column != tc.col {
 				t.Errorf("first error at %d:%d, want %d:%d: %v", p.Line, p.Column, tc.line, tc.col, err)
 			}
-			if strings.Contains(tc.name, "unknown key") && len(list[0].Suggestions) != 1 {
+			for _, d := range list {
+				if d.Code == "" || d.Severity != diag.Error {
+					t.Errorf("diagnostic without a code: %+v", d)
+				}
+			}
+			if strings.Contains(tc.name, "unknown key") && (len(list[0].Suggestions) != 1 || list[0].Code != CodeUnknownKey) {
 				t.Errorf("no did-you-mean replacement: %+v", list[0])
 			}
 			for _, m := range tc.mentions {

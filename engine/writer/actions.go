@@ -60,12 +60,12 @@ func (b *builder) addActions(supplied []template.Entry) {
 func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 	svcName, name, ok := strings.Cut(e.Value, ":")
 	if !ok || name == "" || strings.Contains(name, ":") {
-		b.problem(e.Pos, "%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)
+		b.problem(e.Pos, CodeInvalidAction, "%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)
 		return nil, false
 	}
 	svc := b.db.Service(svcName)
 	if svc == nil {
-		b.problem(e.Pos, "unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))
+		b.problem(e.Pos, CodeInvalidServiceInAction, "unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))
 		for _, near := range nearServices(b.db, svcName) {
 			b.suggest(near + ":" + name)
 		}
@@ -82,7 +82,7 @@ func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 		if len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, ", ") + "?"
 		}
-		b.problem(e.Pos, "%s", msg)
+		b.problem(e.Pos, CodeInvalidAction, "%s", msg)
 		b.suggest(near...)
 		return nil, false
 	}

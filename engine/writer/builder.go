@@ -52,13 +52,17 @@ func (b *builder) resourceTypeByFormat(raw string) (string, bool) {
 	return name, ok
 }
 
-func (b *builder) warn(pos diag.Position, format string, args ...any) {
-	b.warnings.Add(diag.Warningf(b.at(pos), format, args...))
+func (b *builder) warn(pos diag.Position, code, format string, args ...any) {
+	d := diag.Warningf(b.at(pos), format, args...)
+	d.Code = code
+	b.warnings.Add(d)
 }
 
 // problem records an input error: writing fails with every one.
-func (b *builder) problem(pos diag.Position, format string, args ...any) {
-	b.problems.Add(diag.Errorf(b.at(pos), format, args...))
+func (b *builder) problem(pos diag.Position, code, format string, args ...any) {
+	d := diag.Errorf(b.at(pos), format, args...)
+	d.Code = code
+	b.problems.Add(d)
 }
 
 // suggest adds did-you-mean replacements of the entry to the last problem.
@@ -120,19 +124,19 @@ func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatche
 	svcName := arn.ServiceOf(e.Value)
 	if strings.Contains(svcName, "$") {
 		if warnUnmatched {
-			b.warn(e.Pos, "%s: the service part is a placeholder, so it matches no service; nothing granted", e.Value)
+			b.warn(e.Pos, CodeInvalidService, "%s: the service part is a placeholder, so it matches no service; nothing granted", e.Value)
 		}
 		return
 	}
 	parsed, err := arn.Parse(e.Value)
 	if err != nil {
-		b.problem(e.Pos, "%s", err.Error())
+		b.problem(e.Pos, CodeInvalidARN, "%s", err.Error())
 		return
 	}
 	svc := lookupService(b.db, svcName)
 	if svc == nil {
 		if warnUnmatched {
-			b.warn(e.Pos, "%s: unknown service %q, nothing granted%s", e.Value, svcName, suggestService(b.db, svcName))
+			b.warn(e.Pos, CodeInvalidService, "%s: unknown service %q, nothing granted%s", e.Value, svcName, suggestService(b.db, svcName))
 		}
 		return
 	}
@@ -204,11 +208,11 @@ func (b *builder) warnUnmatched(e template.Entry, svc *iamdb.Service, parsed arn
 		}
 	}
 	if len(types) > 0 {
-		b.warn(e.Pos, "%s matches resource type %s of %s, but no %s action applies to it: nothing granted at this level",
+		b.warn(e.Pos, CodeNoActionAtLevel, "%s matches resource type %s of %s, but no %s action applies to it: nothing granted at this level",
 			e.Value, strings.Join(types, ", "), svc.Prefix, level)
 		return
 	}
-	b.warn(e.Pos, "%s matches no resource type of service %s, nothing granted; nearest ARN formats: %s",
+	b.warn(e.Pos, CodeInvalidARNResource, "%s matches no resource type of service %s, nothing granted; nearest ARN formats: %s",
 		e.Value, svc.Prefix, strings.Join(NearestFormats(svc, e.Value, 3), ", "))
 }
 

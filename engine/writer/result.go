@@ -19,3 +19,31 @@ type Result struct {
 	// service, ...
 	Warnings diag.List
 }
+
+// The codes of the writer's diagnostics: IAM Access Analyzer's where it
+// has a check for the same problem, so that a template entry and a policy
+// element with the same mistake get the same code.
+const (
+	// CodeInvalidAction: an action that is not service:Action, or that
+	// the service does not have.
+	CodeInvalidAction = "INVALID_ACTION"
+	// CodeInvalidServiceInAction: an action whose service does not exist.
+	CodeInvalidServiceInAction = "INVALID_SERVICE_IN_ACTION"
+	// CodeInvalidService: an ARN or wildcard-only entry naming no service.
+	CodeInvalidService = "INVALID_SERVICE"
+	// CodeInvalidARN: an entry that is not an ARN.
+	CodeInvalidARN = "INVALID_ARN"
+	// CodeInvalidARNResource: an ARN that matches none of its service's
+	// resource types' ARN formats.
+	CodeInvalidARNResource = "INVALID_ARN_RESOURCE"
+	// CodeNoActionAtLevel: an ARN that matches a resource type no action
+	// of the access level applies to.
+	CodeNoActionAtLevel = "NO_ACTION_AT_ACCESS_LEVEL"
+	// CodeNeedsResource: a wildcard-only action that supports resource
+	// types, so it is not granted on "*".
+	CodeNeedsResource = "ACTION_SUPPORTS_RESOURCE_TYPES"
+	// CodeInvalidEffect: an effect other than Allow or Deny.
+	CodeInvalidEffect = "INVALID_EFFECT"
+	// CodeUnknownMode: a mode other than crud or actions.
+	CodeUnknownMode = "UNKNOWN_MODE"
+)

@@ -83,6 +83,9 @@ func TestUnknownActionsNamedEach(t *testing.T) {
 			t.Errorf("problem %d: %d:%d %s; want line %d with %q", i, p.Start.Line, p.Start.Column, p.Message, want.line, want.text)
 		}
 	}
+	if ie[0].Code != writer.CodeInvalidAction || ie[1].Code != writer.CodeInvalidAction || ie[2].Code != writer.CodeInvalidServiceInAction {
+		t.Errorf("codes %s, %s, %s", ie[0].Code, ie[1].Code, ie[2].Code)
+	}
 	if ie[0].Suggestions[0] != "s3:GetObject" || ie[1].Suggestions[0] != "kms:Decrypt" {
 		t.Errorf("suggestions %v, %v", ie[0].Suggestions, ie[1].Suggestions)
 	}

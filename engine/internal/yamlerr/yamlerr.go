@@ -13,6 +13,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// Code is the Code of the diagnostics Error gives.
+const Code = "YAML_SYNTAX_ERROR"
+
 // Error turns a yaml.v3 syntax error into a diag.List of one diagnostic
 // at the problem, its message starting "invalid YAML: ". yaml.v3 gives only a line, and not always the right one: for
 // parser errors (an unclosed [ or {, a key at the wrong indentation) it
@@ -36,7 +39,7 @@ func Error(l *diag.Lines, err error) error {
 			}
 		}
 	}
-	d := diag.Diagnostic{Severity: diag.Error, Message: "invalid YAML: " + msg}
+	d := diag.Diagnostic{Severity: diag.Error, Code: Code, Message: "invalid YAML: " + msg}
 	d.Start = diag.Position{File: l.File()}
 	if off, hint, ok := locateYAML(l, msg, line); ok {
 		d.Start = l.Position(off)

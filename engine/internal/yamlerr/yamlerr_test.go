@@ -43,7 +43,7 @@ func TestError(t *testing.T) {
 				t.Fatalf("error %T %v", err, err)
 			}
 			d := l[0]
-			if d.Start.Line != tc.line || d.Start.Column != tc.col || d.Start.File != "f.yml" || d.Severity != diag.Error {
+			if d.Start.Line != tc.line || d.Start.Column != tc.col || d.Start.File != "f.yml" || d.Severity != diag.Error || d.Code != Code {
 				t.Errorf("at %d:%d, want %d:%d: %v (yaml.v3: %v)", d.Start.Line, d.Start.Column, tc.line, tc.col, err, yerr)
 			}
 			if !strings.HasPrefix(d.Message, "invalid YAML: ") || !strings.Contains(d.Message, tc.mentions) {
