@@ -73,8 +73,8 @@ func TestWrite(t *testing.T) {
 				}
 			}
 			for _, d := range res.Diagnostics {
-				if d.Start.File != name {
-					t.Errorf("diagnostic without the file name: %+v", d)
+				if d.Start.File != name || d.Code == "" {
+					t.Errorf("diagnostic without the file name or a code: %+v", d)
 				}
 			}
 			golden.Check(t, strings.TrimSuffix(f, ".yml")+".golden", describe(res, err), "")
