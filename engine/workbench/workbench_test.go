@@ -267,7 +267,7 @@ func FuzzWrite(f *testing.F) {
 			t.Fatalf("error %v, policy %v, %d errors", err, res.Policy != nil, len(res.Errors()))
 		}
 		for _, d := range res.Diagnostics {
-			if d.Start.Offset < 0 || d.Start.Offset > len(src) || d.Message == "" {
+			if d.Start.Offset < 0 || d.Start.Offset > len(src) || d.Message == "" || d.Code == "" {
 				t.Fatalf("diagnostic %+v outside the %d-byte source", d, len(src))
 			}
 		}
