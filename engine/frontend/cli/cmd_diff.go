@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/diff"
+	"github.com/leastpriv/policysentry/engine/workbench"
 )
 
 func init() { register(newDiffCmd) }
@@ -66,29 +65,21 @@ func newDiffCmd(app *App) *Command {
 			if err != nil {
 				return fmt.Errorf("NEW: %w", err)
 			}
-			var rev *diff.Review
-			if oldDir || newDir {
-				if oldDir != newDir {
-					return Usagef("OLD and NEW must both be files or both be folders")
-				}
-				rev, err = diff.ReviewFiles(db, olds, news, opts)
-			} else {
-				rev, err = diff.ReviewPair(db, olds[0], news[0], opts)
+			if oldDir != newDir {
+				return Usagef("OLD and NEW must both be files or both be folders")
 			}
+			res, err := workbench.Diff(db, olds, news, workbench.DiffOptions{Options: opts, Folders: oldDir})
 			if err != nil {
 				return err
 			}
-			switch format {
-			case "json":
-				err = writeJSON(app.Stdout, rev)
-			case "sarif":
-				err = diag.WriteSARIF(app.Stdout, sarifTool(), diff.Rules(), rev.Diagnostics())
-			default:
-				err = rev.WriteText(app.Stdout)
-			}
+			out, err := workbench.RenderDiff(res, format)
 			if err != nil {
 				return err
 			}
+			if _, err := app.Stdout.Write(out); err != nil {
+				return err
+			}
+			rev := res.Review
 			if rev.Failed() {
 				return &exitError{code: 3, msg: "NEW grants new access, hits a guardrail or allows public access"}
 			}
@@ -105,21 +96,16 @@ func newDiffCmd(app *App) *Command {
 	return cmd
 }
 
-// sarifTool names this CLI in SARIF logs.
-func sarifTool() diag.SARIFTool {
-	return diag.SARIFTool{Name: "policy-sentry", InformationURI: "https://github.com/leastpriv/policysentry"}
-}
-
 // readInputs reads a policy file, "-" (stdin) or every *.json file of a
 // folder, named relative to the folder so that OLD and NEW folders match
 // by name. dir reports a folder.
-func readInputs(target string, stdin io.Reader) (ins []diff.Input, dir bool, err error) {
+func readInputs(target string, stdin io.Reader) (ins []workbench.DiffInput, dir bool, err error) {
 	if target == "-" {
 		b, err := io.ReadAll(stdin)
 		if err != nil {
 			return nil, false, err
 		}
-		return []diff.Input{{Name: "-", Src: b}}, false, nil
+		return []workbench.DiffInput{{Input: workbench.Input{Name: "-", Data: b}, Key: "-"}}, false, nil
 	}
 	info, err := os.Stat(target)
 	if err != nil {
@@ -130,7 +116,7 @@ func readInputs(target string, stdin io.Reader) (ins []diff.Input, dir bool, err
 		if err != nil {
 			return nil, false, err
 		}
-		return []diff.Input{{Name: target, Src: b}}, false, nil
+		return []workbench.DiffInput{{Input: workbench.Input{Name: target, Data: b}, Key: target}}, false, nil
 	}
 	err = filepath.WalkDir(target, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".json") {
@@ -141,16 +127,9 @@ func readInputs(target string, stdin io.Reader) (ins []diff.Input, dir bool, err
 			return err
 		}
 		rel, _ := filepath.Rel(target, path)
-		ins = append(ins, diff.Input{Name: filepath.ToSlash(rel), Path: path, Src: b})
+		ins = append(ins, workbench.DiffInput{Input: workbench.Input{Name: path, Data: b}, Key: filepath.ToSlash(rel)})
 		return nil
 	})
-	sort.Slice(ins, func(i, j int) bool { return ins[i].Name < ins[j].Name })
+	sort.Slice(ins, func(i, j int) bool { return ins[i].Key < ins[j].Key })
 	return ins, true, err
-}
-
-// writeJSON writes v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
