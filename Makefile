@@ -8,6 +8,7 @@ ADDR  ?= 127.0.0.1:8080
 FUZZ_FAST ?= 200000x
 FUZZ_SLOW ?= 10000x
 
+PHONY_EXTRA := review
 .PHONY: help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
 
 help: ## list the targets
@@ -45,6 +46,9 @@ cli: ## build the native CLI to ./bin/policy-sentry
 
 dataset: ## rebuild dataset/ from its pinned source
 	$(GO) run ./scripts/builddataset
+
+review: ## review IAM policy changes like the GitHub Action: make review PATHS=iam BASE=origin/main
+	REVIEW_PATHS="$(PATHS)" REVIEW_BASE="$(or $(BASE),HEAD~1)" REVIEW_GUARDRAILS="$(GUARDRAILS)" REVIEW_MUST_NOT_GRANT="$(MUST_NOT_GRANT)" bash scripts/githubaction/review.sh
 
 bench: ## run the benchmarks and print their figures
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /scripts/browsertest)
