@@ -151,7 +151,7 @@ func newAccess(cls []*class, from, to int, eff *effective, removed bool) []Chang
 		s := sides{fromAllow: cl.allow[from], fromDeny: cl.deny[from], toDeny: cl.deny[to]}
 		for _, ng := range cl.allow[to] {
 			for _, u := range units(ng) {
-				if !u.not && !eff.applies(a, u.pattern) {
+				if !u.not && !eff.appliesUnit(a, u) {
 					continue
 				}
 				kind, reason, detail, related := eff.judge(s, ng, u)
@@ -200,6 +200,7 @@ func removedDetail(reason string) string {
 type unit struct {
 	not       bool
 	pattern   string   // when !not
+	pid       int      // pattern's interned ID, when !not
 	notList   []string // when not
 	principal string   // "" in identity policies
 }
@@ -222,8 +223,8 @@ func units(g *grant) []unit {
 			out = append(out, unit{not: true, notList: g.patterns, principal: p})
 			continue
 		}
-		for _, r := range g.patterns {
-			out = append(out, unit{pattern: r, principal: p})
+		for k, r := range g.patterns {
+			out = append(out, unit{pattern: r, pid: g.pids[k], principal: p})
 		}
 	}
 	return out

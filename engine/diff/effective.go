@@ -18,8 +18,10 @@ var placeholder = regexp.MustCompile(`\$\{[^}]*\}`)
 type effective struct {
 	*matcher
 	sp *space
-	// memo caches answers by the action's glob list and the pattern.
-	memo map[applyKey]bool
+	// memo caches answers by the action's glob list and the pattern;
+	// memoID by the glob list and the pattern's interned ID.
+	memo   map[applyKey]bool
+	memoID map[uint64]bool
 }
 
 type applyKey struct {
@@ -28,7 +30,28 @@ type applyKey struct {
 }
 
 func newEffective(sp *space) *effective {
-	return &effective{matcher: newMatcher(), sp: sp, memo: map[applyKey]bool{}}
+	return &effective{matcher: newMatcher(), sp: sp, memo: map[applyKey]bool{}, memoID: map[uint64]bool{}}
+}
+
+// appliesUnit is applies for a grant unit, cached by the pattern's ID.
+func (e *effective) appliesUnit(i int, u unit) bool {
+	k := uint64(e.sp.globKey(i))<<32 | uint64(u.pid)
+	if v, ok := e.memoID[k]; ok {
+		return v
+	}
+	v := true
+	if u.pattern != "*" && !strings.Contains(u.pattern, "${") && i < e.sp.u.n() {
+		v = false
+		pp := e.sp.patParts[u.pid]
+		for _, g := range e.sp.u.globParts[i] {
+			if overlapParts(pp, g) {
+				v = true
+				break
+			}
+		}
+	}
+	e.memoID[k] = v
+	return v
 }
 
 // applies reports whether pattern p can match a resource of action i.

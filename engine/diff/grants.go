@@ -41,6 +41,8 @@ type grant struct {
 	// patterns, when it has them.
 	acts       bitset
 	notActions []string
+	// pids are the patterns' interned IDs (see space.intern).
+	pids []int
 }
 
 // grantSet is a policy set's statements as grants, each with the set of
@@ -77,6 +79,9 @@ func build(sp *space, docs []*policy.Document, nextID *int) (*grantSet, error) {
 					// resource is implied; treat as every resource.
 					g.patterns = []string{"*"}
 				}
+			}
+			for _, p := range g.patterns {
+				g.pids = append(g.pids, sp.intern(p))
 			}
 			if len(s.NotAction) > 0 {
 				g.notActions = s.NotAction

@@ -286,7 +286,7 @@ func CheckNotGranted(db *iamdb.DB, docs []*policy.Document, rails []Guardrail) (
 			}
 			for _, g := range cl.allow[0] {
 				for _, u := range units(g) {
-					if !u.not && !eff.applies(rep, u.pattern) {
+					if !u.not && !eff.appliesUnit(rep, u) {
 						continue
 					}
 					if len(r.Resources) > 0 && !eff.unitTouches(u, r.Resources) {

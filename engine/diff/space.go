@@ -44,8 +44,9 @@ type universe struct {
 	services   []svcRange
 	// globs[i] are action i's resource ARN formats as globs; globKey[i]
 	// numbers distinct glob lists.
-	globs   [][]string
-	globKey []int
+	globs     [][]string
+	globKey   []int
+	globParts [][]arnParts
 }
 
 type svcRange struct {
@@ -81,6 +82,11 @@ func universeOf(db *iamdb.DB) *universe {
 			}
 			u.globs = append(u.globs, gl)
 			u.globKey = append(u.globKey, id)
+			parts := make([]arnParts, len(gl))
+			for k, g := range gl {
+				parts[k] = splitARN(g)
+			}
+			u.globParts = append(u.globParts, parts)
 		}
 		r.end = len(u.lowerNames)
 		u.services = append(u.services, r)
@@ -120,10 +126,56 @@ type space struct {
 	extraLower []string
 	extraFull  []string
 	extraIdx   map[string]int
+	patterns   map[string]int
+	patParts   []arnParts
 }
 
 func newSpace(db *iamdb.DB) *space {
-	return &space{u: universeOf(db), extraIdx: map[string]int{}}
+	return &space{u: universeOf(db), extraIdx: map[string]int{}, patterns: map[string]int{}}
+}
+
+// intern numbers a resource pattern, so per-pattern answers can be cached
+// by number.
+func (sp *space) intern(p string) int {
+	id, ok := sp.patterns[p]
+	if !ok {
+		id = len(sp.patterns)
+		sp.patterns[p] = id
+		sp.patParts = append(sp.patParts, splitARN(p))
+	}
+	return id
+}
+
+// arnParts is an ARN pattern split once: its six fields, or nil when it
+// is not a six-field ARN (then it is compared whole).
+type arnParts struct {
+	whole string
+	segs  []string
+}
+
+func splitARN(p string) arnParts {
+	s := strings.SplitN(p, ":", 6)
+	if len(s) < 6 {
+		s = nil
+	}
+	return arnParts{whole: p, segs: s}
+}
+
+// overlapParts is arnOverlaps on split patterns: the service field first,
+// the cheapest to rule a pair out.
+func overlapParts(a, b arnParts) bool {
+	if a.segs == nil || b.segs == nil {
+		return overlaps(a.whole, b.whole)
+	}
+	if !overlaps(a.segs[2], b.segs[2]) {
+		return false
+	}
+	for i := range a.segs {
+		if i != 2 && !overlaps(a.segs[i], b.segs[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (sp *space) n() int { return sp.u.n() + len(sp.extraLower) }
