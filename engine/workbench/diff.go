@@ -87,4 +87,3 @@ func RenderDiff(res *DiffResult, format string) ([]byte, error) {
 
 // SARIFTool names this tool in SARIF logs.
 var SARIFTool = diag.SARIFTool{Name: "policy-sentry", InformationURI: "https://github.com/leastpriv/policysentry"}
-
