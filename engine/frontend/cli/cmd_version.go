@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/spf13/cobra"
+)
+
+// rootApps maps a root command to its App, for the --version template
+// (cobra's template functions are global, the App is per run).
+var rootApps sync.Map
+
+func init() {
+	cobra.AddTemplateFunc("datasetLine", func(c *cobra.Command) string {
+		v, ok := rootApps.Load(c.Root())
+		if !ok {
+			return ""
+		}
+		return v.(*App).datasetLine()
+	})
+}
+
+// setVersionTemplate makes --version print the program version (set
+// from git by `make release`) and the dataset's source and version.
+func setVersionTemplate(root *cobra.Command, app *App) {
+	rootApps.Store(root, app)
+	root.SetVersionTemplate("{{.Name}}, version {{.Version}}\n{{datasetLine .}}")
+}
+
+// datasetLine is "dataset: SOURCE VERSION (built DATE, N services, M
+// actions)" for the dataset this run uses, or the error loading it.
+func (app *App) datasetLine() string {
+	db, err := app.DB()
+	if err != nil {
+		return fmt.Sprintf("dataset: cannot be loaded: %v\n", err)
+	}
+	m := db.Manifest
+	s := "dataset: " + m.Source
+	if m.Package != "" {
+		s += " " + m.Package
+	}
+	if m.Version != "" {
+		s += " " + m.Version
+	}
+	built := m.BuildDate
+	if len(built) >= 10 {
+		built = built[:10]
+	}
+	s += fmt.Sprintf(" (built %s, %d services, %d actions)", built, m.Counts.Services, m.Counts.Actions)
+	switch {
+	case app.DatasetPath != "":
+		s += ", from " + app.DatasetPath
+	case app.Preloaded == nil && fileExists(localDatasetPath()):
+		s += ", from " + localDatasetPath()
+	default:
+		s += ", built in"
+	}
+	return s + "\n"
+}
