@@ -181,6 +181,7 @@ func newRoot(app *App) *cobra.Command {
 func init() {
 	register(newAnalyzeIAMPolicyCmd)
 	register(newCompletionCmd)
+	register(newDownloadPoliciesCmd)
 }
 
 // Version is the program version.
