@@ -78,6 +78,7 @@ func (app *App) initializeFetch(ctx context.Context, o *fetchOpts) error {
 	}
 	db, err := sarfetch.Build(res.Dir, base, dataset.OverridesYAML(), "dataset/overrides.yml", iamdb.Manifest{
 		Package:   o.indexURL,
+		Version:   time.Now().UTC().Format("2006.01.02"),
 		BuildDate: time.Now().UTC().Format(time.RFC3339),
 	})
 	if err != nil {

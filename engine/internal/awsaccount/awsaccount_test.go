@@ -223,3 +223,16 @@ func BenchmarkDownload1000Roles(b *testing.B) {
 	}
 	b.ReportMetric(float64(fake.Requests("GetAccountAuthorizationDetails"))/float64(b.N), "iam-requests/op")
 }
+
+// FuzzDecodeDocument: a decoded document is always valid JSON.
+func FuzzDecodeDocument(f *testing.F) {
+	f.Add("%7B%22a%22%3A1%7D")
+	f.Add(`{"Version":"2012-10-17"}`)
+	f.Add("%zz")
+	f.Fuzz(func(t *testing.T, s string) {
+		doc, err := awsaccount.DecodeDocument(s)
+		if err == nil && !json.Valid(doc) {
+			t.Fatalf("%q decoded to invalid JSON %q", s, doc)
+		}
+	})
+}

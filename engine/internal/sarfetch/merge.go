@@ -1,6 +1,8 @@
 package sarfetch
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,15 +22,28 @@ import (
 // resource types, and condition key descriptions. The access levels are
 // the reference's, then the access-level overrides (overridesSrc, the
 // project's dataset/overrides.yml) are applied; overrides of actions the
-// reference no longer has are skipped. m is the new dataset's manifest.
+// reference no longer has are skipped. m is the new dataset's manifest;
+// an empty Integrity is set to a sha256 over the service files.
 func Build(dir string, base *iamdb.DB, overridesSrc []byte, overridesName string, m iamdb.Manifest) (*iamdb.DB, error) {
 	files, err := cacheFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	fsys := fstest.MapFS{}
+	names := make([]string, 0, len(files))
 	for name, b := range files {
 		fsys[name] = &fstest.MapFile{Data: b}
+		names = append(names, name)
+	}
+	if m.Integrity == "" {
+		// The source's identity: one hash over the service files, by name.
+		sort.Strings(names)
+		h := sha256.New()
+		for _, n := range names {
+			fmt.Fprintf(h, "%s %d\n", n, len(files[n]))
+			h.Write(files[n])
+		}
+		m.Integrity = "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
 	db, err := sar.ParseDir(fsys, m)
 	if err != nil {
