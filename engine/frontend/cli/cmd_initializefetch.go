@@ -28,7 +28,11 @@ type fetchOpts struct {
 
 func addFetchFlags(cmd *cobra.Command, o *fetchOpts) {
 	f := cmd.Flags()
-	f.StringVar(&o.indexURL, "fetch-url", sarfetch.DefaultIndexURL, "With --fetch: the Service Authorization Reference index to read.")
+	def := sarfetch.DefaultIndexURL
+	if v := os.Getenv("POLICY_SENTRY_SAR_URL"); v != "" {
+		def = v
+	}
+	f.StringVar(&o.indexURL, "fetch-url", def, "With --fetch: the Service Authorization Reference index to read (default also from POLICY_SENTRY_SAR_URL).")
 	f.StringVar(&o.out, "fetch-out", "", "With --fetch: write iam.bin.zst and manifest.json into this folder instead of ~/.policy-sentry (the scheduled refresh writes dataset/).")
 	f.DurationVar(&o.timeout, "fetch-timeout", 10*time.Minute, "With --fetch: give up after this long (run again to resume).")
 	f.BoolVar(&o.showAll, "fetch-list-all", false, "With --fetch: list every added and removed action in the summary, not only the first 20.")

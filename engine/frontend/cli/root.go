@@ -47,7 +47,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // Run runs the CLI for this App.
 func (app *App) Run(args []string) int {
-	args, _ = completionEnvArgs(args)
+	args = app.documentedForms(args)
 	root := newRoot(app)
 	root.SetArgs(rewriteArgs(args))
 	root.SetIn(app.Stdin)
