@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ func init() {
 // from git by `make release`) and the dataset's source and version.
 func setVersionTemplate(root *cobra.Command, app *App) {
 	rootApps.Store(root, app)
+	root.Version = effectiveVersion(Version)
 	root.SetVersionTemplate("{{.Name}}, version {{.Version}}\n{{datasetLine .}}")
 }
 
@@ -57,4 +59,20 @@ func (app *App) datasetLine() string {
 		s += ", built in"
 	}
 	return s + "\n"
+}
+
+// defaultVersion is Version when no -ldflags -X set it.
+const defaultVersion = "0.1.0"
+
+// effectiveVersion is v as `make cli`/`make release` stamp it from git;
+// for a `go install module@version` build, which is not stamped, the
+// module version Go recorded in the binary.
+func effectiveVersion(v string) string {
+	if v != defaultVersion {
+		return v
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return v
 }
