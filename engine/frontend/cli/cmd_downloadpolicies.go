@@ -102,15 +102,13 @@ func (app *App) downloadPolicies(ctx context.Context, o *downloadOpts) error {
 		return fmt.Errorf("download-policies: cannot find the home folder: %w", err)
 	}
 	base := filepath.Join(home, ".policy_sentry", "policy-analysis", res.AccountID)
-	kinds := []struct {
+	type kind struct {
 		dir string
 		aws bool
-	}{{"customer-managed", false}}
+	}
+	kinds := []kind{{"customer-managed", false}}
 	if o.awsManaged {
-		kinds = append(kinds, struct {
-			dir string
-			aws bool
-		}{"aws-managed", true})
+		kinds = append(kinds, kind{"aws-managed", true})
 	}
 	for _, k := range kinds {
 		dir := filepath.Join(base, k.dir)
