@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -90,6 +94,10 @@ func completionEnvArgs(args []string) ([]string, bool) {
 	v, set := os.LookupEnv(completeEnv)
 	if !set || v == "" {
 		return args, false
+	}
+	if shell, ok := strings.CutSuffix(v, "_complete"); ok {
+		// Click 8's runtime protocol, for scripts Policy Sentry generated.
+		return []string{clickCompleteCmd, shell}, true
 	}
 	shell := map[string]string{
 		"bash_source": "bash", "source": "bash", "source_bash": "bash",
@@ -223,4 +231,135 @@ func registerPathCompletion(cmd *cobra.Command, flag, ext string) {
 	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{ext}, cobra.ShellCompDirectiveFilterFileExt
 	})
+}
+
+// clickCompleteCmd is the hidden command that answers click 8's runtime
+// completion protocol (_POLICY_SENTRY_COMPLETE=bash_complete, zsh_complete
+// or fish_complete, with COMP_WORDS and COMP_CWORD in the environment), so
+// that completion scripts Policy Sentry generated keep working.
+const clickCompleteCmd = "__click_complete"
+
+func newClickCompleteCmd(app *App) *Command {
+	return &cobra.Command{
+		Use:    clickCompleteCmd + " SHELL",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.clickComplete(args[0], os.Getenv("COMP_WORDS"), os.Getenv("COMP_CWORD"))
+		},
+	}
+}
+
+// clickComplete runs cobra's __complete on the words before the cursor and
+// prints the candidates in click 8's format for the shell.
+func (app *App) clickComplete(shell, words, cword string) error {
+	if shell != "bash" && shell != "zsh" && shell != "fish" {
+		return Usagef("Invalid value for '%s': '%s_complete' is not one of 'bash_complete', 'zsh_complete', 'fish_complete'.", completeEnv, shell)
+	}
+	w := splitWords(words)
+	n := len(w)
+	if cword != "" {
+		var err error
+		if n, err = strconv.Atoi(cword); err != nil || n < 0 {
+			return fmt.Errorf("COMP_CWORD=%q is not a word index", cword)
+		}
+	}
+	var args []string
+	incomplete := ""
+	if n > len(w) {
+		n = len(w)
+	}
+	if n >= 1 {
+		args = append(args, w[1:n]...)
+	}
+	if n < len(w) {
+		incomplete = w[n]
+	}
+	var out bytes.Buffer
+	sub := &App{Stdin: app.Stdin, Stdout: &out, Stderr: io.Discard, DatasetPath: app.DatasetPath,
+		OverridesPath: app.OverridesPath, ProgName: app.ProgName, Preloaded: app.Preloaded}
+	root := newRoot(sub)
+	root.SetArgs(append(append([]string{cobra.ShellCompRequestCmd}, args...), incomplete))
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	if err := root.Execute(); err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	directive := cobra.ShellCompDirectiveDefault
+	if len(lines) > 0 && strings.HasPrefix(lines[len(lines)-1], ":") {
+		d, _ := strconv.Atoi(strings.TrimPrefix(lines[len(lines)-1], ":"))
+		directive = cobra.ShellCompDirective(d)
+		lines = lines[:len(lines)-1]
+	}
+	var b strings.Builder
+	emit := func(typ, value, help string) {
+		switch shell {
+		case "bash":
+			fmt.Fprintf(&b, "%s,%s\n", typ, value)
+		case "zsh":
+			if help == "" {
+				help = "_"
+			}
+			fmt.Fprintf(&b, "%s\n%s\n%s\n", typ, strings.ReplaceAll(value, ":", "\\:"), help)
+		case "fish":
+			if help != "" {
+				fmt.Fprintf(&b, "%s,%s\t%s\n", typ, value, help)
+			} else {
+				fmt.Fprintf(&b, "%s,%s\n", typ, value)
+			}
+		}
+	}
+	values := 0
+	for _, l := range lines {
+		if l == "" || directive&(cobra.ShellCompDirectiveFilterFileExt|cobra.ShellCompDirectiveFilterDirs) != 0 {
+			continue
+		}
+		v, help, _ := strings.Cut(l, "\t")
+		emit("plain", v, help)
+		values++
+	}
+	switch {
+	case directive&cobra.ShellCompDirectiveFilterDirs != 0:
+		emit("dir", incomplete, "")
+	case directive&cobra.ShellCompDirectiveFilterFileExt != 0,
+		values == 0 && directive&cobra.ShellCompDirectiveNoFileComp == 0:
+		emit("file", incomplete, "")
+	}
+	_, err := io.WriteString(app.Stdout, b.String())
+	return err
+}
+
+// splitWords splits COMP_WORDS as click does (shell-like: blanks and
+// newlines separate, quotes group).
+func splitWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	in := false
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words
 }

@@ -97,3 +97,48 @@ func TestCompletionScripts(t *testing.T) {
 		})
 	}
 }
+
+// TestClickRuntimeCompletion answers click 8's protocol, which the
+// scripts Policy Sentry generated call: COMP_WORDS and COMP_CWORD in, one
+// candidate per line (bash: type,value; zsh: type, value, help lines).
+func TestClickRuntimeCompletion(t *testing.T) {
+	cases := []struct {
+		mode, words, cword string
+		want               []string
+		not                []string
+	}{
+		{"bash_complete", "policy_sentry\nqu", "1", []string{"plain,query\n"}, []string{"plain,initialize"}},
+		{"bash_complete", "policy_sentry\nquery\n", "2", []string{"plain,action-table\n", "plain,arn-table\n"}, nil},
+		{"bash_complete", "policy_sentry query action-table --service s3 --access-level per", "6", []string{"plain,permissions-management\n"}, []string{"file,"}},
+		{"bash_complete", "policy_sentry query action-table --service s3 --name GetObjectTa", "6", []string{"plain,GetObjectTagging\n"}, nil},
+		{"bash_complete", "policy_sentry write-policy --input-file cr", "3", []string{"file,cr\n"}, nil},
+		{"zsh_complete", "policy_sentry query action-table --service s3ex", "4", []string{"plain\ns3express\nAmazon S3 Express\n"}, nil},
+		{"zsh_complete", "policy_sentry query condition-table --service s3 --name s3:x-amz-ac", "6", []string{"plain\ns3\\:x-amz-acl\n"}, nil},
+		{"fish_complete", "policy_sentry analyze-iam-policy --from-access-level t", "3", []string{"plain,tagging\n"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.mode+" "+c.words, func(t *testing.T) {
+			t.Setenv(completeEnv, c.mode)
+			t.Setenv("COMP_WORDS", c.words)
+			t.Setenv("COMP_CWORD", c.cword)
+			code, out, errOut := run(t, "")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(out, w) {
+					t.Errorf("has %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	t.Setenv(completeEnv, "tcsh_complete")
+	if code, _, errOut := run(t, ""); code != 2 || !strings.Contains(errOut, "tcsh_complete") {
+		t.Errorf("unknown shell: exit %d: %s", code, errOut)
+	}
+}

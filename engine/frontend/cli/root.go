@@ -182,6 +182,7 @@ func init() {
 	register(newAnalyzeIAMPolicyCmd)
 	register(newCompletionCmd)
 	register(newDownloadPoliciesCmd)
+	register(newClickCompleteCmd)
 }
 
 // Version is the program version.
