@@ -117,6 +117,7 @@ func (app *App) downloadPolicies(ctx context.Context, o *downloadOpts) error {
 		}
 		fmt.Fprintf(app.Stdout, "Writing the policy files to %s\n", dir)
 		written, skipped := 0, 0
+		keep := map[string]bool{}
 		for i := range res.Details.Policies {
 			p := &res.Details.Policies[i]
 			if p.AWSManaged() != k.aws {
@@ -139,7 +140,17 @@ func (app *App) downloadPolicies(ctx context.Context, o *downloadOpts) error {
 			if err := os.WriteFile(filepath.Join(dir, p.PolicyName+".json"), buf.Bytes(), 0o644); err != nil {
 				return fmt.Errorf("download-policies: %w", err)
 			}
+			keep[p.PolicyName+".json"] = true
 			written++
+		}
+		// A policy of an earlier download that this one did not write
+		// (deleted, detached) would be analyzed as if it were current.
+		stale, err := removeStale(dir, keep)
+		if err != nil {
+			return err
+		}
+		if stale > 0 {
+			fmt.Fprintf(app.Stdout, "Removed %d policy files of an earlier download that this one did not write\n", stale)
 		}
 		msg := fmt.Sprintf("Wrote %d %s policies", written, strings.ReplaceAll(k.dir, "-", " "))
 		if skipped > 0 {
@@ -225,4 +236,22 @@ func awsProfiles() ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// removeStale removes the *.json files in dir that keep does not name.
+func removeStale(dir string, keep map[string]bool) (int, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range names {
+		if !keep[filepath.Base(f)] {
+			if err := os.Remove(f); err != nil {
+				return n, fmt.Errorf("download-policies: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
 }

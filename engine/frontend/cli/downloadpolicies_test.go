@@ -136,9 +136,10 @@ func TestDownloadPoliciesOutput(t *testing.T) {
 	}
 }
 
-// TestDownloadPoliciesErrors: denied, unknown profile, --recursive.
+// TestDownloadPoliciesErrors: denied, unknown profile, stale files of an
+// earlier download, --recursive.
 func TestDownloadPoliciesErrors(t *testing.T) {
-	fake, _ := fakeAWS(t)
+	fake, home := fakeAWS(t)
 	fake.DenyIAM = true
 	code, _, errOut := run(t, "", "download-policies", "--profile", "dev")
 	if code != 1 || !strings.Contains(errOut, "iam:GetAccountAuthorizationDetails") || !strings.Contains(errOut, `AWS profile "dev"`) {
@@ -149,7 +150,16 @@ func TestDownloadPoliciesErrors(t *testing.T) {
 		t.Errorf("unknown profile: exit %d: %s", code, errOut)
 	}
 	fake.DenyIAM = false
-	code, out, errOut := run(t, "", "download-policies", "--recursive")
+	// A later download without --include-unattached removes Unused.json.
+	if code, out, errOut := run(t, "", "download-policies", "--include-unattached"); code != 0 || !strings.Contains(out, "Wrote 2 customer managed policies") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ := run(t, "", "download-policies")
+	dir := filepath.Join(home, ".policy_sentry", "policy-analysis", fakeAccount, "customer-managed")
+	if got := listDir(t, dir); code != 0 || len(got) != 1 || !strings.Contains(out, "Removed 1 policy files") {
+		t.Errorf("stale file kept: %v\n%s", got, out)
+	}
+	code, out, errOut = run(t, "", "download-policies", "--recursive")
 	if code != 0 || !strings.Contains(out, "Downloading policies under profile default\n") || !strings.Contains(out, "Downloading policies under profile dev\n") {
 		t.Errorf("--recursive: exit %d\n%s%s", code, out, errOut)
 	}
