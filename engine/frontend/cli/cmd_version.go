@@ -1,31 +1,35 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"runtime/debug"
-	"sync"
 
 	"github.com/spf13/cobra"
 )
 
-// rootApps maps a root command to its App, for the --version template
-// (cobra's template functions are global, the App is per run).
-var rootApps sync.Map
+// appKey keys the App in the root command's context, for the --version
+// template (cobra's template functions are global, the App is per run).
+type appKey struct{}
 
 func init() {
 	cobra.AddTemplateFunc("datasetLine", func(c *cobra.Command) string {
-		v, ok := rootApps.Load(c.Root())
+		ctx := c.Root().Context()
+		if ctx == nil {
+			return ""
+		}
+		app, ok := ctx.Value(appKey{}).(*App)
 		if !ok {
 			return ""
 		}
-		return v.(*App).datasetLine()
+		return app.datasetLine()
 	})
 }
 
 // setVersionTemplate makes --version print the program version (set
 // from git by `make release`) and the dataset's source and version.
 func setVersionTemplate(root *cobra.Command, app *App) {
-	rootApps.Store(root, app)
+	root.SetContext(context.WithValue(context.Background(), appKey{}, app))
 	root.Version = effectiveVersion(Version)
 	root.SetVersionTemplate("{{.Name}}, version {{.Version}}\n{{datasetLine .}}")
 }
@@ -51,9 +55,11 @@ func (app *App) datasetLine() string {
 	}
 	s += fmt.Sprintf(" (built %s, %d services, %d actions)", built, m.Counts.Services, m.Counts.Actions)
 	switch {
+	case app.Preloaded != nil: // tests: the built-in dataset, decoded once
+		s += ", built in"
 	case app.DatasetPath != "":
 		s += ", from " + app.DatasetPath
-	case app.Preloaded == nil && fileExists(localDatasetPath()):
+	case fileExists(localDatasetPath()):
 		s += ", from " + localDatasetPath()
 	default:
 		s += ", built in"
