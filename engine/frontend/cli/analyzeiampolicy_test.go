@@ -27,6 +27,8 @@ func TestAnalyzeIAMPolicyGolden(t *testing.T) {
 		{"audit-folder", []string{"--policy", "examples/managed"}, 0},
 		{"audit-bundled-file", []string{"--from-audit-file", "~/.policy_sentry/audit/privilege-escalation.txt", "--policy", "examples/analyze/wildcards.json"}, 0},
 		{"audit-custom-file", []string{"--policy", "examples/analyze/wildcards.json", "--from-audit-file", "examples/audit.txt"}, 0},
+		{"account-file-level", []string{"--from-access-level", "permissions-management", "--policy", "examples/account.json"}, 0},
+		{"account-file-audit", []string{"--policy", "examples/account.json"}, 0},
 		{"v04-file-show-level", []string{"--show", "permissions-management", "--file", "examples/analyze/wildcards.json"}, 0},
 		{"v04-show-folder", []string{"--show", "examples/managed"}, 0},
 		{"missing-policy-flag", []string{"--from-access-level", "read"}, 2},

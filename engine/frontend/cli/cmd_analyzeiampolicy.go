@@ -190,24 +190,42 @@ func (app *App) analyzeIAMPolicy(db *iamdb.DB, o *iamPolicyOpts) error {
 	} else {
 		fmt.Fprintf(w, "Evaluating: %s\n", o.policy)
 	}
+	// One block per file; an authorization-details file (many documents)
+	// gets one block per document, named after its owner and policy.
+	type block struct {
+		name string
+		rep  *audit.Report
+	}
+	var blocks []block
+	headers := info.IsDir()
+	for _, r := range results {
+		if len(r.rep.Policies) <= 1 {
+			blocks = append(blocks, block{r.name, r.rep})
+			continue
+		}
+		headers = true
+		for _, p := range r.rep.Policies {
+			blocks = append(blocks, block{r.name + ": " + p.Name, &audit.Report{Policies: []*audit.PolicyReport{p}}})
+		}
+	}
 	if o.level != "" {
 		fmt.Fprintf(w, "Access level: %s\n", strings.ToLower(o.level))
-		for _, r := range results {
-			acts := lowerAll(r.rep.ActionsAt(level))
-			if info.IsDir() {
+		for _, b := range blocks {
+			acts := lowerAll(b.rep.ActionsAt(level))
+			if headers {
 				if len(acts) == 0 {
 					continue
 				}
-				fmt.Fprintf(w, "\nPolicy: %s\n", r.name)
+				fmt.Fprintf(w, "\nPolicy: %s\n", b.name)
 			}
 			fmt.Fprintln(w, pyList(acts))
 		}
 	} else {
-		for _, r := range results {
-			if info.IsDir() {
-				fmt.Fprintf(w, "\nPolicy: %s\n", r.name)
+		for _, b := range blocks {
+			if headers {
+				fmt.Fprintf(w, "\nPolicy: %s\n", b.name)
 			}
-			writeRiskyActions(w, r.rep, len(opts.Lists) == 1)
+			writeRiskyActions(w, b.rep, len(opts.Lists) == 1)
 		}
 	}
 	if failed > 0 {
