@@ -213,6 +213,14 @@ func (u unit) resourceText() string {
 }
 
 func units(g *grant) []unit {
+	if g.units != nil {
+		return g.units
+	}
+	g.units = makeUnits(g)
+	return g.units
+}
+
+func makeUnits(g *grant) []unit {
 	princs := g.principals
 	if princs == nil {
 		princs = []string{""}

@@ -43,6 +43,8 @@ type grant struct {
 	notActions []string
 	// pids are the patterns' interned IDs (see space.intern).
 	pids []int
+	// units caches units(g).
+	units []unit
 }
 
 // grantSet is a policy set's statements as grants, each with the set of
