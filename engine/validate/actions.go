@@ -76,8 +76,9 @@ func (v *validator) action(it *item) []grant {
 	}
 	lp := strings.ToLower(name)
 	var found []*iamdb.Action
-	for _, a := range svc.Actions() {
-		if iamdb.GlobLower(lp, strings.ToLower(a.Name)) {
+	lower := v.idx.lowerActions(svc)
+	for i, a := range svc.Actions() {
+		if iamdb.GlobLower(lp, lower[i]) {
 			found = append(found, a)
 		}
 	}

@@ -18,6 +18,7 @@ type index struct {
 	prefixes     []string
 	// actionNames are every service's action names, for suggestions.
 	actionNames map[*iamdb.Service][]string
+	lowerNames  map[*iamdb.Service][]string
 	conds       map[*iamdb.Service]*condIndex
 	mu          sync.Mutex
 }
@@ -49,7 +50,7 @@ func indexOf(db *iamdb.DB) *index {
 	if x, ok := indexes.Load(db); ok {
 		return x.(*index)
 	}
-	x := &index{byARNService: map[string][]*format{}, actionNames: map[*iamdb.Service][]string{}, conds: map[*iamdb.Service]*condIndex{}}
+	x := &index{byARNService: map[string][]*format{}, actionNames: map[*iamdb.Service][]string{}, lowerNames: map[*iamdb.Service][]string{}, conds: map[*iamdb.Service]*condIndex{}}
 	for _, s := range db.Services {
 		x.prefixes = append(x.prefixes, s.Prefix)
 		for _, r := range s.Resources {
@@ -211,7 +212,7 @@ func (x *index) conditions(s *iamdb.Service) *condIndex {
 	for _, c := range s.Conditions {
 		ci.names = append(ci.names, c.Name)
 		l := strings.ToLower(c.Name)
-		if i := strings.Index(l, "${"); i > 0 {
+		if i := templateStart(l); i > 0 {
 			ci.templates = append(ci.templates, condTemplate{prefix: l[:i], c: c})
 			continue
 		}
@@ -251,10 +252,46 @@ func (x *index) actions(s *iamdb.Service) []string {
 	return names
 }
 
+// lowerActions returns a service's action names lower-cased, in the
+// order of Actions(), for wildcard matching.
+func (x *index) lowerActions(s *iamdb.Service) []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if n, ok := x.lowerNames[s]; ok {
+		return n
+	}
+	acts := s.Actions()
+	names := make([]string, len(acts))
+	for i, a := range acts {
+		names[i] = strings.ToLower(a.Name)
+	}
+	x.lowerNames[s] = names
+	return names
+}
+
+// templateStart returns where the variable part of a templated condition
+// key begins, or -1. The dataset writes the variable part as ${TagKey},
+// <key>, tag-key or nothing ("glacier:ResourceTag/").
+func templateStart(k string) int {
+	if i := strings.Index(k, "${"); i > 0 {
+		return i
+	}
+	if i := strings.Index(k, "<"); i > 0 {
+		return i
+	}
+	if i := strings.LastIndexByte(k, '/'); i > 0 {
+		switch strings.ToLower(k[i+1:]) {
+		case "", "tag-key", "tagkey", "key":
+			return i + 1
+		}
+	}
+	return -1
+}
+
 // keyMatches reports whether a condition key named in a policy is the
 // dataset key k (case-insensitive; templates take any suffix).
 func keyMatches(k, name string) bool {
-	if i := strings.Index(k, "${"); i > 0 {
+	if i := templateStart(k); i > 0 {
 		return len(name) > i && strings.EqualFold(name[:i], k[:i])
 	}
 	return strings.EqualFold(k, name)

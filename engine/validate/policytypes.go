@@ -3,6 +3,8 @@ package validate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
 // rcpServices are the services resource control policies apply to
@@ -126,7 +128,9 @@ func (v *validator) privilegedAction(st *statement, action, key, codePrefix, adv
 }
 
 // redundantItems reports Action or Resource values already covered by
-// another value of the same element.
+// another value of the same element: listed twice, or matched by a
+// wildcard value. Only values with wildcards can cover others, so the
+// cost is the number of values times the number of wildcard values.
 func (v *validator) redundantItems(items []item, actions bool) {
 	if len(items) < 2 {
 		return
@@ -135,26 +139,45 @@ func (v *validator) redundantItems(items []item, actions bool) {
 	if actions {
 		code, what = "REDUNDANT_ACTION", "action"
 	}
+	norm := func(s string) string {
+		if actions {
+			return strings.ToLower(s)
+		}
+		return s
+	}
+	var pats []int
+	first := make(map[string]int, len(items))
+	normed := make([]string, len(items))
 	for i := range items {
-		for j := range items {
-			if i == j {
+		normed[i] = norm(items[i].s)
+		if strings.ContainsAny(items[i].s, "*?") {
+			pats = append(pats, i)
+		}
+	}
+	for i := range items {
+		a := normed[i]
+		if _, dup := first[a]; dup {
+			v.at(code, items[i].n, items[i].path, fmt.Sprintf("the %s %q is listed twice: remove it", what, items[i].s))
+			continue
+		}
+		first[a] = i
+		aWild := strings.ContainsAny(a, "*?")
+		for _, j := range pats {
+			if j == i {
 				continue
 			}
-			a, b := items[i].s, items[j].s
-			var same, cov bool
-			if actions {
-				same = strings.EqualFold(a, b)
-				cov = !same && strings.ContainsAny(b, "*?") && (!strings.ContainsAny(a, "*?") || strings.Trim(b, "*") == "") && covers(b, a)
-			} else {
-				same = a == b
-				cov = !same && strings.ContainsAny(b, "*?") && (!strings.ContainsAny(a, "*?") || b == "*") && globCase(b, a)
+			b := normed[j]
+			if b == a || (aWild && strings.Trim(b, "*") != "") {
+				continue
 			}
-			if (same && j < i) || cov {
-				msg := fmt.Sprintf("the %s %q is already covered by %q in the same statement: remove it", what, a, b)
-				if same {
-					msg = fmt.Sprintf("the %s %q is listed twice: remove it", what, a)
-				}
-				v.at(code, items[i].n, items[i].path, msg)
+			var cov bool
+			if actions {
+				cov = iamdb.GlobLower(b, a)
+			} else {
+				cov = globCase(b, a)
+			}
+			if cov {
+				v.at(code, items[i].n, items[i].path, fmt.Sprintf("the %s %q is already covered by %q in the same statement: remove it", what, items[i].s, items[j].s))
 				break
 			}
 		}
