@@ -106,6 +106,34 @@ func Validate(db *iamdb.DB, src []byte, file string, opts Options) diag.List {
 	return v.out
 }
 
+// validatePart validates the document src[start:end] of a larger input,
+// with positions in the whole input.
+func validatePart(db *iamdb.DB, lines *diag.Lines, src []byte, start, end int, opts Options) diag.List {
+	v := newValidator(db, src[start:end], "", opts)
+	v.lines, v.base = lines, start
+	v.run()
+	v.out.Sort()
+	return v.out
+}
+
+// validatePinned validates a document given as a JSON string inside a
+// larger input: findings are placed on the string (pinStart, pinEnd in
+// the input) and their messages say where in the decoded document.
+func validatePinned(db *iamdb.DB, lines *diag.Lines, doc []byte, pinStart, pinEnd int, opts Options) diag.List {
+	if dec, ok := DecodeURLEncoded(doc); ok {
+		doc = dec
+	}
+	v := newValidator(db, doc, "", opts)
+	v.run()
+	for i := range v.out {
+		d := &v.out[i]
+		d.Message += fmt.Sprintf(" (line %d, column %d of the document in the string)", d.Start.Line, d.Start.Column)
+		d.Start, d.End = lines.Span(pinStart, pinEnd)
+	}
+	v.out.Sort()
+	return v.out
+}
+
 // DecodeURLEncoded decodes a policy document that is URL-encoded as IAM's
 // API returns documents ("%7B%22Version%22..."). ok is false when src is
 // not URL-encoded JSON (then it is returned unchanged).
@@ -129,7 +157,9 @@ type validator struct {
 	rt    *resourceType
 	src   []byte
 	lines *diag.Lines
-	out   diag.List
+	// base is the offset of src in the input lines describes.
+	base int
+	out  diag.List
 
 	version    string // "" when absent
 	hasVersion bool
@@ -162,7 +192,7 @@ func (v *validator) emit(code string, start, end int, path, msg string, suggesti
 	if ch := checkByCode[code]; ch != nil { // TestEveryCodeInTable keeps this true
 		sev, link = ch.Severity, ch.Link
 	}
-	s, e := v.lines.Span(start, end)
+	s, e := v.lines.Span(v.base+start, v.base+end)
 	v.out.Add(diag.Diagnostic{Severity: sev, Code: code, Message: msg, Path: path,
 		Start: s, End: e, Suggestions: suggestions, Link: link})
 }
