@@ -22,6 +22,26 @@ type Check struct {
 	Title, Description string
 	// Link is the AWS documentation of the check or of the rule it checks.
 	Link string
+	// Rejects: IAM (or Organizations) refuses to store a policy with this
+	// finding (MalformedPolicyDocument); other ERRORs are stored but do
+	// not work as written.
+	Rejects bool
+}
+
+// rejecting are the codes of findings that make AWS refuse the policy:
+// malformed JSON and structure, Principal where the policy type has none,
+// resources that are not ARNs, condition operators IAM does not know,
+// characters outside IAM's set, and the SCP/RCP quota and syntax rules.
+var rejecting = map[string]bool{
+	"JSON_SYNTAX_ERROR": true, "DATA_TYPE_MISMATCH": true, "INVALID_POLICY_ELEMENT": true, "DUPLICATE_KEY": true,
+	"INVALID_VERSION": true, "MISSING_STATEMENT": true, "MISSING_EFFECT": true, "INVALID_EFFECT": true,
+	"MISSING_ACTION": true, "MISSING_RESOURCE": true, "MISSING_PRINCIPAL": true, "UNSUPPORTED_ELEMENT_COMBINATION": true,
+	"UNSUPPORTED_SID": true, "UNIQUE_SIDS_REQUIRED": true, "UNSUPPORTED_CHARACTER": true,
+	"INVALID_ARN_PREFIX": true, "INVALID_CONDITION_OPERATOR": true, "NULL_WITH_IF_EXISTS": true,
+	"UNSUPPORTED_PRINCIPAL": true, "INVALID_PRINCIPAL_KEY": true, "SCP_SYNTAX_ERROR_PRINCIPAL": true,
+	"ROLE_TRUST_POLICY_SYNTAX_ERROR_NOT_PRINCIPAL": true, "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE": true,
+	"RCP_SYNTAX_ERROR_EFFECT": true, "RCP_SYNTAX_ERROR_PRINCIPAL": true, "RCP_SYNTAX_ERROR_ACTION_WILDCARD": true,
+	"POLICY_SIZE_EXCEEDS_SCP_QUOTA": true, "POLICY_SIZE_EXCEEDS_RCP_QUOTA": true,
 }
 
 const (
@@ -209,6 +229,7 @@ var checks = []Check{
 var checkByCode = func() map[string]*Check {
 	m := make(map[string]*Check, len(checks))
 	for i := range checks {
+		checks[i].Rejects = rejecting[checks[i].Code]
 		m[checks[i].Code] = &checks[i]
 	}
 	return m

@@ -17,9 +17,13 @@ const (
 // checksTable renders the table of checks as Markdown.
 func checksTable() string {
 	var b strings.Builder
-	b.WriteString("| code | finding type | origin | check |\n| --- | --- | --- | --- |\n")
+	b.WriteString("| code | finding type | AWS rejects | origin | check |\n| --- | --- | --- | --- | --- |\n")
 	for _, ch := range Checks() {
-		b.WriteString("| [`" + ch.Code + "`](" + ch.Link + ") | " + ch.Severity.String() + " | " + ch.Origin + " | " +
+		rej := ""
+		if ch.Rejects {
+			rej = "yes"
+		}
+		b.WriteString("| [`" + ch.Code + "`](" + ch.Link + ") | " + ch.Severity.String() + " | " + rej + " | " + ch.Origin + " | " +
 			strings.ReplaceAll(ch.Description, "|", "\\|") + " |\n")
 	}
 	return b.String()

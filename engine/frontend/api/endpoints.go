@@ -235,6 +235,7 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	src = decodeBareURLEncoded(src) // see validate.go
 	docs, err := policy.Load(src, name)
 	if err != nil {
 		var pe *policy.Error
@@ -246,6 +247,9 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: msg, Line: pe.Line, Column: pe.Column}
 		}
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: err.Error()}
+	}
+	if err := checkBeforeAudit(db, src, name, docs); err != nil { // validate first: see validate.go
+		return err
 	}
 	rep, err := audit.Analyze(db, docs, audit.Options{InfrastructureModification: true})
 	if err != nil {

@@ -2,8 +2,12 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"sort"
 
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/policy"
 	"github.com/leastpriv/policysentry/engine/validate"
 )
 
@@ -72,4 +76,45 @@ func (h *Handler) validate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return write(w, ctJSON, b.Bytes())
+}
+
+// decodeBareURLEncoded decodes a body that is a URL-encoded policy, as
+// IAM's API returns documents.
+func decodeBareURLEncoded(src []byte) []byte {
+	if dec, ok := validate.DecodeURLEncoded(src); ok {
+		return dec
+	}
+	return src
+}
+
+// checkBeforeAudit is POST /analyze's check of a body the policy loader
+// accepted: a policy AWS would refuse (validate.Rejections: Resource with
+// NotResource, a Principal in an identity policy, ...) is a 400
+// invalid_policy error listing the ERROR findings with their positions,
+// instead of an audit of it.
+func checkBeforeAudit(db *iamdb.DB, src []byte, name string, docs []*policy.Document) error {
+	rej := validate.Rejections(db, src, name)
+	var names []string
+	for _, d := range docs { // only the policies analyze audits (not roles' trust policies)
+		if _, bad := rej[d.Name]; bad {
+			names = append(names, d.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	e := &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy}
+	for _, n := range names {
+		for _, d := range rej[n] {
+			msg := fmt.Sprintf("%s %s: %s", d.Code, d.Path, d.Message)
+			if n != name {
+				msg = n + ": " + msg
+			}
+			e.Details = append(e.Details, Detail{Line: d.Start.Line, Column: d.Start.Column, Message: msg})
+		}
+	}
+	e.Message = "AWS would reject this policy, so it is not audited (POST /api/v1/validate explains): " + e.Details[0].Message
+	e.Line, e.Column = e.Details[0].Line, e.Details[0].Column
+	return e
 }

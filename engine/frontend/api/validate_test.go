@@ -62,3 +62,21 @@ func TestValidate(t *testing.T) {
 		t.Errorf("malformed: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestAnalyzeChecksFirst: POST /analyze refuses a policy AWS would reject
+// with its findings, and audits a bare URL-encoded document.
+func TestAnalyzeChecksFirst(t *testing.T) {
+	h := newHandler(t)
+	w := do(h, http.MethodPost, "/api/v1/analyze", "application/json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","NotResource":"arn:aws:iam::111122223333:role/x"}]}`))
+	var e struct{ Error api.Error }
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || w.Code != http.StatusBadRequest {
+		t.Fatalf("status %d %v: %s", w.Code, err, w.Body)
+	}
+	if e.Error.Code != api.CodeInvalidPolicy || e.Error.Line != 1 || e.Error.Column != 109 || !strings.Contains(e.Error.Message, "UNSUPPORTED_ELEMENT_COMBINATION") {
+		t.Errorf("error %+v", e.Error)
+	}
+	w = do(h, http.MethodPost, "/api/v1/analyze", "application/json", []byte("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3APassRole%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "iam:PassRole") {
+		t.Errorf("URL-encoded: %d %s", w.Code, w.Body)
+	}
+}

@@ -53,7 +53,7 @@ func newAnalyzeCmd(app *App) *Command {
 				opts.Lists = []*audit.List{l}
 				opts.InfrastructureModification = false
 			}
-			docs, failed, err := loadPolicies(target)
+			docs, failed, err := loadPolicies(db, target)
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func newAnalyzeCmd(app *App) *Command {
 				}
 			}
 			if len(failed) > 0 {
-				return &exitError{code: ExitError, msg: fmt.Sprintf("Error: %d policy files could not be read", len(failed))}
+				return &exitError{code: ExitError, msg: fmt.Sprintf("Error: %d policy files could not be read or hold policies AWS would reject", len(failed))}
 			}
 			if threshold != "" {
 				if w := rep.Worst(); w != "" && w.AtLeast(threshold) {
@@ -128,7 +128,7 @@ func (app *App) printLevel(db *iamdb.DB, rep *audit.Report, level, format string
 
 // loadPolicies reads a policy file or every *.json file in a folder.
 // Unreadable files are returned as reports with an error.
-func loadPolicies(target string) ([]*policy.Document, []*audit.PolicyReport, error) {
+func loadPolicies(db *iamdb.DB, target string) ([]*policy.Document, []*audit.PolicyReport, error) {
 	info, err := os.Stat(target)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--policy: %w", err)
@@ -158,8 +158,13 @@ func loadPolicies(target string) ([]*policy.Document, []*audit.PolicyReport, err
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err == nil {
+			src = decodeBareURLEncoded(src)
 			var ds []*policy.Document
-			ds, err = policy.Load(src, f)
+			if ds, err = policy.Load(src, f); err == nil {
+				var rejected []*audit.PolicyReport
+				ds, rejected = checkBeforeAudit(db, src, f, ds) // validate first: see cmd_analyze_check.go
+				failed = append(failed, rejected...)
+			}
 			docs = append(docs, ds...)
 		}
 		if err != nil {

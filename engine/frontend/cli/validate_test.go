@@ -235,3 +235,21 @@ func TestValidateListChecks(t *testing.T) {
 		t.Errorf("--list-checks:\n%s", out)
 	}
 }
+
+// TestAnalyzeChecksFirst: analyze reports a policy AWS would reject with
+// its ERROR findings instead of auditing it, and decodes a bare
+// URL-encoded document.
+func TestAnalyzeChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "rn.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","NotResource":"arn:aws:iam::111122223333:role/x"}]}`)
+	code, out, errOut := run(t, "", "analyze", "--policy", p)
+	if code != 1 || !strings.Contains(out, "AWS would reject this policy") || !strings.Contains(out, p+":1:109: UNSUPPORTED_ELEMENT_COMBINATION $.Statement[0].NotResource") ||
+		strings.Contains(out, "Privilege escalation") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	enc := writeFile(t, dir, "enc.json", "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3APassRole%22%2C%22Resource%22%3A%22*%22%7D%5D%7D")
+	code, out, errOut = run(t, "", "analyze", "--policy", enc)
+	if code != 0 || !strings.Contains(out, "iam:PassRole") {
+		t.Errorf("URL-encoded: exit %d\n%s%s", code, out, errOut)
+	}
+}
