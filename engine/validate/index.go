@@ -148,12 +148,36 @@ func policyPattern(res string) string {
 	return b.String()
 }
 
-// intersects reports whether some string matches both patterns: a
-// product-automaton search over (position in a, position in b).
+// intersects reports whether some string matches both patterns: the
+// literal prefixes and suffixes are compared first (most format pairs
+// differ there), then a product-automaton search over (position in a,
+// position in b).
 func intersects(a, b string) bool {
+	for len(a) > 0 && len(b) > 0 && a[0] > anyOne && b[0] > anyOne {
+		if a[0] != b[0] {
+			return false
+		}
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] > anyOne && b[len(b)-1] > anyOne {
+		if a[len(a)-1] != b[len(b)-1] {
+			return false
+		}
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	if a == b {
+		return true
+	}
 	w := len(b) + 1
-	seen := make([]bool, (len(a)+1)*w)
-	stack := [][2]int{{0, 0}}
+	n := (len(a) + 1) * w
+	buf := seenPool.Get().(*[]bool)
+	if cap(*buf) < n {
+		*buf = make([]bool, n)
+	}
+	seen := (*buf)[:n]
+	clear(seen)
+	defer seenPool.Put(buf)
+	stack := make([][2]int, 1, 16)
 	for len(stack) > 0 {
 		st := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -184,6 +208,9 @@ func intersects(a, b string) bool {
 	}
 	return false
 }
+
+// seenPool recycles the visited sets of intersects.
+var seenPool = sync.Pool{New: func() any { return new([]bool) }}
 
 func isRun(c byte) bool { return c == anyRun || c == anySeg }
 

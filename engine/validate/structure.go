@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -280,7 +281,7 @@ func (v *validator) characters(n *policy.Node) {
 			}
 		}
 	}
-	if !asciiOnly(v.src) || strings.Contains(string(v.src), `\u`) {
+	if !asciiOnly(v.src) || bytes.Contains(v.src, []byte(`\u`)) {
 		walk(n, "$")
 	}
 }

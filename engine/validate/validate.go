@@ -7,6 +7,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
@@ -138,11 +139,11 @@ func validatePinned(db *iamdb.DB, lines *diag.Lines, doc []byte, pinStart, pinEn
 // API returns documents ("%7B%22Version%22..."). ok is false when src is
 // not URL-encoded JSON (then it is returned unchanged).
 func DecodeURLEncoded(src []byte) ([]byte, bool) {
-	t := strings.TrimSpace(string(src))
-	if len(t) < 3 || !(strings.HasPrefix(t, "%7B") || strings.HasPrefix(t, "%7b") || strings.HasPrefix(t, "%5B") || strings.HasPrefix(t, "%5b")) {
+	t := bytes.TrimSpace(src)
+	if len(t) < 3 || t[0] != '%' || !(t[1] == '7' || t[1] == '5') || !(t[2] == 'B' || t[2] == 'b') {
 		return src, false
 	}
-	dec, err := url.QueryUnescape(t)
+	dec, err := url.QueryUnescape(string(t))
 	if err != nil {
 		return src, false
 	}
