@@ -132,6 +132,7 @@ var checks = []Check{
 	c("NULL_WITH_QUALIFIER", sevS, aa, "Null with qualifier", "ForAllValues or ForAnyValue before Null, which checks presence of the key."),
 	c("INVALID_CONDITION_KEY_FORMAT", sevE, aa, "Invalid condition key format", "A condition key that is not service:name."),
 	c("INVALID_GLOBAL_CONDITION_KEY", sevE, aa, "Invalid global condition key", "An aws: key that is not a global condition key (did-you-mean)."),
+	c("DEPRECATED_GLOBAL_CONDITION_KEY", sevW, aa, "Deprecated global condition key", "A global condition key AWS replaced (aws:SourceOwner: use aws:SourceAccount)."),
 	c("UNSUPPORTED_GLOBAL_CONDITION_KEY", sevE, aa, "Unsupported global condition key", "aws:ARN, which is not supported; use aws:SourceArn."),
 	c("INVALID_SERVICE_CONDITION_KEY", sevE, aa, "Invalid service condition key", "A service condition key its service does not define, or of an unknown service (did-you-mean)."),
 	c("MISSING_TAG_KEY_IN_CONDITION", sevE, aa, "Missing tag key in condition", "A tag condition key (aws:ResourceTag/, ...) without the tag key after the slash."),

@@ -17,6 +17,8 @@ var (
 	vpcRe          = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	vpceRe         = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	tagKeyPrefixes = []string{"resourcetag", "requesttag", "principaltag"}
+	// deprecatedGlobal are global keys AWS replaced, with their successor.
+	deprecatedGlobal = map[string]string{"aws:sourceowner": "aws:SourceAccount"}
 )
 
 // conditions checks the Condition element.
@@ -123,6 +125,10 @@ func (v *validator) conditionKey(st *statement, k *policy.Member, path string) (
 		}
 		if g := condition.LookupGlobal(name); g != nil {
 			return g.Type, true
+		}
+		if repl, ok := deprecatedGlobal[strings.ToLower(name)]; ok {
+			v.emit("DEPRECATED_GLOBAL_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s is deprecated: use %s", name, repl), repl)
+			return condition.KeyType{Type: condition.String}, true
 		}
 		if c := v.serviceAWSKey(st, name); c != nil {
 			return condition.ParseKeyType(c.Type), true

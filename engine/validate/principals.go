@@ -11,7 +11,7 @@ import (
 
 var (
 	principalKeys     = []string{"AWS", "Service", "Federated", "CanonicalUser"}
-	awsPrincipalARN   = regexp.MustCompile(`^arn:[a-z-]+:(iam::(\d{12}|aws):(root|user/.+|role/.+|group/.+|federated-user/.+)|sts::\d{12}:(assumed-role/.+|federated-user/.+))$`)
+	awsPrincipalARN   = regexp.MustCompile(`^arn:[a-z-]+:(iam::(\d{12}|aws):(root|user/.+|role/.+|group/.+|federated-user/.+)|iam::cloudfront:user/CloudFront Origin Access Identity [A-Z0-9]+|sts::\d{12}:(assumed-role/.+|federated-user/.+))$`)
 	servicePrincipal  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com(\.cn)?|amazon\.com|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$`)
 	canonicalUser     = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	samlProvider      = regexp.MustCompile(`^arn:[a-z-]+:iam::\d{12}:saml-provider/[\w+=,.@-]+$`)

@@ -182,7 +182,7 @@ func (v *validator) statement(n *policy.Node, path string, index int) {
 	if st.principal != nil && st.notPrincipal != nil {
 		v.combo(st.notPrincipal, path, "Principal", "NotPrincipal")
 	}
-	if st.resource == nil && st.notResource == nil && v.opts.PolicyType != Trust {
+	if st.resource == nil && st.notResource == nil && v.resourceRequired() {
 		v.emit("MISSING_RESOURCE", n.Start, n.Start+1, path, "the statement has neither Resource nor NotResource: add \"Resource\" with the ARNs it applies to")
 	}
 	v.actionsOf(st)
@@ -193,6 +193,20 @@ func (v *validator) statement(n *policy.Node, path string, index int) {
 	v.privileged(st)
 	v.redundantItems(st.actions, true)
 	v.redundantItems(st.resources, false)
+}
+
+// resourceRequired reports whether statements need Resource or
+// NotResource: not in trust policies, nor in resource policies of a type
+// whose policies name no resource (ECR repositories) or of an unknown
+// type (several services imply the resource).
+func (v *validator) resourceRequired() bool {
+	switch v.opts.PolicyType {
+	case Trust:
+		return false
+	case Resource:
+		return v.rt != nil && !v.rt.impliedResource
+	}
+	return true
 }
 
 func (v *validator) combo(n *policy.Node, path, a, b string) {

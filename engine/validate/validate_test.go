@@ -44,8 +44,9 @@ func render(l diag.List) string {
 }
 
 // caseFile is one golden case: testdata/cases/<policy type>/<name>.json.
-// A name CODE.json must trigger CODE and CODE.ok.json must not; a name
-// may carry @Resource-Type (AWS::S3::Bucket written AWS-S3-Bucket).
+// A name CODE.json (or CODE.variant.json) must trigger CODE and
+// CODE.ok.json (or CODE.ok.variant.json) must not; a name may end with
+// @Resource-Type (AWS::S3::Bucket written AWS-S3-Bucket).
 type caseFile struct {
 	path, name, code string
 	nearMiss         bool
@@ -70,11 +71,10 @@ func cases(t *testing.T) []caseFile {
 			c.opts.ResourceType = strings.ReplaceAll(base[i+1:], "-", "::")
 			base = base[:i]
 		}
-		if b, ok := strings.CutSuffix(base, ".ok"); ok {
-			c.nearMiss, base = true, b
-		}
-		if b, _, ok := strings.Cut(base, "."); ok {
-			base = b // CODE.variant
+		parts := strings.Split(base, ".") // CODE[.ok][.variant]
+		base = parts[0]
+		for _, p := range parts[1:] {
+			c.nearMiss = c.nearMiss || p == "ok"
 		}
 		if Lookup(base) != nil {
 			c.code = base
