@@ -81,8 +81,10 @@ const (
 	anyOne = '\x03'
 )
 
-// pattern compiles a format's resource part. strict placeholders do not
-// match '/', except those whose names say they hold paths or keys.
+// pattern compiles a format's resource part. A placeholder matches any
+// text; with strict, the placeholders that name things whose names
+// cannot hold '/' (noSlash) do not match '/', so that a bucket ARN is
+// told from an object ARN and a table from its index.
 func pattern(res string, strict bool) string {
 	var b strings.Builder
 	for i := 0; i < len(res); i++ {
@@ -93,8 +95,7 @@ func pattern(res string, strict bool) string {
 		if res[i] == '$' && i+1 < len(res) && res[i+1] == '{' {
 			end := strings.IndexByte(res[i:], '}')
 			if end > 0 {
-				name := res[i+2 : i+end]
-				if strict && !pathLike(name) {
+				if strict && noSlash[res[i+2:i+end]] {
 					b.WriteByte(anySeg)
 				} else {
 					b.WriteByte(anyRun)
@@ -108,12 +109,13 @@ func pattern(res string, strict bool) string {
 	return b.String()
 }
 
-func pathLike(name string) bool {
-	n := strings.ToLower(name)
-	if strings.HasSuffix(n, "keyid") {
-		return false
-	}
-	return strings.Contains(n, "path") || strings.Contains(n, "object") || strings.Contains(n, "key") || strings.Contains(n, "prefix")
+// noSlash are the ARN placeholders whose values never hold '/' (S3 bucket
+// names, DynamoDB table names, SQS queue, SNS topic, Lambda function and
+// Kinesis stream names, KMS key IDs, EC2 resource IDs).
+var noSlash = map[string]bool{
+	"BucketName": true, "TableName": true, "QueueName": true, "TopicName": true, "FunctionName": true,
+	"StreamName": true, "KeyId": true, "InstanceId": true, "VolumeId": true, "SnapshotId": true,
+	"ImageId": true, "VpcId": true, "SubnetId": true, "SecurityGroupId": true,
 }
 
 // policyPattern compiles a policy's ARN resource part: '*' any run, '?'
