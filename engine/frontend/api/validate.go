@@ -1,14 +1,10 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
-	"sort"
 
-	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/policy"
 	"github.com/leastpriv/policysentry/engine/validate"
+	"github.com/leastpriv/policysentry/engine/workbench"
 )
 
 // WorstFindingTypeHeader carries the worst finding type of POST /validate
@@ -56,65 +52,19 @@ func (h *Handler) validate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	results := validate.ValidateInput(db, src, name, opts)
-	if worst, ok := validate.Worst(results); ok {
-		w.Header().Set(WorstFindingTypeHeader, worst.String())
-	}
-	var b bytes.Buffer
-	switch format {
-	case "text":
-		err = validate.WriteText(&b, results)
-		if err == nil {
-			return write(w, ctText, b.Bytes())
-		}
-	case "sarif":
-		err = validate.WriteSARIF(&b, "api", results)
-	default:
-		err = validate.WriteJSON(&b, results)
-	}
+	res, err := workbench.Validate(db, src, name, workbench.ValidateOptions{Options: opts})
 	if err != nil {
 		return err
 	}
-	return write(w, ctJSON, b.Bytes())
-}
-
-// decodeBareURLEncoded decodes a body that is a URL-encoded policy, as
-// IAM's API returns documents.
-func decodeBareURLEncoded(src []byte) []byte {
-	if dec, ok := validate.DecodeURLEncoded(src); ok {
-		return dec
+	if worst, ok := res.Worst(); ok {
+		w.Header().Set(WorstFindingTypeHeader, worst.String())
 	}
-	return src
-}
-
-// checkBeforeAudit is POST /analyze's check of a body the policy loader
-// accepted: a policy AWS would refuse (validate.Rejections: Resource with
-// NotResource, a Principal in an identity policy, ...) is a 400
-// invalid_policy error listing the ERROR findings with their positions,
-// instead of an audit of it.
-func checkBeforeAudit(db *iamdb.DB, src []byte, name string, docs []*policy.Document) error {
-	rej := validate.Rejections(db, src, name)
-	var names []string
-	for _, d := range docs { // only the policies analyze audits (not roles' trust policies)
-		if _, bad := rej[d.Name]; bad {
-			names = append(names, d.Name)
-		}
+	b, err := res.Render(format, "api")
+	if err != nil {
+		return err
 	}
-	if len(names) == 0 {
-		return nil
+	if format == "text" {
+		return write(w, ctText, b)
 	}
-	sort.Strings(names)
-	e := &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy}
-	for _, n := range names {
-		for _, d := range rej[n] {
-			msg := fmt.Sprintf("%s %s: %s", d.Code, d.Path, d.Message)
-			if n != name {
-				msg = n + ": " + msg
-			}
-			e.Details = append(e.Details, Detail{Line: d.Start.Line, Column: d.Start.Column, Message: msg})
-		}
-	}
-	e.Message = "AWS would reject this policy, so it is not audited (POST /api/v1/validate explains): " + e.Details[0].Message
-	e.Line, e.Column = e.Details[0].Line, e.Details[0].Column
-	return e
+	return write(w, ctJSON, b)
 }

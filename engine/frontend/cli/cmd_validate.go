@@ -10,6 +10,7 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/validate"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/spf13/cobra"
 )
 
@@ -86,26 +87,19 @@ func newValidateCmd(app *App) *Command {
 			if err != nil {
 				return err
 			}
-			var results []validate.Result
-			for _, in := range inputs {
-				for _, r := range validate.ValidateInput(db, in.src, in.name, opts) {
-					r.Findings = ig.Filter(in.name, r.Name, r.Findings)
-					results = append(results, r)
-				}
-			}
-			switch format {
-			case "json":
-				err = validate.WriteJSON(app.Stdout, results)
-			case "sarif":
-				err = validate.WriteSARIF(app.Stdout, Version, results)
-			default:
-				err = validate.WriteText(app.Stdout, results)
-			}
+			res, err := workbench.ValidateAll(db, inputs, workbench.ValidateOptions{Options: opts, Ignore: ig})
 			if err != nil {
 				return err
 			}
+			out, err := res.Render(format, Version)
+			if err != nil {
+				return err
+			}
+			if _, err := app.Stdout.Write(out); err != nil {
+				return err
+			}
 			if threshold >= 0 {
-				if w, ok := validate.Worst(results); ok && w <= threshold {
+				if w, ok := res.Worst(); ok && w <= threshold {
 					return &exitError{code: 3, msg: fmt.Sprintf("findings at %s or above (worst: %s)", threshold, w)}
 				}
 			}
@@ -126,20 +120,15 @@ func newValidateCmd(app *App) *Command {
 	return cmd
 }
 
-type validateInput struct {
-	name string
-	src  []byte
-}
-
 // readValidateInputs reads a file, every *.json file of a folder (sorted),
 // or standard input ("-").
-func readValidateInputs(target string, stdin io.Reader) ([]validateInput, error) {
+func readValidateInputs(target string, stdin io.Reader) ([]workbench.Input, error) {
 	if target == "-" {
 		src, err := io.ReadAll(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("--policy -: reading standard input: %w", err)
 		}
-		return []validateInput{{diag.StdinName, src}}, nil
+		return []workbench.Input{{Name: diag.StdinName, Data: src}}, nil
 	}
 	info, err := os.Stat(target)
 	if err != nil {
@@ -165,13 +154,13 @@ func readValidateInputs(target string, stdin io.Reader) ([]validateInput, error)
 			return nil, fmt.Errorf("--policy %s: the folder has no .json files", target)
 		}
 	}
-	out := make([]validateInput, 0, len(files))
+	out := make([]workbench.Input, 0, len(files))
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("--policy: %w", err)
 		}
-		out = append(out, validateInput{f, src})
+		out = append(out, workbench.Input{Name: f, Data: src})
 	}
 	return out, nil
 }

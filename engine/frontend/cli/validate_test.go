@@ -243,9 +243,15 @@ func TestAnalyzeChecksFirst(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "rn.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","NotResource":"arn:aws:iam::111122223333:role/x"}]}`)
 	code, out, errOut := run(t, "", "analyze", "--policy", p)
-	if code != 1 || !strings.Contains(out, "AWS would reject this policy") || !strings.Contains(out, p+":1:109: UNSUPPORTED_ELEMENT_COMBINATION $.Statement[0].NotResource") ||
+	if code != 1 || !strings.Contains(errOut, p+":1:109: $.Statement[0].NotResource: AWS would reject this policy (UNSUPPORTED_ELEMENT_COMBINATION, so it is not audited)") ||
 		strings.Contains(out, "Privilege escalation") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	// In a folder, the rejected policy is reported and the others audited.
+	writeFile(t, dir, "admin.json", adminPolicy)
+	code, out, errOut = run(t, "", "analyze", "--policy", dir)
+	if !strings.Contains(out, "AWS would reject this policy, so it is not audited") || !strings.Contains(out, "Privilege escalation") {
+		t.Errorf("folder: exit %d\n%s%s", code, out, errOut)
 	}
 	enc := writeFile(t, dir, "enc.json", "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3APassRole%22%2C%22Resource%22%3A%22*%22%7D%5D%7D")
 	code, out, errOut = run(t, "", "analyze", "--policy", enc)
