@@ -22,7 +22,7 @@ func TestValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Code != "INVALID_ACTION" || res.Diagnostics[0].Start.Column != 70 {
+	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Code != "INVALID_ACTION" || res.Diagnostics[0].Start.Column != 71 {
 		t.Fatalf("diagnostics %v", res.Diagnostics)
 	}
 	if w, ok := res.Worst(); !ok || w != diag.Error {
