@@ -8,6 +8,7 @@
 //	POST /policy      a CRUD or actions template (YAML or JSON) -> the policy
 //	POST /analyze     a policy, an array of policies or an authorization-details dump -> the audit report
 //	POST /diff        {"old": policy, "new": policy, ...} -> the review of the change (new access, guardrails, public access)
+//	POST /validate    the same inputs -> Access Analyzer-style findings (validate.go)
 //	GET  /query/actions|arns|conditions|services   the query tables
 //	GET  /dataset     the manifest of the dataset in use
 //
@@ -87,6 +88,7 @@ func New(opts Options) *Handler {
 		Prefix + "query/conditions": {http.MethodGet, (*Handler).queryConditions},
 		Prefix + "query/services":   {http.MethodGet, (*Handler).queryServices},
 		Prefix + "dataset":          {http.MethodGet, (*Handler).dataset},
+		Prefix + "validate":         {http.MethodPost, (*Handler).validate},
 	}}
 }
 
