@@ -1,0 +1,381 @@
+package simulate
+
+import (
+	"fmt"
+
+	"github.com/leastpriv/policysentry/engine/diag"
+)
+
+// Set is every policy that applies to the requests of one principal.
+type Set struct {
+	// Identity are the principal's identity-based policies (inline,
+	// attached managed, and its groups').
+	Identity []*Policy
+	// Resource is the resource-based policy (bucket policy, key policy,
+	// trust policy, ...), or nil.
+	Resource *Policy
+	// Boundary is the principal's permissions boundary, or nil.
+	Boundary *Policy
+	// Session are the session policies passed when the session was
+	// created (inline and managed); none means no session policy.
+	Session []*Policy
+	// SCPs are the service control policies of the principal's account,
+	// one list per level of the organization (root, OUs, account): each
+	// level must allow. None means the account is not in an organization.
+	SCPs [][]*Policy
+	// RCPs are the resource control policies of the resource's account,
+	// one list per level, like SCPs.
+	RCPs [][]*Policy
+	// ResourcePolicyRequired says the resource's service requires its
+	// resource-based policy to allow even within the account (KMS key
+	// policies, role trust policies).
+	ResourcePolicyRequired bool
+}
+
+// slot is one policy with its place in the evaluation.
+type slot struct {
+	kind  Kind
+	level int
+	p     *Policy
+}
+
+func (s *Set) slots(kind Kind) []slot {
+	var out []slot
+	add := func(k Kind, lvl int, ps ...*Policy) {
+		for _, p := range ps {
+			if p != nil && (kind == "" || kind == k) {
+				out = append(out, slot{k, lvl, p})
+			}
+		}
+	}
+	for i, l := range s.RCPs {
+		add(KindRCP, i+1, l...)
+	}
+	for i, l := range s.SCPs {
+		add(KindSCP, i+1, l...)
+	}
+	add(KindResource, 0, s.Resource)
+	add(KindIdentity, 0, s.Identity...)
+	add(KindBoundary, 0, s.Boundary)
+	add(KindSession, 0, s.Session...)
+	return out
+}
+
+// state is one evaluation in progress.
+type state struct {
+	x   *prepared
+	ids []principalEntry
+}
+
+// applies reports whether statement st applies to the request, and with
+// which principal grant.
+func (e *state) applies(st *statement, kind Kind) grant {
+	if !st.matchAction(e.x.svc, e.x.act) || !st.matchResource(e.x.resource, e.x.keys) {
+		return noGrant
+	}
+	g, _ := st.matchPrincipal(e.ids, kind == KindResource)
+	if g == noGrant || !st.matchConditions(e.x.keys) {
+		return noGrant
+	}
+	return g
+}
+
+// firstAllow finds the first Allow statement of the policies that
+// applies, with the strongest grant over all of them (resource policies).
+func (e *state) firstAllow(slots []slot) (*statement, slot, grant) {
+	var first *statement
+	var at slot
+	best := noGrant
+	for _, sl := range slots {
+		for _, st := range sl.p.statements {
+			if st.deny {
+				continue
+			}
+			if g := e.applies(st, sl.kind); g != noGrant {
+				if first == nil {
+					first, at = st, sl
+				}
+				if g > best {
+					best = g
+				}
+				if sl.kind != KindResource {
+					return first, at, best
+				}
+			}
+		}
+	}
+	return first, at, best
+}
+
+// Evaluate decides one request with AWS's evaluation logic: an explicit
+// Deny in any policy denies; then each level of RCPs and of SCPs must
+// allow; then the resource-based and identity-based policies, limited by
+// the permissions boundary and session policies, following AWS's
+// same-account and cross-account rules; otherwise the request is
+// implicitly denied.
+func (s *Set) Evaluate(r *Request) *Result {
+	x := prepare(r)
+	e := &state{x: x, ids: x.p.identities()}
+	res := &Result{Action: r.Action, Resource: x.resource, Principal: x.p.raw, CrossAccount: x.crossAcct, Derived: x.derivedKeys}
+	all := s.slots("")
+	orgBound := x.p.kind != servicePrincipal && x.p.kind != anonymous
+
+	// 1. Deny evaluation: any applicable Deny is final.
+	for _, sl := range all {
+		if sl.kind == KindSCP && !orgBound {
+			continue
+		}
+		if !e.principalHas(sl.kind) {
+			continue
+		}
+		for _, st := range sl.p.statements {
+			if st.deny && e.applies(st, sl.kind) != noGrant {
+				res.Deciding = append(res.Deciding, e.match(st, sl))
+			}
+		}
+	}
+	if len(res.Deciding) > 0 {
+		res.Decision = ExplicitDeny
+		m := res.Deciding[0]
+		res.Reason = fmt.Sprintf("explicitly denied by %s %s (%s)", kindName(m.Kind, m.Level), m.Policy, m.Label())
+		return res
+	}
+	deny := func(reason string, near []slot) *Result {
+		res.Decision, res.Reason, res.Deciding = ImplicitDeny, reason, nil
+		res.NearMiss = e.nearMiss(near)
+		return res
+	}
+	allow := func(st *statement, sl slot) {
+		if st != nil {
+			res.Deciding = append(res.Deciding, e.match(st, sl))
+		}
+	}
+
+	// 2. RCPs (resource's account), then 3. SCPs (principal's account):
+	// every level must allow.
+	for _, lv := range []struct {
+		kind   Kind
+		levels [][]*Policy
+	}{{KindRCP, s.RCPs}, {KindSCP, s.SCPs}} {
+		if lv.kind == KindSCP && !orgBound {
+			continue
+		}
+		for i, l := range lv.levels {
+			var sls []slot
+			for _, p := range l {
+				sls = append(sls, slot{lv.kind, i + 1, p})
+			}
+			st, sl, _ := e.firstAllow(sls)
+			if st == nil {
+				return deny(fmt.Sprintf("no %s at organization level %d allows it (each level must allow)", kindName(lv.kind, 0), i+1), sls)
+			}
+			allow(st, sl)
+		}
+	}
+
+	// 4. Resource-based policy, 5. identity-based policies, 6. boundary,
+	// 7. session policies.
+	rst, rsl, g := e.firstAllow(s.slots(KindResource))
+	root := x.p.kind == rootUser
+	var ist *statement
+	var isl slot
+	idAllow := root
+	if !root && e.principalHas(KindIdentity) {
+		ist, isl, _ = e.firstAllow(s.slots(KindIdentity))
+		idAllow = ist != nil
+	}
+	var bst, sst *statement
+	var bsl, ssl slot
+	bOK, sOK := true, true
+	if s.Boundary != nil && !root && e.principalHas(KindBoundary) {
+		bst, bsl, _ = e.firstAllow(s.slots(KindBoundary))
+		bOK = bst != nil
+	}
+	if len(s.Session) > 0 && !root && e.principalHas(KindSession) {
+		sst, ssl, _ = e.firstAllow(s.slots(KindSession))
+		sOK = sst != nil
+	}
+	identityPath := idAllow && bOK && sOK
+	limits := func() {
+		allow(bst, bsl)
+		allow(sst, ssl)
+	}
+	resourceSlots := s.slots(KindResource)
+	identitySlots := append(s.slots(KindIdentity), resourceSlots...)
+	idFail := func(prefix string) *Result {
+		switch {
+		case !idAllow:
+			return deny(prefix+"no identity-based policy allows it", identitySlots)
+		case !bOK:
+			return deny(prefix+"the permissions boundary does not allow it", s.slots(KindBoundary))
+		}
+		return deny(prefix+"no session policy allows it", s.slots(KindSession))
+	}
+
+	switch {
+	case !orgBound:
+		// Service principals and anonymous callers have no identity
+		// policies: only the resource-based policy can allow.
+		if g == noGrant {
+			return deny("only a resource-based policy can allow a "+principalTypes[x.p.kind]+" caller, and none allows it", resourceSlots)
+		}
+		allow(rst, rsl)
+	case x.crossAcct:
+		// AWS: for a cross-account request, the identity-based policies in
+		// the trusted account and the resource-based policy in the trusting
+		// account must both allow.
+		if s.Resource == nil || g == noGrant {
+			return deny(fmt.Sprintf("cross-account request (principal in %s, resource in %s): the resource-based policy must allow it and %s", x.p.account, x.resAccount, noneOr(s.Resource == nil, "there is none", "it does not")), resourceSlots)
+		}
+		if !identityPath {
+			return idFail(fmt.Sprintf("cross-account request (principal in %s, resource in %s): ", x.p.account, x.resAccount))
+		}
+		allow(rst, rsl)
+		allow(ist, isl)
+		limits()
+	default:
+		if s.ResourcePolicyRequired && g == noGrant {
+			return deny("the resource-based policy must allow this request and "+noneOr(s.Resource == nil, "there is none", "it does not"), resourceSlots)
+		}
+		// Same account: the resource-based policy's grant depends on the
+		// principal it names.
+		direct := false
+		switch g {
+		case grantDirect, grantService:
+			direct = true
+		case grantUser:
+			direct = sOK
+		case grantRole:
+			direct = bOK && sOK
+		}
+		needIdentity := g == grantAccount && s.ResourcePolicyRequired
+		switch {
+		case direct && !needIdentity:
+			allow(rst, rsl)
+			if g != grantDirect && g != grantService {
+				limits()
+			}
+		case identityPath:
+			if g != noGrant {
+				allow(rst, rsl)
+			}
+			allow(ist, isl)
+			limits()
+		case g == grantRole || g == grantUser:
+			if !bOK && g == grantRole {
+				return deny(fmt.Sprintf("the resource-based policy allows the %s, which the permissions boundary limits, and the boundary does not allow it", g), s.slots(KindBoundary))
+			}
+			return deny(fmt.Sprintf("the resource-based policy allows the %s, which session policies limit, and no session policy allows it", g), s.slots(KindSession))
+		default:
+			return idFail("")
+		}
+	}
+	res.Decision = Allowed
+	res.Reason = allowReason(res.Deciding)
+	return res
+}
+
+// principalHas reports whether policies of this kind can apply to the
+// caller: service principals and anonymous callers have no identity
+// policies, boundaries or sessions.
+func (e *state) principalHas(k Kind) bool {
+	switch k {
+	case KindIdentity, KindBoundary, KindSession:
+		return e.x.p.kind != servicePrincipal && e.x.p.kind != anonymous
+	}
+	return true
+}
+
+func noneOr(none bool, a, b string) string {
+	if none {
+		return a
+	}
+	return b
+}
+
+func allowReason(ms []Match) string {
+	if len(ms) == 0 {
+		return "allowed"
+	}
+	s := "allowed by "
+	for i, m := range ms {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s %s (%s)", kindName(m.Kind, m.Level), m.Policy, m.Label())
+	}
+	return s
+}
+
+func kindName(k Kind, level int) string {
+	var n string
+	switch k {
+	case KindIdentity:
+		n = "identity-based policy"
+	case KindResource:
+		n = "resource-based policy"
+	case KindBoundary:
+		n = "permissions boundary"
+	case KindSession:
+		n = "session policy"
+	case KindSCP:
+		n = "SCP"
+	case KindRCP:
+		n = "RCP"
+	}
+	if level > 0 {
+		n += fmt.Sprintf(" (level %d)", level)
+	}
+	return n
+}
+
+// match describes statement st for an answer, with its conditions.
+func (e *state) match(st *statement, sl slot) Match {
+	src := st.src
+	m := Match{Kind: sl.kind, Level: sl.level, Policy: sl.p.Name, Sid: src.Sid, Index: src.Index, Effect: src.Effect,
+		At: diag.Position{File: sl.p.Name, Line: src.Line, Column: src.Column}}
+	if st.principal != nil {
+		_, m.Principal = st.matchPrincipal(e.ids, sl.kind == KindResource)
+	}
+	for _, c := range st.conds {
+		ok, vals, present := c.eval(e.x.keys)
+		m.Conditions = append(m.Conditions, ConditionResult{Operator: c.op.Text, Key: c.key, Values: c.resolved(e.x.keys),
+			Present: present, RequestValues: vals, Matched: ok})
+	}
+	return m
+}
+
+// nearMiss finds the Allow statement among slots with the fewest
+// differences from the request (first in order on ties).
+func (e *state) nearMiss(slots []slot) *NearMiss {
+	var best *NearMiss
+	for _, sl := range slots {
+		for _, st := range sl.p.statements {
+			if st.deny {
+				continue
+			}
+			var d []string
+			if !st.matchAction(e.x.svc, e.x.act) {
+				d = append(d, "action")
+			}
+			if !st.matchResource(e.x.resource, e.x.keys) {
+				d = append(d, "resource")
+			}
+			if g, _ := st.matchPrincipal(e.ids, sl.kind == KindResource); g == noGrant {
+				d = append(d, "principal")
+			}
+			for _, c := range st.conds {
+				if ok, _, _ := c.eval(e.x.keys); !ok {
+					d = append(d, "condition "+c.key)
+				}
+			}
+			if len(d) == 0 {
+				continue
+			}
+			if best == nil || len(d) < len(best.Differs) {
+				best = &NearMiss{Match: e.match(st, sl), Differs: d}
+			}
+		}
+	}
+	return best
+}
