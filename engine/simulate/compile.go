@@ -159,6 +159,13 @@ func (st *statement) matchResource(res string, keys map[string][]string) bool {
 			}
 			continue
 		}
+		if pat, resolved, ok := r.tmpl.expandSimple(keys); ok {
+			if resolved && arnGlob(pat, res) {
+				in = true
+				break
+			}
+			continue
+		}
 		for _, m := range r.tmpl.expand(keys) {
 			if arnGlobMasked(m, res) {
 				in = true

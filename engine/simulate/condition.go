@@ -192,6 +192,17 @@ func (c *cond) match(pv *cvalue, rv string, keys map[string][]string) bool {
 	switch b.Type {
 	case condition.String:
 		if pv.tmpl != nil {
+			if pat, resolved, ok := pv.tmpl.expandSimple(keys); ok {
+				switch {
+				case !resolved:
+					return false
+				case b.Like:
+					return glob(pat, rv)
+				case b.IgnoreCase:
+					return strings.EqualFold(pat, rv)
+				}
+				return pat == rv
+			}
 			for _, m := range pv.tmpl.expand(keys) {
 				switch {
 				case b.Like:
@@ -219,6 +230,9 @@ func (c *cond) match(pv *cvalue, rv string, keys map[string][]string) bool {
 		return pv.text == rv
 	case condition.ARN:
 		if pv.tmpl != nil {
+			if pat, resolved, ok := pv.tmpl.expandSimple(keys); ok {
+				return resolved && arnGlob(pat, rv)
+			}
 			for _, m := range pv.tmpl.expand(keys) {
 				if arnGlobMasked(m, rv) {
 					return true

@@ -39,11 +39,11 @@ type slot struct {
 	p     *Policy
 }
 
-func (s *Set) slots(kind Kind) []slot {
-	var out []slot
+func (s *Set) slots() []slot {
+	out := make([]slot, 0, len(s.Identity)+len(s.Session)+len(s.SCPs)+len(s.RCPs)+2)
 	add := func(k Kind, lvl int, ps ...*Policy) {
 		for _, p := range ps {
-			if p != nil && (kind == "" || kind == k) {
+			if p != nil {
 				out = append(out, slot{k, lvl, p})
 			}
 		}
@@ -59,6 +59,19 @@ func (s *Set) slots(kind Kind) []slot {
 	add(KindBoundary, 0, s.Boundary)
 	add(KindSession, 0, s.Session...)
 	return out
+}
+
+// of returns the slots of one kind (they are contiguous in all).
+func of(all []slot, k Kind) []slot {
+	i := 0
+	for i < len(all) && all[i].kind != k {
+		i++
+	}
+	j := i
+	for j < len(all) && all[j].kind == k {
+		j++
+	}
+	return all[i:j:j]
 }
 
 // state is one evaluation in progress.
@@ -117,7 +130,7 @@ func (s *Set) Evaluate(r *Request) *Result {
 	x := prepare(r)
 	e := &state{x: x, ids: x.p.identities()}
 	res := &Result{Action: r.Action, Resource: x.resource, Principal: x.p.raw, CrossAccount: x.crossAcct, Derived: x.derivedKeys}
-	all := s.slots("")
+	all := s.slots()
 	orgBound := x.p.kind != servicePrincipal && x.p.kind != anonymous
 
 	// 1. Deny evaluation: any applicable Deny is final.
@@ -175,24 +188,24 @@ func (s *Set) Evaluate(r *Request) *Result {
 
 	// 4. Resource-based policy, 5. identity-based policies, 6. boundary,
 	// 7. session policies.
-	rst, rsl, g := e.firstAllow(s.slots(KindResource))
+	rst, rsl, g := e.firstAllow(of(all, KindResource))
 	root := x.p.kind == rootUser
 	var ist *statement
 	var isl slot
 	idAllow := root
 	if !root && e.principalHas(KindIdentity) {
-		ist, isl, _ = e.firstAllow(s.slots(KindIdentity))
+		ist, isl, _ = e.firstAllow(of(all, KindIdentity))
 		idAllow = ist != nil
 	}
 	var bst, sst *statement
 	var bsl, ssl slot
 	bOK, sOK := true, true
 	if s.Boundary != nil && !root && e.principalHas(KindBoundary) {
-		bst, bsl, _ = e.firstAllow(s.slots(KindBoundary))
+		bst, bsl, _ = e.firstAllow(of(all, KindBoundary))
 		bOK = bst != nil
 	}
 	if len(s.Session) > 0 && !root && e.principalHas(KindSession) {
-		sst, ssl, _ = e.firstAllow(s.slots(KindSession))
+		sst, ssl, _ = e.firstAllow(of(all, KindSession))
 		sOK = sst != nil
 	}
 	identityPath := idAllow && bOK && sOK
@@ -200,16 +213,16 @@ func (s *Set) Evaluate(r *Request) *Result {
 		allow(bst, bsl)
 		allow(sst, ssl)
 	}
-	resourceSlots := s.slots(KindResource)
-	identitySlots := append(s.slots(KindIdentity), resourceSlots...)
+	resourceSlots := of(all, KindResource)
+	identitySlots := append(append([]slot(nil), of(all, KindIdentity)...), resourceSlots...)
 	idFail := func(prefix string) *Result {
 		switch {
 		case !idAllow:
 			return deny(prefix+"no identity-based policy allows it", identitySlots)
 		case !bOK:
-			return deny(prefix+"the permissions boundary does not allow it", s.slots(KindBoundary))
+			return deny(prefix+"the permissions boundary does not allow it", of(all, KindBoundary))
 		}
-		return deny(prefix+"no session policy allows it", s.slots(KindSession))
+		return deny(prefix+"no session policy allows it", of(all, KindSession))
 	}
 
 	switch {
@@ -263,9 +276,9 @@ func (s *Set) Evaluate(r *Request) *Result {
 			limits()
 		case g == grantRole || g == grantUser:
 			if !bOK && g == grantRole {
-				return deny(fmt.Sprintf("the resource-based policy allows the %s, which the permissions boundary limits, and the boundary does not allow it", g), s.slots(KindBoundary))
+				return deny(fmt.Sprintf("the resource-based policy allows the %s, which the permissions boundary limits, and the boundary does not allow it", g), of(all, KindBoundary))
 			}
-			return deny(fmt.Sprintf("the resource-based policy allows the %s, which session policies limit, and no session policy allows it", g), s.slots(KindSession))
+			return deny(fmt.Sprintf("the resource-based policy allows the %s, which session policies limit, and no session policy allows it", g), of(all, KindSession))
 		default:
 			return idFail("")
 		}
@@ -348,34 +361,58 @@ func (e *state) match(st *statement, sl slot) Match {
 // nearMiss finds the Allow statement among slots with the fewest
 // differences from the request (first in order on ties).
 func (e *state) nearMiss(slots []slot) *NearMiss {
-	var best *NearMiss
+	best := 1 << 30
+	var bst *statement
+	var bsl slot
 	for _, sl := range slots {
 		for _, st := range sl.p.statements {
 			if st.deny {
 				continue
 			}
-			var d []string
-			if !st.matchAction(e.x.svc, e.x.act) {
-				d = append(d, "action")
-			}
-			if !st.matchResource(e.x.resource, e.x.keys) {
-				d = append(d, "resource")
-			}
-			if g, _ := st.matchPrincipal(e.ids, sl.kind == KindResource); g == noGrant {
-				d = append(d, "principal")
-			}
-			for _, c := range st.conds {
-				if ok, _, _ := c.eval(e.x.keys); !ok {
-					d = append(d, "condition "+c.key)
-				}
-			}
-			if len(d) == 0 {
-				continue
-			}
-			if best == nil || len(d) < len(best.Differs) {
-				best = &NearMiss{Match: e.match(st, sl), Differs: d}
+			if n := e.differs(st, sl.kind, best, nil); n > 0 && n < best {
+				best, bst, bsl = n, st, sl
 			}
 		}
 	}
-	return best
+	if bst == nil {
+		return nil
+	}
+	var d []string
+	e.differs(bst, bsl.kind, 1<<30, &d)
+	return &NearMiss{Match: e.match(bst, bsl), Differs: d}
+}
+
+// differs counts what keeps statement st from applying, cheapest checks
+// first, stopping once limit differences are found (the caller already
+// has a statement that close); with list it also names them.
+func (e *state) differs(st *statement, kind Kind, limit int, list *[]string) int {
+	n := 0
+	add := func(what string) bool {
+		n++
+		if list != nil {
+			*list = append(*list, what)
+		}
+		return n >= limit
+	}
+	if !st.matchAction(e.x.svc, e.x.act) && add("action") {
+		return n
+	}
+	if !st.matchResource(e.x.resource, e.x.keys) && add("resource") {
+		return n
+	}
+	if g, _ := st.matchPrincipal(e.ids, kind == KindResource); g == noGrant && add("principal") {
+		return n
+	}
+	for _, c := range st.conds {
+		if ok, _, _ := c.eval(e.x.keys); !ok {
+			what := "condition"
+			if list != nil {
+				what += " " + c.key
+			}
+			if add(what) {
+				return n
+			}
+		}
+	}
+	return n
 }

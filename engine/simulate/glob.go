@@ -89,18 +89,22 @@ func arnGlob(p, s string) bool {
 	if p == "*" {
 		return true
 	}
+	g := globBytes
+	if !isASCII(p) || !isASCII(s) {
+		g = glob
+	}
 	for i := 0; i < 5; i++ {
 		pi := strings.IndexByte(p, ':')
 		si := strings.IndexByte(s, ':')
 		if pi < 0 || si < 0 {
 			return p == s && i == 0
 		}
-		if !glob(p[:pi], s[:si]) {
+		if !g(p[:pi], s[:si]) {
 			return false
 		}
 		p, s = p[pi+1:], s[si+1:]
 	}
-	return glob(p, s)
+	return g(p, s)
 }
 
 // masked is a pattern after variable substitution: its runes and which of

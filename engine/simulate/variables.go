@@ -117,3 +117,40 @@ func (t *template) expand(keys map[string][]string) []masked {
 	}
 	return alts
 }
+
+// expandSimple is the fast path of expand: when every variable resolves
+// to one value and no literal '*' or '?' comes from an escape or a value,
+// the template is one ordinary pattern string. ok is false when the fast
+// path does not apply (then use expand); resolved is false when a
+// variable cannot resolve.
+func (t *template) expandSimple(keys map[string][]string) (s string, resolved, ok bool) {
+	var b strings.Builder
+	b.Grow(96)
+	for _, p := range t.parts {
+		var v string
+		switch {
+		case p.key == "":
+			v = p.text
+			if p.escaped && (v == "*" || v == "?") {
+				return "", false, false
+			}
+		default:
+			vals, present := keys[p.key]
+			switch {
+			case present && len(vals) == 1:
+				v = vals[0]
+			case present && len(vals) > 1:
+				return "", false, false
+			case p.hasDef:
+				v = p.def
+			default:
+				return "", false, true
+			}
+			if strings.ContainsAny(v, "*?") {
+				return "", false, false
+			}
+		}
+		b.WriteString(v)
+	}
+	return b.String(), true, true
+}
