@@ -15,6 +15,10 @@ import (
 type Policy struct {
 	// Name identifies the policy in answers (file name, policy name).
 	Name string
+	// File is the input the statement positions point into (Name unless
+	// the policy came from a larger file, e.g. an authorization-details
+	// dump).
+	File string
 	// Doc is the parsed document.
 	Doc        *policy.Document
 	statements []*statement
@@ -63,7 +67,7 @@ func (e *CompileError) Error() string {
 // substituted only in Version 2012-10-17 documents; in 2008-10-17 or
 // without a Version they are literal text, as in AWS.
 func Compile(doc *policy.Document) (*Policy, error) {
-	p := &Policy{Name: doc.Name, Doc: doc}
+	p := &Policy{Name: doc.Name, File: doc.Name, Doc: doc}
 	vars := doc.Version == "2012-10-17"
 	for i := range doc.Statement {
 		s := &doc.Statement[i]

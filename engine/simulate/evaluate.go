@@ -346,7 +346,7 @@ func kindName(k Kind, level int) string {
 func (e *state) match(st *statement, sl slot) Match {
 	src := st.src
 	m := Match{Kind: sl.kind, Level: sl.level, Policy: sl.p.Name, Sid: src.Sid, Index: src.Index, Effect: src.Effect,
-		At: diag.Position{File: sl.p.Name, Line: src.Line, Column: src.Column}}
+		At: diag.Position{File: sl.p.File, Line: src.Line, Column: src.Column}}
 	if st.principal != nil {
 		_, m.Principal = st.matchPrincipal(e.ids, sl.kind == KindResource)
 	}

@@ -131,7 +131,11 @@ func writeMatch(b *strings.Builder, indent string, m *Match) {
 	if m.Level > 0 {
 		kind = fmt.Sprintf("%s level %d", kind, m.Level)
 	}
-	fmt.Fprintf(b, "%s%s %s %s (%s) at %s", indent, m.Effect, kind, m.Policy, m.Label(), m.At)
+	at := m.At.String()
+	if m.At.File == m.Policy {
+		at = fmt.Sprintf("line %d column %d", m.At.Line, m.At.Column)
+	}
+	fmt.Fprintf(b, "%s%s %s %s (%s) at %s", indent, m.Effect, kind, m.Policy, m.Label(), at)
 	if m.Principal != "" {
 		fmt.Fprintf(b, " principal %s", m.Principal)
 	}
