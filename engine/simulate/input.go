@@ -176,6 +176,59 @@ func jsonErr(src []byte, err error) error {
 	if off < 0 {
 		return err
 	}
+	line, col := lineCol(src, off)
+	return fmt.Errorf("%d:%d: %w", line, col, err)
+}
+
+// InputError is a malformed simulation input: where and what.
+type InputError struct {
+	Line, Column int
+	Msg          string
+}
+
+// Error formats the error as "line:column: message".
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+	}
+	return e.Msg
+}
+
+// ParseInput reads an Input from JSON ({"policies": {...}, "requests":
+// [...]}); a syntax or type error says where.
+func ParseInput(src []byte) (*Input, error) {
+	var in Input
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		ie := &InputError{Msg: err.Error()}
+		var off int64 = -1
+		switch e := err.(type) {
+		case *json.SyntaxError:
+			off = e.Offset
+		case *json.UnmarshalTypeError:
+			off = e.Offset
+			ie.Msg = fmt.Sprintf("%s: expected %s, found a JSON %s", e.Field, e.Type, e.Value)
+		}
+		if off >= 0 {
+			ie.Line, ie.Column = lineCol(src, off)
+		}
+		return nil, ie
+	}
+	if len(in.Requests) == 0 {
+		return nil, &InputError{Msg: `no requests: give "requests": [{"action": "service:Action", "resource": "arn:...", ...}]`}
+	}
+	for i := range in.Requests {
+		if in.Requests[i].Action == "" {
+			return nil, &InputError{Msg: fmt.Sprintf("requests[%d]: the request has no action (service:Action)", i)}
+		}
+	}
+	return &in, nil
+}
+
+// lineCol turns a byte offset into a 1-based line and a column in
+// Unicode characters.
+func lineCol(src []byte, off int64) (int, int) {
 	line, col := 1, 1
 	for _, c := range string(src[:min(int(off), len(src))]) {
 		if c == '\n' {
@@ -184,5 +237,5 @@ func jsonErr(src []byte, err error) error {
 			col++
 		}
 	}
-	return fmt.Errorf("%d:%d: %w", line, col, err)
+	return line, col
 }

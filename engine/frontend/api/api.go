@@ -84,6 +84,7 @@ func New(opts Options) *Handler {
 		Prefix + "query/conditions": {http.MethodGet, (*Handler).queryConditions},
 		Prefix + "query/services":   {http.MethodGet, (*Handler).queryServices},
 		Prefix + "dataset":          {http.MethodGet, (*Handler).dataset},
+		Prefix + "simulate":         {http.MethodPost, (*Handler).simulate},
 	}}
 }
 
