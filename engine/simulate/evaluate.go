@@ -2,6 +2,8 @@ package simulate
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/diag"
 )
@@ -415,4 +417,31 @@ func (e *state) differs(st *statement, kind Kind, limit int, list *[]string) int
 		}
 	}
 	return n
+}
+
+// EvaluateAll evaluates many requests, in parallel on every CPU for
+// large batches; results are in request order.
+func (s *Set) EvaluateAll(reqs []Request) []*Result {
+	out := make([]*Result, len(reqs))
+	workers := runtime.GOMAXPROCS(0)
+	if len(reqs) < 256 || workers < 2 {
+		for i := range reqs {
+			out[i] = s.Evaluate(&reqs[i])
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	chunk := (len(reqs) + workers - 1) / workers
+	for lo := 0; lo < len(reqs); lo += chunk {
+		hi := min(lo+chunk, len(reqs))
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = s.Evaluate(&reqs[i])
+			}
+		}(lo, hi)
+	}
+	wg.Wait()
+	return out
 }

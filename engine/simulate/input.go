@@ -115,18 +115,20 @@ func Run(in *Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Results: make([]*Result, 0, len(in.Requests))}
 	for i := range in.Requests {
-		r := &in.Requests[i]
-		if r.Action == "" {
+		if in.Requests[i].Action == "" {
 			return nil, fmt.Errorf("requests[%d]: the request has no action (service:Action)", i)
 		}
-		out.add(s.Evaluate(r))
+	}
+	out := &Output{}
+	for _, r := range s.EvaluateAll(in.Requests) {
+		out.Add(r)
 	}
 	return out, nil
 }
 
-func (o *Output) add(r *Result) {
+// Add appends a result and counts it.
+func (o *Output) Add(r *Result) {
 	o.Results = append(o.Results, r)
 	if r.Decision == Allowed {
 		o.Allowed++

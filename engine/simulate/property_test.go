@@ -208,3 +208,21 @@ func removals(s *Set) []*Set {
 	}
 	return out
 }
+
+// TestEvaluateAllMatchesEvaluate: the parallel batch gives the same
+// answers, in order, as one request at a time.
+func TestEvaluateAllMatchesEvaluate(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	s := randSet(t, r, 0.1)
+	reqs := make([]Request, 1000)
+	for i := range reqs {
+		reqs[i] = *randRequest(r)
+	}
+	all := s.EvaluateAll(reqs)
+	for i := range reqs {
+		one := s.Evaluate(&reqs[i])
+		if all[i].Decision != one.Decision || all[i].Reason != one.Reason || all[i].Action != reqs[i].Action {
+			t.Fatalf("request %d: batch %s (%s), alone %s (%s)", i, all[i].Decision, all[i].Reason, one.Decision, one.Reason)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -151,4 +153,28 @@ func writeMatch(b *strings.Builder, indent string, m *Match) {
 		}
 		fmt.Fprintf(b, "%s  %s %s %s [%s] request %s\n", indent, mark, c.Operator, c.Key, strings.Join(c.Values, ", "), req)
 	}
+}
+
+// WriteJSON writes an Output as JSON with one result per line (compact
+// lines keep answers of many thousands of requests fast to write and
+// still easy to read and diff).
+func WriteJSON(w io.Writer, out *Output) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("{\n  \"results\": [")
+	for i, r := range out.Results {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	if len(out.Results) > 0 {
+		bw.WriteString("\n  ")
+	}
+	fmt.Fprintf(bw, "],\n  \"allowed\": %d,\n  \"denied\": %d\n}\n", out.Allowed, out.Denied)
+	return bw.Flush()
 }

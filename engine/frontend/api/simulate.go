@@ -1,7 +1,7 @@
 package api
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -56,11 +56,11 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errorf(http.StatusBadRequest, CodeInvalidPolicy, "%v", err)
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	if err := simulate.WriteJSON(&b, out); err != nil {
 		return err
 	}
-	return write(w, ctJSON, append(b, '\n'))
+	return write(w, ctJSON, b.Bytes())
 }
 
 // expandActions replaces each request whose action has a wildcard with

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"os"
 	"sort"
@@ -119,7 +119,6 @@ func (app *App) runSimulate(fl *simulateFlags) error {
 			return err
 		}
 	}
-	out := &simulate.Output{}
 	for i := range reqs {
 		r := &reqs[i]
 		if who != nil {
@@ -131,26 +130,25 @@ func (app *App) runSimulate(fl *simulateFlags) error {
 		if r.PrincipalARN == "" {
 			r.PrincipalARN = defaultPrincipal(r)
 		}
-		res := set.Evaluate(r)
-		out.Results = append(out.Results, res)
-		if res.Decision == simulate.Allowed {
-			out.Allowed++
-		} else {
-			out.Denied++
-		}
+	}
+	out := &simulate.Output{}
+	for _, res := range set.EvaluateAll(reqs) {
+		out.Add(res)
 	}
 	switch fl.format {
 	case "json":
-		enc := json.NewEncoder(app.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := simulate.WriteJSON(app.Stdout, out); err != nil {
 			return err
 		}
 	default:
-		if err := simulate.WriteText(app.Stdout, out.Results); err != nil {
+		w := bufio.NewWriterSize(app.Stdout, 64<<10)
+		if err := simulate.WriteText(w, out.Results); err != nil {
 			return err
 		}
-		fmt.Fprintf(app.Stdout, "\n%d allowed, %d denied\n", out.Allowed, out.Denied)
+		fmt.Fprintf(w, "\n%d allowed, %d denied\n", out.Allowed, out.Denied)
+		if err := w.Flush(); err != nil {
+			return err
+		}
 	}
 	if out.Denied > 0 {
 		return &exitError{code: ExitDenied}
