@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Input is a whole simulation as front ends send it (the API body, the
@@ -159,8 +160,8 @@ func ParseRequests(src []byte, name string) ([]Request, error) {
 		reqs = in.Requests
 	}
 	for i := range reqs {
-		if reqs[i].Action == "" {
-			return nil, fmt.Errorf("%s: requests[%d]: the request has no action (service:Action)", name, i)
+		if a := reqs[i].Action; !strings.Contains(a, ":") {
+			return nil, fmt.Errorf("%s: requests[%d]: action %q: expected service:Action", name, i, a)
 		}
 	}
 	return reqs, nil
@@ -221,8 +222,8 @@ func ParseInput(src []byte) (*Input, error) {
 		return nil, &InputError{Msg: `no requests: give "requests": [{"action": "service:Action", "resource": "arn:...", ...}]`}
 	}
 	for i := range in.Requests {
-		if in.Requests[i].Action == "" {
-			return nil, &InputError{Msg: fmt.Sprintf("requests[%d]: the request has no action (service:Action)", i)}
+		if a := in.Requests[i].Action; !strings.Contains(a, ":") {
+			return nil, &InputError{Msg: fmt.Sprintf("requests[%d]: action %q: expected service:Action", i, a)}
 		}
 	}
 	return &in, nil
