@@ -2,10 +2,12 @@ package simulate
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
+	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -51,21 +53,30 @@ type resourcePattern struct {
 	tmpl *template
 }
 
-// CompileError is a policy the simulator cannot evaluate: where and why.
-type CompileError struct {
-	At   diag.Position
-	Path string
-	Msg  string
+// The codes of Compile's diagnostics.
+const (
+	// CodeInvalidAction: an Action entry that is not service:Action.
+	CodeInvalidAction = "INVALID_ACTION"
+	// CodeInvalidPrincipal: a Principal or NotPrincipal of the wrong shape.
+	CodeInvalidPrincipal = "INVALID_PRINCIPAL"
+	// CodeInvalidCondition: an unknown condition operator, or a value
+	// that does not have its operator's type.
+	CodeInvalidCondition = "INVALID_CONDITION"
+)
+
+// compileError is one problem of a statement, before it gets its place.
+type compileError struct {
+	code, element, msg string
+	suggestions        []string
 }
 
-// Error formats the error as "policy:line:column: path: message".
-func (e *CompileError) Error() string {
-	return fmt.Sprintf("%s: %s: %s", e.At, e.Path, e.Msg)
-}
+func (e *compileError) Error() string { return e.element + ": " + e.msg }
 
 // Compile compiles a parsed policy document. Policy variables are
 // substituted only in Version 2012-10-17 documents; in 2008-10-17 or
-// without a Version they are literal text, as in AWS.
+// without a Version they are literal text, as in AWS. A statement the
+// simulator cannot evaluate is an error: a diag.List of one Error at the
+// statement, with the JSON path of the element.
 func Compile(doc *policy.Document) (*Policy, error) {
 	p := &Policy{Name: doc.Name, File: doc.Name, Doc: doc}
 	vars := doc.Version == "2012-10-17"
@@ -73,8 +84,10 @@ func Compile(doc *policy.Document) (*Policy, error) {
 		s := &doc.Statement[i]
 		st, err := compileStatement(s, vars)
 		if err != nil {
-			path := fmt.Sprintf("$.Statement[%d]", s.Index)
-			return nil, &CompileError{At: diag.Position{File: doc.Name, Line: s.Line, Column: s.Column}, Path: path, Msg: err.Error()}
+			ce := err.(*compileError)
+			return nil, diag.List{{Severity: diag.Error, Code: ce.code, Message: ce.msg, Suggestions: ce.suggestions,
+				Path:  fmt.Sprintf("$.Statement[%d].%s", s.Index, ce.element),
+				Start: diag.Position{File: doc.Name, Line: s.Line, Column: s.Column}}}
 		}
 		p.statements = append(p.statements, st)
 	}
@@ -95,7 +108,11 @@ func compileStatement(s *policy.Statement, vars bool) (*statement, error) {
 		}
 		svc, act, ok := strings.Cut(la, ":")
 		if !ok {
-			return nil, fmt.Errorf("Action %q: expected service:Action", a)
+			elem := "Action"
+			if st.notAction {
+				elem = "NotAction"
+			}
+			return nil, &compileError{code: CodeInvalidAction, element: elem, msg: fmt.Sprintf("%q: expected service:Action", a)}
 		}
 		st.actions = append(st.actions, actionPattern{svc: svc, act: act})
 	}
@@ -118,16 +135,25 @@ func compileStatement(s *policy.Statement, vars bool) (*statement, error) {
 	case len(s.NotPrinc) > 0:
 		st.notPrinc = true
 		if st.principal, err = compilePrincipal(s.NotPrinc); err != nil {
-			return nil, fmt.Errorf("NotPrincipal: %w", err)
+			return nil, &compileError{code: CodeInvalidPrincipal, element: "NotPrincipal", msg: err.Error()}
 		}
 	case len(s.Principal) > 0:
 		if st.principal, err = compilePrincipal(s.Principal); err != nil {
-			return nil, fmt.Errorf("Principal: %w", err)
+			return nil, &compileError{code: CodeInvalidPrincipal, element: "Principal", msg: err.Error()}
 		}
 	}
 	if s.HasCondition() {
 		if st.conds, err = compileConditions(s.Condition, vars); err != nil {
-			return nil, fmt.Errorf("Condition: %w", err)
+			ce := &compileError{code: CodeInvalidCondition, element: "Condition", msg: err.Error()}
+			var pe *condError
+			if errors.As(err, &pe) {
+				ce.element += pe.path
+			}
+			var oe *condition.OperatorError
+			if errors.As(err, &oe) {
+				ce.suggestions = oe.Suggestions
+			}
+			return nil, ce
 		}
 	}
 	return st, nil

@@ -32,6 +32,15 @@ type cvalue struct {
 	bin   []byte
 }
 
+// condError is a problem in a Condition element at a path below it.
+type condError struct {
+	path string
+	err  error
+}
+
+func (e *condError) Error() string { return e.err.Error() }
+func (e *condError) Unwrap() error { return e.err }
+
 // compileConditions reads a Condition element, keeping the written order
 // of operators and keys. vars tells whether policy variables are
 // substituted (Version 2012-10-17).
@@ -41,28 +50,29 @@ func compileConditions(raw json.RawMessage, vars bool) ([]*cond, error) {
 	}
 	ops, err := orderedObject(raw)
 	if err != nil {
-		return nil, err
+		return nil, &condError{err: fmt.Errorf("expected an object of condition operators")}
 	}
 	var out []*cond
 	for _, o := range ops {
 		op, err := condition.ParseOperator(o.key)
 		if err != nil {
-			return nil, err
+			return nil, &condError{path: "." + o.key, err: err}
 		}
 		keys, err := orderedObject(o.val)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", o.key, err)
+			return nil, &condError{path: "." + o.key, err: fmt.Errorf("expected an object of condition keys and values")}
 		}
 		for _, k := range keys {
 			c := &cond{op: op, key: k.key, keyLower: strings.ToLower(k.key)}
+			path := "." + o.key + "." + k.key
 			texts, err := contextValues(k.val)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", o.key, k.key, err)
+				return nil, &condError{path: path, err: err}
 			}
 			for _, t := range texts {
 				v, err := compileValue(op.Base.Type, t, vars)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %s: %w", o.key, k.key, err)
+					return nil, &condError{path: path, err: err}
 				}
 				c.values = append(c.values, v)
 			}

@@ -1,8 +1,11 @@
 package simulate
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/leastpriv/policysentry/engine/diag"
 )
 
 func TestGlob(t *testing.T) {
@@ -105,19 +108,33 @@ func TestParsePrincipal(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	for _, c := range []struct {
-		src, want string
+		src, code, want string
 	}{
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"k":"v"}}}]}`, `p:1:38: $.Statement[0]: Condition: unknown condition operator "StringEqual"; did you mean StringEquals`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"k":"ten"}}}]}`, `p:1:38: $.Statement[0]: Condition: NumericLessThan: k: "ten" is not a number`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3","Resource":"*"}]}`, `Action "s3": expected service:Action`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Aws":"*"},"Action":"s3:*"}]}`, `unknown principal type "Aws"`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"me","Action":"s3:*"}]}`, `Principal: expected "*" or an object`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.300"}}}]}`, `is not an IP address`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"k":"v"}}}]}`,
+			CodeInvalidCondition, `p:1:38: $.Statement[0].Condition.StringEqual: unknown condition operator "StringEqual"; did you mean StringEquals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"k":"ten"}}}]}`,
+			CodeInvalidCondition, `p:1:38: $.Statement[0].Condition.NumericLessThan.k: "ten" is not a number`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3","Resource":"*"}]}`,
+			CodeInvalidAction, `p:1:38: $.Statement[0].Action: "s3": expected service:Action`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Aws":"*"},"Action":"s3:*"}]}`,
+			CodeInvalidPrincipal, `$.Statement[0].Principal: unknown principal type "Aws"`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"me","Action":"s3:*"}]}`,
+			CodeInvalidPrincipal, `$.Statement[0].Principal: expected "*" or an object`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.300"}}}]}`,
+			CodeInvalidCondition, `$.Statement[0].Condition.IpAddress.aws:SourceIp: "10.0.0.300" is not an IP address`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Condition":{"Bool":["x"]}}]}`,
+			CodeInvalidCondition, `$.Statement[0].Condition.Bool: expected an object of condition keys`},
 	} {
 		_, err := Parse([]byte(c.src), "p")
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s:\n got %v\nwant %s", c.src, err, c.want)
+		var l diag.List
+		if !errors.As(err, &l) || len(l) != 1 || l[0].Code != c.code || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s:\n got %v (%v)\nwant %s %s", c.src, err, l, c.code, c.want)
 		}
+	}
+	_, err := Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Condition":{"StringEqualsIfexists":{"k":"v"}}}]}`), "p")
+	var l diag.List
+	if !errors.As(err, &l) || len(l[0].Suggestions) == 0 || l[0].Suggestions[0] != "StringEqualsIfExists" {
+		t.Errorf("want the suggestion StringEqualsIfExists, got %v", err)
 	}
 }
 

@@ -65,7 +65,7 @@ func TestSimulateErrors(t *testing.T) {
 		{"syntax", "application/json", "{\"requests\": [\n  {\"action\": }]}", 400, "bad_request", 2, 15, "invalid character"},
 		{"no requests", "application/json", `{"policies": {}}`, 400, "bad_request", 0, 0, "no requests"},
 		{"unknown field", "application/json", `{"policy": {}, "requests": [{"action": "s3:GetObject"}]}`, 400, "bad_request", 0, 0, `unknown field "policy"`},
-		{"bad policy", "application/json", `{"policies": {"identity": ["{\"Version\": \"2012-10-17\",\n \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"yes\"}}}}"]}, "requests": [{"action": "s3:GetObject"}]}`, 400, "invalid_policy", 2, 15, `identity[0]: $.Statement[0]: Condition: Bool: aws:SecureTransport: "yes" is not true or false`},
+		{"bad policy", "application/json", `{"policies": {"identity": ["{\"Version\": \"2012-10-17\",\n \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"yes\"}}}}"]}, "requests": [{"action": "s3:GetObject"}]}`, 400, "invalid_policy", 2, 15, `identity[0]: $.Statement[0].Condition.Bool.aws:SecureTransport: "yes" is not true or false`},
 		{"malformed policy", "application/json", `{"policies": {"boundary": "{\"Statement\": ["}, "requests": [{"action": "s3:GetObject"}]}`, 400, "invalid_policy", 1, 16, "boundary: malformed JSON"},
 		{"no match", "application/json", `{"requests": [{"action": "s3:NoSuch*"}]}`, 400, "bad_request", 0, 0, "matches no action"},
 		{"yaml", "application/yaml", `requests: []`, 415, "unsupported_media_type", 0, 0, "application/json"},

@@ -4,13 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"sort"
-	"strings"
 
-	"github.com/leastpriv/policysentry/engine/condition"
-	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/policy"
 	"github.com/leastpriv/policysentry/engine/simulate"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/spf13/cobra"
 )
 
@@ -80,61 +76,96 @@ func (app *App) runSimulate(fl *simulateFlags) error {
 	if fl.requests != "" && (len(fl.actions) > 0 || len(fl.contexts) > 0) {
 		return Usagef("--requests replaces --action and --context: give one or the other")
 	}
-	set, err := loadSet(fl)
+	if len(fl.policies) == 0 && fl.resourcePolicy == "" && fl.principal == "" {
+		return Usagef("give at least one --policy, --resource-policy or --principal")
+	}
+	in := workbench.SimulateInput{ResourcePolicyRequired: fl.required, Principal: fl.principal}
+	read := func(flag, file string) (workbench.Input, error) {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return workbench.Input{}, fmt.Errorf("--%s: %w", flag, err)
+		}
+		return workbench.Input{Name: file, Data: b}, nil
+	}
+	readAll := func(flag string, files []string) ([]workbench.Input, error) {
+		var out []workbench.Input
+		for _, f := range files {
+			i, err := read(flag, f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, i)
+		}
+		return out, nil
+	}
+	readOne := func(flag, file string) (*workbench.Input, error) {
+		if file == "" {
+			return nil, nil
+		}
+		i, err := read(flag, file)
+		return &i, err
+	}
+	var err error
+	if in.Identity, err = readAll("policy", fl.policies); err != nil {
+		return err
+	}
+	if in.Session, err = readAll("session-policy", fl.sessions); err != nil {
+		return err
+	}
+	for _, f := range fl.scps {
+		l, err := readAll("scp", []string{f})
+		if err != nil {
+			return err
+		}
+		in.SCPs = append(in.SCPs, l)
+	}
+	for _, f := range fl.rcps {
+		l, err := readAll("rcp", []string{f})
+		if err != nil {
+			return err
+		}
+		in.RCPs = append(in.RCPs, l)
+	}
+	if in.Resource, err = readOne("resource-policy", fl.resourcePolicy); err != nil {
+		return err
+	}
+	if in.Boundary, err = readOne("boundary", fl.boundary); err != nil {
+		return err
+	}
+	if in.AuthDetails, err = readOne("auth-details", fl.authDetails); err != nil {
+		return err
+	}
+	db, err := app.DB()
 	if err != nil {
 		return err
 	}
-	var who *simulate.Principal
-	if fl.principal != "" {
-		src, err := os.ReadFile(fl.authDetails)
-		if err != nil {
-			return fmt.Errorf("--auth-details: %w", err)
-		}
-		if who, err = simulate.LoadPrincipal(src, fl.authDetails, fl.principal); err != nil {
-			return err
-		}
-		set.Identity = append(who.Identity, set.Identity...)
-		if set.Boundary == nil {
-			set.Boundary = who.Boundary
-		}
-	}
-	if len(set.Identity) == 0 && set.Resource == nil {
-		return Usagef("give at least one --policy, --resource-policy or --principal")
-	}
-	var reqs []simulate.Request
 	if fl.requests != "" {
 		src, err := os.ReadFile(fl.requests)
 		if err != nil {
 			return fmt.Errorf("--requests: %w", err)
 		}
-		if reqs, err = simulate.ParseRequests(src, fl.requests); err != nil {
+		if in.Requests, err = simulate.ParseRequests(src, fl.requests); err != nil {
 			return err
 		}
 	} else {
-		db, err := app.DB()
+		actions, err := workbench.ExpandActions(db, fl.actions)
 		if err != nil {
-			return err
+			return Usagef("--%v", err)
 		}
-		if reqs, err = flagRequests(db, fl); err != nil {
-			return err
+		ctx, err := workbench.ParseContext(db, fl.contexts)
+		if err != nil {
+			return Usagef("--context %v", err)
 		}
-	}
-	for i := range reqs {
-		r := &reqs[i]
-		if who != nil {
-			if r.PrincipalARN == "" {
-				r.PrincipalARN = who.PrincipalARN()
-			}
-			r.Context = who.Context(r.Context)
-		}
-		if r.PrincipalARN == "" {
-			r.PrincipalARN = defaultPrincipal(r)
+		for _, a := range actions {
+			in.Requests = append(in.Requests, simulate.Request{PrincipalARN: fl.principalARN, Action: a,
+				Resource: fl.resource, ResourceAccount: fl.resAcct, Context: ctx})
 		}
 	}
-	out := &simulate.Output{}
-	for _, res := range set.EvaluateAll(reqs) {
-		out.Add(res)
+	res, err := workbench.Simulate(db, in)
+	if err != nil {
+		return err
 	}
+	out := res.Output
 	switch fl.format {
 	case "json":
 		if err := simulate.WriteJSON(app.Stdout, out); err != nil {
@@ -154,173 +185,4 @@ func (app *App) runSimulate(fl *simulateFlags) error {
 		return &exitError{code: ExitDenied}
 	}
 	return nil
-}
-
-// defaultPrincipal is a user in the resource's account.
-func defaultPrincipal(r *simulate.Request) string {
-	acct := r.ResourceAccount
-	if acct == "" {
-		if p := strings.SplitN(r.Resource, ":", 6); len(p) == 6 {
-			acct = p[4]
-		}
-	}
-	if acct == "" {
-		acct = "123456789012"
-	}
-	return "arn:aws:iam::" + acct + ":user/simulated"
-}
-
-// loadSet reads the policy files named by the flags.
-func loadSet(fl *simulateFlags) (*simulate.Set, error) {
-	s := &simulate.Set{ResourcePolicyRequired: fl.required}
-	load := func(flag, file string) ([]*simulate.Policy, error) {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("--%s: %w", flag, err)
-		}
-		docs, err := policy.Load(src, file)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]*simulate.Policy, 0, len(docs))
-		for _, d := range docs {
-			p, err := simulate.Compile(d)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, p)
-		}
-		return out, nil
-	}
-	single := func(flag, file string) (*simulate.Policy, error) {
-		if file == "" {
-			return nil, nil
-		}
-		ps, err := load(flag, file)
-		if err != nil {
-			return nil, err
-		}
-		if len(ps) != 1 {
-			return nil, Usagef("--%s %s: expected one policy document, found %d", flag, file, len(ps))
-		}
-		return ps[0], nil
-	}
-	for _, f := range fl.policies {
-		ps, err := load("policy", f)
-		if err != nil {
-			return nil, err
-		}
-		s.Identity = append(s.Identity, ps...)
-	}
-	for _, f := range fl.sessions {
-		ps, err := load("session-policy", f)
-		if err != nil {
-			return nil, err
-		}
-		s.Session = append(s.Session, ps...)
-	}
-	var err error
-	if s.Resource, err = single("resource-policy", fl.resourcePolicy); err != nil {
-		return nil, err
-	}
-	if s.Boundary, err = single("boundary", fl.boundary); err != nil {
-		return nil, err
-	}
-	for _, f := range fl.scps {
-		ps, err := load("scp", f)
-		if err != nil {
-			return nil, err
-		}
-		s.SCPs = append(s.SCPs, ps)
-	}
-	for _, f := range fl.rcps {
-		ps, err := load("rcp", f)
-		if err != nil {
-			return nil, err
-		}
-		s.RCPs = append(s.RCPs, ps)
-	}
-	return s, nil
-}
-
-// flagRequests builds the requests of --action, --resource, --context:
-// one per action after expanding wildcards against the dataset.
-func flagRequests(db *iamdb.DB, fl *simulateFlags) ([]simulate.Request, error) {
-	var actions []string
-	for _, a := range fl.actions {
-		if !strings.Contains(a, ":") && a != "*" {
-			return nil, Usagef("--action %q: expected service:Action", a)
-		}
-		if !strings.ContainsAny(a, "*?") {
-			if act := db.Action(a); act != nil {
-				a = act.FullName()
-			}
-			actions = append(actions, a)
-			continue
-		}
-		acts := db.Expand(a)
-		if len(acts) == 0 {
-			return nil, Usagef("--action %q matches no action in the dataset", a)
-		}
-		for _, act := range acts {
-			actions = append(actions, act.FullName())
-		}
-	}
-	ctx := simulate.Context{}
-	var order []string
-	for _, kv := range fl.contexts {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, Usagef("--context %q: expected key=value", kv)
-		}
-		kt := keyType(db, k)
-		vals := []string{v}
-		if kt.MultiValued {
-			vals = nil
-			if v != "" {
-				vals = strings.Split(v, ",")
-			}
-		}
-		for _, x := range vals {
-			if err := condition.CheckValue(kt.Type, x); err != nil {
-				return nil, Usagef("--context %s: %v (the key's type is %s)", k, err, kt)
-			}
-		}
-		if _, seen := ctx[k]; !seen {
-			order = append(order, k)
-		}
-		ctx[k] = append(ctx[k], vals...)
-	}
-	sort.Strings(order)
-	reqs := make([]simulate.Request, 0, len(actions))
-	for _, a := range actions {
-		reqs = append(reqs, simulate.Request{PrincipalARN: fl.principalARN, Action: a, Resource: fl.resource,
-			ResourceAccount: fl.resAcct, Context: ctx})
-	}
-	return reqs, nil
-}
-
-// keyType is a condition key's type: a global key's, or the dataset's for
-// a service key (String when unknown).
-func keyType(db *iamdb.DB, key string) condition.KeyType {
-	if g := condition.LookupGlobal(key); g != nil {
-		return g.Type
-	}
-	if svc, _, ok := strings.Cut(key, ":"); ok {
-		if s := db.Service(strings.ToLower(svc)); s != nil {
-			if c := s.Condition(key); c != nil {
-				return condition.ParseKeyType(c.Type)
-			}
-			// Keys with a suffix: "s3:RequestObjectTag/${TagKey}".
-			if i := strings.IndexByte(key, '/'); i > 0 {
-				prefix := strings.ToLower(key[:i+1])
-				for _, c := range s.Conditions {
-					if strings.HasPrefix(strings.ToLower(c.Name), prefix) {
-						return condition.ParseKeyType(c.Type)
-					}
-				}
-			}
-		}
-	}
-	return condition.KeyType{Type: condition.String}
 }
