@@ -26,7 +26,9 @@ type Set struct {
 	// level must allow. None means the account is not in an organization.
 	SCPs [][]*Policy
 	// RCPs are the resource control policies of the resource's account,
-	// one list per level, like SCPs.
+	// one list per level, like SCPs; an empty level stands for
+	// RCPFullAWSAccess alone (AWS attaches it everywhere and it cannot be
+	// detached), which allows everything.
 	RCPs [][]*Policy
 	// ResourcePolicyRequired says the resource's service requires its
 	// resource-based policy to allow even within the account (KMS key
@@ -80,6 +82,9 @@ func of(all []slot, k Kind) []slot {
 type state struct {
 	x   *prepared
 	ids []principalEntry
+	// boundary: the principal has a permissions boundary (then a
+	// resource-based Deny with NotPrincipal applies whatever it lists).
+	boundary bool
 }
 
 // applies reports whether statement st applies to the request, and with
@@ -89,6 +94,13 @@ func (e *state) applies(st *statement, kind Kind) grant {
 		return noGrant
 	}
 	g, _ := st.matchPrincipal(e.ids, kind == KindResource)
+	if g == noGrant && st.deny && st.notPrinc && e.boundary && kind == KindResource {
+		// AWS (access_policies_boundaries): "The NotPrincipal element with
+		// a Deny effect will always deny any IAM principal that has a
+		// permissions boundary policy attached, regardless of the values
+		// specified in the NotPrincipal element."
+		g = grantDirect
+	}
 	if g == noGrant || !st.matchConditions(e.x.keys) {
 		return noGrant
 	}
@@ -130,7 +142,7 @@ func (e *state) firstAllow(slots []slot) (*statement, slot, grant) {
 // implicitly denied.
 func (s *Set) Evaluate(r *Request) *Result {
 	x := prepare(r)
-	e := &state{x: x, ids: x.p.identities()}
+	e := &state{x: x, ids: x.p.identities(), boundary: s.Boundary != nil}
 	res := &Result{Action: r.Action, Resource: x.resource, Principal: x.p.raw, CrossAccount: x.crossAcct, Derived: x.derivedKeys}
 	all := s.slots()
 	orgBound := x.p.kind != servicePrincipal && x.p.kind != anonymous
@@ -176,6 +188,11 @@ func (s *Set) Evaluate(r *Request) *Result {
 			continue
 		}
 		for i, l := range lv.levels {
+			if len(l) == 0 && lv.kind == KindRCP {
+				// RCPFullAWSAccess is attached to every level and cannot be
+				// detached: a level without other RCPs allows everything.
+				continue
+			}
 			var sls []slot
 			for _, p := range l {
 				sls = append(sls, slot{lv.kind, i + 1, p})
@@ -287,6 +304,9 @@ func (s *Set) Evaluate(r *Request) *Result {
 	}
 	res.Decision = Allowed
 	res.Reason = allowReason(res.Deciding)
+	if root && len(res.Deciding) == 0 {
+		res.Reason = "allowed: the account root user needs no identity-based policy"
+	}
 	return res
 }
 

@@ -94,8 +94,8 @@ func (ps *Policies) Compile() (*Set, error) {
 					lv = append(lv, p)
 				}
 			}
-			if len(lv) == 0 {
-				return nil, fmt.Errorf("%s[%d]: an organization level needs at least one policy (AWS attaches FullAWSAccess by default)", kind, i)
+			if len(lv) == 0 && kind == "scps" {
+				return nil, fmt.Errorf("%s[%d]: an organization level needs at least one SCP (AWS attaches FullAWSAccess by default; an entity cannot have none)", kind, i)
 			}
 			out = append(out, lv)
 		}
