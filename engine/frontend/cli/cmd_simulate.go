@@ -63,6 +63,14 @@ func newSimulateCmd(app *App) *Command {
 	f.StringVar(&fl.principal, "principal", "", "A user or role name (or ARN) in --auth-details: its policies, groups, boundary and tags.")
 	f.StringVar(&fl.authDetails, "auth-details", "", "get-account-authorization-details output, for --principal.")
 	addFmt(cmd, &fl.format, `Output format. Defaults to "text"`, "text", "json", "text")
+	for name, metavar := range map[string]string{
+		"policy": "FILE", "resource-policy": "FILE", "boundary": "FILE", "session-policy": "FILE",
+		"scp": "FILE", "rcp": "FILE", "action": "SERVICE:ACTION", "resource": "ARN",
+		"resource-account": "ACCOUNT", "principal-arn": "ARN", "context": "KEY=VALUE",
+		"requests": "FILE", "principal": "NAME", "auth-details": "FILE",
+	} {
+		addFlagMeta(f, name, metavar, nil, false)
+	}
 	return cmd
 }
 
