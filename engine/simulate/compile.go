@@ -46,6 +46,8 @@ type statement struct {
 type actionPattern struct {
 	svc, act string
 	all      bool
+	// svcWild: the service part has a wildcard (else compare it as is).
+	svcWild bool
 }
 
 type resourcePattern struct {
@@ -114,7 +116,7 @@ func compileStatement(s *policy.Statement, vars bool) (*statement, error) {
 			}
 			return nil, &compileError{code: CodeInvalidAction, element: elem, msg: fmt.Sprintf("%q: expected service:Action", a)}
 		}
-		st.actions = append(st.actions, actionPattern{svc: svc, act: act})
+		st.actions = append(st.actions, actionPattern{svc: svc, act: act, svcWild: strings.ContainsAny(svc, "*?")})
 	}
 	res := s.Resource
 	switch {
@@ -165,7 +167,7 @@ func (st *statement) matchAction(svc, act string) bool {
 	in := false
 	for i := range st.actions {
 		a := &st.actions[i]
-		if a.all || (globBytes(a.svc, svc) && glob(a.act, act)) {
+		if a.all || ((a.svc == svc || (a.svcWild && glob(a.svc, svc))) && glob(a.act, act)) {
 			in = true
 			break
 		}

@@ -100,22 +100,21 @@ func isAccountID(s string) bool {
 }
 
 // derived lists the global condition keys AWS sets from the principal
-// (name, value); a request's own context takes precedence.
+// (name, value), sorted by name; a request's own context takes
+// precedence.
 func (p principal) derived() [][2]string {
-	out := [][2]string{{"aws:PrincipalType", principalTypes[p.kind]}}
+	typ := [2]string{"aws:PrincipalType", principalTypes[p.kind]}
 	switch p.kind {
 	case anonymous:
-		return out
+		return [][2]string{typ}
 	case servicePrincipal:
-		return append(out, [2]string{"aws:PrincipalIsAWSService", "true"}, [2]string{"aws:PrincipalServiceName", p.raw})
+		return [][2]string{{"aws:PrincipalIsAWSService", "true"}, {"aws:PrincipalServiceName", p.raw}, typ}
 	}
-	out = append(out, [2]string{"aws:PrincipalIsAWSService", "false"}, [2]string{"aws:PrincipalAccount", p.account})
-	switch p.kind {
-	case roleSession:
-		out = append(out, [2]string{"aws:PrincipalArn", p.roleARN})
-	default:
-		out = append(out, [2]string{"aws:PrincipalArn", p.raw})
+	arn := p.raw
+	if p.kind == roleSession {
+		arn = p.roleARN
 	}
+	out := [][2]string{{"aws:PrincipalAccount", p.account}, {"aws:PrincipalArn", arn}, {"aws:PrincipalIsAWSService", "false"}, typ}
 	if p.kind == iamUser {
 		out = append(out, [2]string{"aws:username", p.name})
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -38,13 +37,15 @@ type Context map[string][]string
 // UnmarshalJSON reads a context object whose values are strings, numbers,
 // booleans or arrays of them.
 func (c *Context) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
 		return fmt.Errorf("context: expected an object of condition keys: %w", err)
 	}
 	out := make(Context, len(raw))
 	for k, v := range raw {
-		vals, err := contextValues(v)
+		vals, err := contextAny(v)
 		if err != nil {
 			return fmt.Errorf("context key %q: %w", k, err)
 		}
@@ -54,16 +55,13 @@ func (c *Context) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func contextValues(v json.RawMessage) ([]string, error) {
-	v = bytes.TrimSpace(v)
-	if len(v) > 0 && v[0] == '[' {
-		var arr []json.RawMessage
-		if err := json.Unmarshal(v, &arr); err != nil {
-			return nil, err
-		}
+// contextAny is a decoded context value as text: a scalar is one value,
+// an array several.
+func contextAny(v any) ([]string, error) {
+	if arr, ok := v.([]any); ok {
 		out := make([]string, 0, len(arr))
 		for _, e := range arr {
-			s, err := scalar(e)
+			s, err := scalarAny(e)
 			if err != nil {
 				return nil, err
 			}
@@ -71,28 +69,27 @@ func contextValues(v json.RawMessage) ([]string, error) {
 		}
 		return out, nil
 	}
-	s, err := scalar(v)
+	s, err := scalarAny(v)
 	if err != nil {
 		return nil, err
 	}
 	return []string{s}, nil
 }
 
-// scalar is a JSON string, number or boolean as text.
-func scalar(v json.RawMessage) (string, error) {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return "", fmt.Errorf("expected a string, number or boolean")
+func scalarAny(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case json.Number:
+		return x.String(), nil
+	case bool:
+		if x {
+			return "true", nil
+		}
+		return "false", nil
 	}
-	switch v[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(v, &s)
-		return s, err
-	case '{', '[', 'n':
-		return "", fmt.Errorf("expected a string, number or boolean, found %s", string(v))
-	}
-	return string(v), nil
+	b, _ := json.Marshal(v)
+	return "", fmt.Errorf("expected a string, number or boolean, found %s", b)
 }
 
 // prepared is a request ready for evaluation: lower-cased action parts,
@@ -127,19 +124,30 @@ func prepare(r *Request) *prepared {
 		x.resAccount = x.p.account
 	}
 	x.crossAcct = x.p.account != "" && x.resAccount != x.p.account
-	x.keys = make(map[string][]string, len(r.Context)+6)
+	derived := x.p.derived()
+	x.keys = make(map[string][]string, len(r.Context)+len(derived))
 	for k, v := range r.Context {
-		x.keys[strings.ToLower(k)] = v
+		x.keys[lowerASCII(k)] = v
 	}
-	for _, d := range x.p.derived() {
-		lk := strings.ToLower(d[0])
+	for _, d := range derived {
+		lk := lowerASCII(d[0])
 		if _, ok := x.keys[lk]; !ok && d[1] != "" {
-			x.keys[lk] = []string{d[1]}
+			x.keys[lk] = d[1:2:2]
 			x.derivedKeys = append(x.derivedKeys, d[0])
 		}
 	}
-	sort.Strings(x.derivedKeys)
 	return x
+}
+
+// lowerASCII is strings.ToLower without an allocation for text that is
+// already lower case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // arnAccount is the account field of an ARN ("" if none).
@@ -149,4 +157,16 @@ func arnAccount(s string) string {
 		return ""
 	}
 	return parts[4]
+}
+
+// contextValues reads one JSON value of a context or a condition: a
+// string, number or boolean, or an array of them.
+func contextValues(raw json.RawMessage) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return contextAny(v)
 }
