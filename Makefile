@@ -36,14 +36,23 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
+	$(GO) test ./engine/internal/sarfetch -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/yamlerr -run '^$$' -fuzz '^FuzzError$$' -fuzztime $(FUZZ_FAST)
 
 test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/
 
-cli: ## build the native CLI to ./bin/policy-sentry
-	$(GO) build -trimpath -o bin/policy-sentry ./engine/cmd/policy-sentry
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+CLI_LDFLAGS := -X github.com/leastpriv/policysentry/engine/frontend/cli.Version=$(VERSION)
+
+cli: ## build the native CLI to ./bin/policy-sentry (version from git)
+	$(GO) build -trimpath -ldflags '$(CLI_LDFLAGS)' -o bin/policy-sentry ./engine/cmd/policy-sentry
+
+.PHONY: release
+release: ## cross-compile the CLI (linux, darwin, windows x amd64, arm64) into bin/release/ with SHA256SUMS
+	$(GO) run ./scripts/release -version $(VERSION) -out bin/release
 
 dataset: ## rebuild dataset/ from its pinned source
 	$(GO) run ./scripts/builddataset

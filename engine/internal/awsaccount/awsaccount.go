@@ -1,0 +1,481 @@
+// Package awsaccount downloads an AWS account's IAM policies with the AWS
+// SDK for Go v2: iam:GetAccountAuthorizationDetails, paged, with the
+// SDK's retries and backoff (throttling included), and
+// sts:GetCallerIdentity for the account id. The result has the shape of
+// `aws iam get-account-authorization-details` output, with the
+// URL-encoded policy documents decoded to JSON.
+//
+// It is used only by the native CLI's download-policies command; the
+// WebAssembly builds do not import it (the SDK stays out of them). The
+// credentials are the user's own, read by config.LoadDefaultConfig
+// (profile, environment, SSO, ...); requests go only to AWS, or to the
+// endpoint set by AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL_STS.
+package awsaccount
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+)
+
+// Filter selects the entity types to download.
+type Filter struct {
+	// Users, Groups and Roles include those entities with their inline
+	// policies and attachments.
+	Users, Groups, Roles bool
+	// CustomerManaged and AWSManaged include the managed policies of each kind.
+	CustomerManaged, AWSManaged bool
+}
+
+// All is every entity type, as `aws iam get-account-authorization-details`
+// gives without --filter.
+var All = Filter{Users: true, Groups: true, Roles: true, CustomerManaged: true, AWSManaged: true}
+
+func (f Filter) entityTypes() []types.EntityType {
+	var out []types.EntityType
+	add := func(on bool, t types.EntityType) {
+		if on {
+			out = append(out, t)
+		}
+	}
+	add(f.Users, types.EntityTypeUser)
+	add(f.Groups, types.EntityTypeGroup)
+	add(f.Roles, types.EntityTypeRole)
+	add(f.CustomerManaged, types.EntityTypeLocalManagedPolicy)
+	add(f.AWSManaged, types.EntityTypeAWSManagedPolicy)
+	return out
+}
+
+// Options configure a download.
+type Options struct {
+	// Profile is the shared config profile ("" for the SDK's default chain).
+	Profile string
+	// Filter selects what to download.
+	Filter Filter
+	// MaxAttempts is the number of tries per request (default 10).
+	MaxAttempts int
+	// MaxBackoff caps the wait between tries (default 20s); tests lower it.
+	MaxBackoff time.Duration
+	// PageSize is MaxItems per page (default 1000, IAM's maximum).
+	PageSize int32
+	// Progress, when set, is called after each page with the totals so far.
+	Progress func(page int, d *Details)
+}
+
+// Details is the account's authorization details, in the JSON shape of
+// `aws iam get-account-authorization-details` (documents decoded).
+type Details struct {
+	UserDetailList  []User   `json:"UserDetailList"`
+	GroupDetailList []Group  `json:"GroupDetailList"`
+	RoleDetailList  []Role   `json:"RoleDetailList"`
+	Policies        []Policy `json:"Policies"`
+}
+
+// User is a UserDetail.
+type User struct {
+	Path                    string         `json:"Path"`
+	UserName                string         `json:"UserName"`
+	UserID                  string         `json:"UserId"`
+	Arn                     string         `json:"Arn"`
+	CreateDate              string         `json:"CreateDate,omitempty"`
+	UserPolicyList          []InlinePolicy `json:"UserPolicyList,omitempty"`
+	GroupList               []string       `json:"GroupList"`
+	AttachedManagedPolicies []Attached     `json:"AttachedManagedPolicies"`
+	PermissionsBoundary     *Boundary      `json:"PermissionsBoundary,omitempty"`
+	Tags                    []Tag          `json:"Tags,omitempty"`
+}
+
+// Group is a GroupDetail.
+type Group struct {
+	Path                    string         `json:"Path"`
+	GroupName               string         `json:"GroupName"`
+	GroupID                 string         `json:"GroupId"`
+	Arn                     string         `json:"Arn"`
+	CreateDate              string         `json:"CreateDate,omitempty"`
+	GroupPolicyList         []InlinePolicy `json:"GroupPolicyList"`
+	AttachedManagedPolicies []Attached     `json:"AttachedManagedPolicies"`
+}
+
+// Role is a RoleDetail.
+type Role struct {
+	Path                     string            `json:"Path"`
+	RoleName                 string            `json:"RoleName"`
+	RoleID                   string            `json:"RoleId"`
+	Arn                      string            `json:"Arn"`
+	CreateDate               string            `json:"CreateDate,omitempty"`
+	AssumeRolePolicyDocument json.RawMessage   `json:"AssumeRolePolicyDocument,omitempty"`
+	InstanceProfileList      []InstanceProfile `json:"InstanceProfileList"`
+	RolePolicyList           []InlinePolicy    `json:"RolePolicyList"`
+	AttachedManagedPolicies  []Attached        `json:"AttachedManagedPolicies"`
+	PermissionsBoundary      *Boundary         `json:"PermissionsBoundary,omitempty"`
+	Tags                     []Tag             `json:"Tags,omitempty"`
+}
+
+// InstanceProfile is a role's instance profile (without its Roles list).
+type InstanceProfile struct {
+	Path                string `json:"Path"`
+	InstanceProfileName string `json:"InstanceProfileName"`
+	InstanceProfileID   string `json:"InstanceProfileId"`
+	Arn                 string `json:"Arn"`
+	CreateDate          string `json:"CreateDate,omitempty"`
+}
+
+// InlinePolicy is an inline policy with its decoded document.
+type InlinePolicy struct {
+	PolicyName     string          `json:"PolicyName"`
+	PolicyDocument json.RawMessage `json:"PolicyDocument"`
+}
+
+// Attached is an attached managed policy.
+type Attached struct {
+	PolicyName string `json:"PolicyName"`
+	PolicyArn  string `json:"PolicyArn"`
+}
+
+// Boundary is a permissions boundary.
+type Boundary struct {
+	PermissionsBoundaryType string `json:"PermissionsBoundaryType"`
+	PermissionsBoundaryArn  string `json:"PermissionsBoundaryArn"`
+}
+
+// Tag is an IAM tag.
+type Tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// Policy is a ManagedPolicyDetail.
+type Policy struct {
+	PolicyName                    string    `json:"PolicyName"`
+	PolicyID                      string    `json:"PolicyId"`
+	Arn                           string    `json:"Arn"`
+	Path                          string    `json:"Path"`
+	DefaultVersionID              string    `json:"DefaultVersionId"`
+	AttachmentCount               int32     `json:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int32     `json:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool      `json:"IsAttachable"`
+	Description                   string    `json:"Description,omitempty"`
+	CreateDate                    string    `json:"CreateDate,omitempty"`
+	UpdateDate                    string    `json:"UpdateDate,omitempty"`
+	PolicyVersionList             []Version `json:"PolicyVersionList"`
+}
+
+// AWSManaged reports whether the policy is AWS managed (arn:PARTITION:iam::aws:policy/...).
+func (p *Policy) AWSManaged() bool {
+	parts := strings.SplitN(p.Arn, ":", 6)
+	return len(parts) == 6 && parts[4] == "aws"
+}
+
+// DefaultDocument is the default version's document (nil if missing).
+func (p *Policy) DefaultDocument() json.RawMessage {
+	for _, v := range p.PolicyVersionList {
+		if v.IsDefaultVersion || v.VersionID == p.DefaultVersionID {
+			return v.Document
+		}
+	}
+	return nil
+}
+
+// Version is a managed policy version with its decoded document.
+type Version struct {
+	Document         json.RawMessage `json:"Document"`
+	VersionID        string          `json:"VersionId"`
+	IsDefaultVersion bool            `json:"IsDefaultVersion"`
+	CreateDate       string          `json:"CreateDate,omitempty"`
+}
+
+// Result is a download: the account id and its details.
+type Result struct {
+	// AccountID is sts:GetCallerIdentity's Account.
+	AccountID string
+	// CallerArn is the identity the credentials belong to.
+	CallerArn string
+	// Details are the authorization details.
+	Details *Details
+	// Pages is the number of GetAccountAuthorizationDetails pages read.
+	Pages int
+}
+
+// Download loads the AWS configuration for the profile and downloads the
+// account's authorization details.
+func Download(ctx context.Context, o Options) (*Result, error) {
+	cfg, err := LoadConfig(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return DownloadWith(ctx, cfg, o)
+}
+
+// LoadConfig is config.LoadDefaultConfig with the profile and the retry
+// policy of o; IAM is global, so a missing region is us-east-1.
+func LoadConfig(ctx context.Context, o Options) (aws.Config, error) {
+	attempts := o.MaxAttempts
+	if attempts <= 0 {
+		attempts = 10
+	}
+	backoff := o.MaxBackoff
+	if backoff <= 0 {
+		backoff = 20 * time.Second
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(so *retry.StandardOptions) {
+				so.MaxAttempts = attempts
+				so.MaxBackoff = backoff
+				// A whole account is many pages: do not let the client-side
+				// retry quota end a long, throttled download early.
+				so.RateLimiter = noRateLimit{}
+			})
+		}),
+	}
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		var pe config.SharedConfigProfileNotExistError
+		if errors.As(err, &pe) {
+			return cfg, fmt.Errorf("AWS profile %q is not in ~/.aws/config or ~/.aws/credentials: create it with `aws configure --profile %s`, or pass another --profile", o.Profile, o.Profile)
+		}
+		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	return cfg, nil
+}
+
+// noRateLimit is a retry rate limiter that never refuses a retry; the
+// backoff and MaxAttempts still bound the retries.
+type noRateLimit struct{}
+
+func (noRateLimit) GetToken(context.Context, uint) (func() error, error) {
+	return func() error { return nil }, nil
+}
+func (noRateLimit) AddTokens(uint) error { return nil }
+
+// DownloadWith downloads with an already loaded configuration.
+func DownloadWith(ctx context.Context, cfg aws.Config, o Options) (*Result, error) {
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, explain(err, "sts:GetCallerIdentity", o.Profile)
+	}
+	res := &Result{AccountID: aws.ToString(id.Account), CallerArn: aws.ToString(id.Arn), Details: &Details{}}
+	filter := o.Filter
+	if filter == (Filter{}) {
+		filter = All
+	}
+	size := o.PageSize
+	if size <= 0 {
+		size = 1000
+	}
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(iam.NewFromConfig(cfg), &iam.GetAccountAuthorizationDetailsInput{
+		Filter:   filter.entityTypes(),
+		MaxItems: aws.Int32(size),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, explain(err, "iam:GetAccountAuthorizationDetails", o.Profile)
+		}
+		res.Pages++
+		if err := res.Details.add(page); err != nil {
+			return nil, fmt.Errorf("page %d of iam:GetAccountAuthorizationDetails: %w", res.Pages, err)
+		}
+		if o.Progress != nil {
+			o.Progress(res.Pages, res.Details)
+		}
+	}
+	res.Details.sort()
+	return res, nil
+}
+
+// explain turns the SDK's errors into what the user should do.
+func explain(err error, op, profile string) error {
+	who := "the default AWS credentials"
+	if profile != "" {
+		who = fmt.Sprintf("AWS profile %q", profile)
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation":
+			return fmt.Errorf("%s: access denied for %s: its identity needs the permissions iam:GetAccountAuthorizationDetails and sts:GetCallerIdentity (AWS's SecurityAudit or ReadOnlyAccess managed policy has them): %s", op, who, api.ErrorMessage())
+		case "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "IncompleteSignature":
+			return fmt.Errorf("%s: AWS rejected the credentials of %s (%s): check the access key, or log in again (aws sso login / aws configure)", op, who, api.ErrorCode())
+		case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
+			return fmt.Errorf("%s: the credentials of %s have expired: refresh them (aws sso login, or new session credentials) and try again", op, who)
+		case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":
+			return fmt.Errorf("%s: AWS kept throttling the requests after every retry: try again later: %w", op, err)
+		}
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "failed to retrieve credentials") || strings.Contains(msg, "no EC2 IMDS role found") ||
+		strings.Contains(msg, "failed to refresh cached credentials") {
+		return fmt.Errorf("%s: no AWS credentials found for %s: run `aws configure` (or `aws sso login`), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile: %w", op, who, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// add appends one page, decoding the URL-encoded policy documents.
+func (d *Details) add(page *iam.GetAccountAuthorizationDetailsOutput) error {
+	for _, u := range page.UserDetailList {
+		x := User{Path: aws.ToString(u.Path), UserName: aws.ToString(u.UserName), UserID: aws.ToString(u.UserId),
+			Arn: aws.ToString(u.Arn), CreateDate: date(u.CreateDate), GroupList: nonNil(u.GroupList),
+			AttachedManagedPolicies: attached(u.AttachedManagedPolicies), PermissionsBoundary: boundary(u.PermissionsBoundary),
+			Tags: tags(u.Tags)}
+		var err error
+		if x.UserPolicyList, err = inline(u.UserPolicyList, "user "+x.UserName); err != nil {
+			return err
+		}
+		d.UserDetailList = append(d.UserDetailList, x)
+	}
+	for _, g := range page.GroupDetailList {
+		x := Group{Path: aws.ToString(g.Path), GroupName: aws.ToString(g.GroupName), GroupID: aws.ToString(g.GroupId),
+			Arn: aws.ToString(g.Arn), CreateDate: date(g.CreateDate), AttachedManagedPolicies: attached(g.AttachedManagedPolicies)}
+		var err error
+		if x.GroupPolicyList, err = inline(g.GroupPolicyList, "group "+x.GroupName); err != nil {
+			return err
+		}
+		d.GroupDetailList = append(d.GroupDetailList, x)
+	}
+	for _, r := range page.RoleDetailList {
+		x := Role{Path: aws.ToString(r.Path), RoleName: aws.ToString(r.RoleName), RoleID: aws.ToString(r.RoleId),
+			Arn: aws.ToString(r.Arn), CreateDate: date(r.CreateDate), AttachedManagedPolicies: attached(r.AttachedManagedPolicies),
+			PermissionsBoundary: boundary(r.PermissionsBoundary), Tags: tags(r.Tags), InstanceProfileList: []InstanceProfile{}}
+		for _, ip := range r.InstanceProfileList {
+			x.InstanceProfileList = append(x.InstanceProfileList, InstanceProfile{Path: aws.ToString(ip.Path),
+				InstanceProfileName: aws.ToString(ip.InstanceProfileName), InstanceProfileID: aws.ToString(ip.InstanceProfileId),
+				Arn: aws.ToString(ip.Arn), CreateDate: date(ip.CreateDate)})
+		}
+		var err error
+		if r.AssumeRolePolicyDocument != nil {
+			if x.AssumeRolePolicyDocument, err = DecodeDocument(*r.AssumeRolePolicyDocument); err != nil {
+				return fmt.Errorf("role %s trust policy: %w", x.RoleName, err)
+			}
+		}
+		if x.RolePolicyList, err = inline(r.RolePolicyList, "role "+x.RoleName); err != nil {
+			return err
+		}
+		d.RoleDetailList = append(d.RoleDetailList, x)
+	}
+	for _, p := range page.Policies {
+		x := Policy{PolicyName: aws.ToString(p.PolicyName), PolicyID: aws.ToString(p.PolicyId), Arn: aws.ToString(p.Arn),
+			Path: aws.ToString(p.Path), DefaultVersionID: aws.ToString(p.DefaultVersionId),
+			AttachmentCount: aws.ToInt32(p.AttachmentCount), PermissionsBoundaryUsageCount: aws.ToInt32(p.PermissionsBoundaryUsageCount),
+			IsAttachable: p.IsAttachable, Description: aws.ToString(p.Description), CreateDate: date(p.CreateDate),
+			UpdateDate: date(p.UpdateDate), PolicyVersionList: []Version{}}
+		for _, v := range p.PolicyVersionList {
+			doc, err := DecodeDocument(aws.ToString(v.Document))
+			if err != nil {
+				return fmt.Errorf("policy %s version %s: %w", x.Arn, aws.ToString(v.VersionId), err)
+			}
+			x.PolicyVersionList = append(x.PolicyVersionList, Version{Document: doc, VersionID: aws.ToString(v.VersionId),
+				IsDefaultVersion: v.IsDefaultVersion, CreateDate: date(v.CreateDate)})
+		}
+		d.Policies = append(d.Policies, x)
+	}
+	return nil
+}
+
+// sort orders every list by ARN so that the output does not depend on
+// the order AWS pages them in.
+func (d *Details) sort() {
+	sort.SliceStable(d.UserDetailList, func(i, j int) bool { return d.UserDetailList[i].Arn < d.UserDetailList[j].Arn })
+	sort.SliceStable(d.GroupDetailList, func(i, j int) bool { return d.GroupDetailList[i].Arn < d.GroupDetailList[j].Arn })
+	sort.SliceStable(d.RoleDetailList, func(i, j int) bool { return d.RoleDetailList[i].Arn < d.RoleDetailList[j].Arn })
+	sort.SliceStable(d.Policies, func(i, j int) bool { return d.Policies[i].Arn < d.Policies[j].Arn })
+	if d.UserDetailList == nil {
+		d.UserDetailList = []User{}
+	}
+	if d.GroupDetailList == nil {
+		d.GroupDetailList = []Group{}
+	}
+	if d.RoleDetailList == nil {
+		d.RoleDetailList = []Role{}
+	}
+	if d.Policies == nil {
+		d.Policies = []Policy{}
+	}
+}
+
+// DecodeDocument decodes a policy document as IAM returns it: URL-encoded
+// JSON (RFC 3986: "+" is a plus sign, not a space). A document that is
+// already JSON is kept as it is.
+func DecodeDocument(s string) (json.RawMessage, error) {
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "{") {
+		dec, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, fmt.Errorf("the policy document is not URL-encoded JSON: %w", err)
+		}
+		t = strings.TrimSpace(dec)
+	}
+	if !json.Valid([]byte(t)) {
+		return nil, fmt.Errorf("the policy document is not valid JSON after URL decoding: %.80q", t)
+	}
+	return json.RawMessage(t), nil
+}
+
+func inline(list []types.PolicyDetail, owner string) ([]InlinePolicy, error) {
+	out := []InlinePolicy{}
+	for _, p := range list {
+		doc, err := DecodeDocument(aws.ToString(p.PolicyDocument))
+		if err != nil {
+			return nil, fmt.Errorf("%s inline policy %s: %w", owner, aws.ToString(p.PolicyName), err)
+		}
+		out = append(out, InlinePolicy{PolicyName: aws.ToString(p.PolicyName), PolicyDocument: doc})
+	}
+	return out, nil
+}
+
+func attached(list []types.AttachedPolicy) []Attached {
+	out := []Attached{}
+	for _, a := range list {
+		out = append(out, Attached{PolicyName: aws.ToString(a.PolicyName), PolicyArn: aws.ToString(a.PolicyArn)})
+	}
+	return out
+}
+
+func boundary(b *types.AttachedPermissionsBoundary) *Boundary {
+	if b == nil {
+		return nil
+	}
+	return &Boundary{PermissionsBoundaryType: string(b.PermissionsBoundaryType), PermissionsBoundaryArn: aws.ToString(b.PermissionsBoundaryArn)}
+}
+
+func tags(list []types.Tag) []Tag {
+	var out []Tag
+	for _, t := range list {
+		out = append(out, Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
+	}
+	return out
+}
+
+func date(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
