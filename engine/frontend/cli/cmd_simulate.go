@@ -10,8 +10,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newSimulateCmd) }
-
 // ExitDenied is simulate's exit code when a request is not allowed.
 const ExitDenied = 3
 
