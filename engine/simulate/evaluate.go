@@ -108,7 +108,8 @@ func (e *state) applies(st *statement, kind Kind) grant {
 }
 
 // firstAllow finds the first Allow statement of the policies that
-// applies, with the strongest grant over all of them (resource policies).
+// applies; for a resource-based policy, the first with the strongest
+// grant over all its statements (the one that decides).
 func (e *state) firstAllow(slots []slot) (*statement, slot, grant) {
 	var first *statement
 	var at slot
@@ -118,14 +119,9 @@ func (e *state) firstAllow(slots []slot) (*statement, slot, grant) {
 			if st.deny {
 				continue
 			}
-			if g := e.applies(st, sl.kind); g != noGrant {
-				if first == nil {
-					first, at = st, sl
-				}
-				if g > best {
-					best = g
-				}
-				if sl.kind != KindResource {
+			if g := e.applies(st, sl.kind); g > best {
+				first, at, best = st, sl, g
+				if sl.kind != KindResource || g == grantDirect {
 					return first, at, best
 				}
 			}
