@@ -55,6 +55,10 @@ func TestWranglerDev(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	simulation, err := os.ReadFile("../../engine/frontend/api/testdata/simulate.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		method, path, ctype string
 		body                []byte
@@ -63,6 +67,7 @@ func TestWranglerDev(t *testing.T) {
 		{"POST", "/api/v1/policy", "application/yaml", crud, 200},
 		{"POST", "/api/v1/policy?fmt=yaml&minimize=0", "application/yaml", crud, 200},
 		{"POST", "/api/v1/analyze", "application/json", policy, 200},
+		{"POST", "/api/v1/simulate", "application/json", simulation, 200},
 		{"GET", "/api/v1/query/actions?service=s3&access-level=tagging", "", nil, 200},
 		{"GET", "/api/v1/query/arns?service=s3x", "", nil, 404},
 		{"POST", "/api/v1/policy", "text/plain", crud, 415},

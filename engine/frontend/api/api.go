@@ -9,6 +9,7 @@
 //	POST /analyze     a policy, an array of policies or an authorization-details dump -> the audit report
 //	POST /diff        {"old": policy, "new": policy, ...} -> the review of the change (new access, guardrails, public access)
 //	POST /validate    the same inputs -> Access Analyzer-style findings (validate.go)
+//	POST /simulate    policies and requests -> allowed or denied, with the deciding statements (simulate.go)
 //	GET  /query/actions|arns|conditions|services   the query tables
 //	GET  /dataset     the manifest of the dataset in use
 //
@@ -89,6 +90,7 @@ func New(opts Options) *Handler {
 		Prefix + "query/services":   {http.MethodGet, (*Handler).queryServices},
 		Prefix + "dataset":          {http.MethodGet, (*Handler).dataset},
 		Prefix + "validate":         {http.MethodPost, (*Handler).validate},
+		Prefix + "simulate":         {http.MethodPost, (*Handler).simulate},
 	}}
 }
 

@@ -185,5 +185,8 @@ func init() {
 	register(newClickCompleteCmd)
 }
 
+// The command of issue 18.
+func init() { register(newSimulateCmd) }
+
 // Version is the program version.
 var Version = "0.1.0"
