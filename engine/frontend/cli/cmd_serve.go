@@ -74,7 +74,10 @@ func newServeCmd(app *App) *Command {
 			shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			if err := srv.Shutdown(shut); err != nil {
-				return err
+				// Requests still running after the grace period are cut:
+				// an interrupt must stop the server.
+				fmt.Fprintf(app.Stderr, "serve: requests still running after 5s were closed: %v\n", err)
+				srv.Close()
 			}
 			if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 				return err
