@@ -8,7 +8,7 @@ ADDR  ?= 127.0.0.1:8080
 FUZZ_FAST ?= 200000x
 FUZZ_SLOW ?= 10000x
 
-.PHONY: help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
+.PHONY: review help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -30,12 +30,16 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseNode$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzCondition$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
+	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzParseGuardrails$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzCompare$$' -fuzztime 2000x
 	$(GO) test ./engine/internal/sarfetch -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_FAST)
@@ -56,6 +60,9 @@ release: ## cross-compile the CLI (linux, darwin, windows x amd64, arm64) into b
 
 dataset: ## rebuild dataset/ from its pinned source
 	$(GO) run ./scripts/builddataset
+
+review: ## review IAM policy changes like the GitHub Action: make review PATHS=iam BASE=origin/main
+	REVIEW_PATHS="$(PATHS)" REVIEW_BASE="$(or $(BASE),HEAD~1)" REVIEW_GUARDRAILS="$(GUARDRAILS)" REVIEW_MUST_NOT_GRANT="$(MUST_NOT_GRANT)" bash scripts/githubaction/review.sh
 
 bench: ## run the benchmarks and print their figures
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /scripts/browsertest)

@@ -40,16 +40,22 @@ type AuditResult struct {
 // names it in diagnostics) and audits it. When it cannot be read the
 // error is a diag.List at the problem and the result has no report.
 func Audit(db *iamdb.DB, src []byte, name string, opts AuditOptions) (*AuditResult, error) {
+	src = decodeBare(src) // checkfirst.go
 	docs, err := policy.Load(src, name)
 	if err != nil {
 		l := asList(name, err)
 		return &AuditResult{Diagnostics: l}, l
 	}
+	docs, rejected, rl := checkFirst(db, src, name, docs) // checkfirst.go
+	if len(docs) == 0 && len(rl) > 0 {
+		return &AuditResult{Diagnostics: rl}, rl
+	}
 	rep, err := analyze(db, [][]*policy.Document{docs}, opts)
 	if err != nil {
 		return &AuditResult{}, err
 	}
-	return &AuditResult{Report: rep}, nil
+	rep.Policies = append(rep.Policies, rejected...)
+	return &AuditResult{Report: rep, Diagnostics: rl}, nil
 }
 
 // AuditAll audits every input; one that cannot be read is reported in
@@ -59,14 +65,18 @@ func AuditAll(db *iamdb.DB, inputs []Input, opts AuditOptions) (*AuditResult, er
 	res := &AuditResult{}
 	parsed := make([][]*policy.Document, len(inputs))
 	failed := make([]*audit.PolicyReport, len(inputs))
+	rejected := make([][]*audit.PolicyReport, len(inputs))
 	for i, in := range inputs {
-		docs, err := policy.Load(in.Data, in.Name)
+		data := decodeBare(in.Data) // checkfirst.go
+		docs, err := policy.Load(data, in.Name)
 		if err != nil {
 			res.Diagnostics = append(res.Diagnostics, asList(in.Name, err)...)
 			failed[i] = &audit.PolicyReport{Name: in.Name, Error: err.Error(), Findings: []audit.Finding{}}
 			continue
 		}
-		parsed[i] = docs
+		var rl diag.List
+		parsed[i], rejected[i], rl = checkFirst(db, data, in.Name, docs) // checkfirst.go
+		res.Diagnostics = append(res.Diagnostics, rl...)
 	}
 	rep, err := analyze(db, parsed, opts)
 	if err != nil {
@@ -81,6 +91,7 @@ func AuditAll(db *iamdb.DB, inputs []Input, opts AuditOptions) (*AuditResult, er
 			continue
 		}
 		all = append(all, rep.Policies[next:next+len(parsed[i])]...)
+		all = append(all, rejected[i]...)
 		next += len(parsed[i])
 	}
 	rep.Policies = all

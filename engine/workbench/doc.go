@@ -9,7 +9,11 @@
 //     (template errors, writer warnings, the size warning) and the size
 //     report against AWS's quotas.
 //   - Audit / AuditAll: policy files → audit report and diagnostics
-//     (policy files that cannot be read, at the problem).
+//     (policy files that cannot be read, at the problem; policies AWS
+//     would reject, with their validation findings: checkfirst.go).
+//   - Validate / ValidateAll: policy files → Access Analyzer-style
+//     findings (finding type, issue code, JSON path, positions), rendered
+//     as text, JSON or SARIF (validate.go).
 //
 // A new feature (validate, diff, simulate) is one more function of the
 // same shape: Xxx(db, input, XxxOptions) (*XxxResult, error), its result

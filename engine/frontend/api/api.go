@@ -7,6 +7,9 @@
 //
 //	POST /policy      a CRUD or actions template (YAML or JSON) -> the policy
 //	POST /analyze     a policy, an array of policies or an authorization-details dump -> the audit report
+//	POST /diff        {"old": policy, "new": policy, ...} -> the review of the change (new access, guardrails, public access)
+//	POST /validate    the same inputs -> Access Analyzer-style findings (validate.go)
+//	POST /simulate    policies and requests -> allowed or denied, with the deciding statements (simulate.go)
 //	GET  /query/actions|arns|conditions|services   the query tables
 //	GET  /dataset     the manifest of the dataset in use
 //
@@ -80,11 +83,13 @@ func New(opts Options) *Handler {
 	return &Handler{opts: opts, routes: map[string]route{
 		Prefix + "policy":           {http.MethodPost, (*Handler).policy},
 		Prefix + "analyze":          {http.MethodPost, (*Handler).analyze},
+		Prefix + "diff":             {http.MethodPost, (*Handler).diff},
 		Prefix + "query/actions":    {http.MethodGet, (*Handler).queryActions},
 		Prefix + "query/arns":       {http.MethodGet, (*Handler).queryARNs},
 		Prefix + "query/conditions": {http.MethodGet, (*Handler).queryConditions},
 		Prefix + "query/services":   {http.MethodGet, (*Handler).queryServices},
 		Prefix + "dataset":          {http.MethodGet, (*Handler).dataset},
+		Prefix + "validate":         {http.MethodPost, (*Handler).validate},
 		Prefix + "simulate":         {http.MethodPost, (*Handler).simulate},
 	}}
 }
@@ -175,7 +180,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
 	case !ok:
-		err = errorf(http.StatusNotFound, CodeNotFound, "no endpoint %s (see %sdataset, policy, analyze, query/actions|arns|conditions|services)", r.URL.Path, Prefix)
+		err = errorf(http.StatusNotFound, CodeNotFound, "no endpoint %s (see %sdataset, policy, analyze, diff, query/actions|arns|conditions|services)", r.URL.Path, Prefix)
 	case preflight:
 		rw.Header().Set("Access-Control-Allow-Methods", rt.method+", OPTIONS")
 		rw.WriteHeader(http.StatusNoContent)

@@ -87,6 +87,12 @@ func (a *App) helpText(cmd *cobra.Command) string {
 	if doc := cmd.Long; doc != "" {
 		b.WriteString("\n")
 		for _, para := range strings.Split(doc, "\n\n") {
+			if pre, ok := strings.CutPrefix(para, "\b\n"); ok { // click's marker: keep the lines as written
+				for _, l := range strings.Split(pre, "\n") {
+					b.WriteString("  " + l + "\n")
+				}
+				continue
+			}
 			for _, l := range wrap(strings.Join(strings.Fields(para), " "), helpWidth-2) {
 				b.WriteString("  " + l + "\n")
 			}

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/leastpriv/policysentry/engine/validate"
+	"github.com/leastpriv/policysentry/engine/workbench"
+)
+
+// WorstFindingTypeHeader carries the worst finding type of POST /validate
+// (ERROR, SECURITY_WARNING, WARNING, SUGGESTION; absent without findings).
+const WorstFindingTypeHeader = "X-Policy-Sentry-Worst-Finding-Type"
+
+// validate serves POST /api/v1/validate: the body is a policy (or any
+// input `policy-sentry validate` reads: an array, get-policy-version
+// output, an authorization-details dump; URL-encoded documents are
+// decoded), the query parameters are the CLI's options: policy-type
+// (identity, resource, scp, rcp, trust), resource-type (AWS::S3::Bucket,
+// ...), fmt (json, the default: an array of findings with findingType,
+// issueCode, message, path, line, column; sarif; text) and name (the
+// file name findings carry; default "policy"). Findings are a 200
+// answer, whatever their type.
+func (h *Handler) validate(w http.ResponseWriter, r *http.Request) error {
+	p, err := params(r, "policy-type", "resource-type", "fmt", "name")
+	if err != nil {
+		return err
+	}
+	format, err := choice(p, "fmt", "json", "json", "sarif", "text")
+	if err != nil {
+		return err
+	}
+	pt, err := validate.ParsePolicyType(p["policy-type"])
+	if err != nil {
+		return errorf(http.StatusBadRequest, CodeInvalidParameter, "policy-type: %v", err)
+	}
+	opts := validate.Options{PolicyType: pt, ResourceType: p["resource-type"]}
+	if err := opts.CheckOptions(); err != nil {
+		return errorf(http.StatusBadRequest, CodeInvalidParameter, "resource-type: %v", err)
+	}
+	name := p["name"]
+	if name == "" {
+		name = "policy"
+	}
+	if kind, mt := mediaOf(r); kind != mediaJSON {
+		return errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send the policy as application/json", mt)
+	}
+	src, err := h.body(w, r)
+	if err != nil {
+		return err
+	}
+	db, err := h.db(r)
+	if err != nil {
+		return err
+	}
+	res, err := workbench.Validate(db, src, name, workbench.ValidateOptions{Options: opts})
+	if err != nil {
+		return err
+	}
+	if worst, ok := res.Worst(); ok {
+		w.Header().Set(WorstFindingTypeHeader, worst.String())
+	}
+	b, err := res.Render(format, "api")
+	if err != nil {
+		return err
+	}
+	if format == "text" {
+		return write(w, ctText, b)
+	}
+	return write(w, ctJSON, b)
+}

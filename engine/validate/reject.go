@@ -1,0 +1,25 @@
+package validate
+
+import (
+	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/iamdb"
+)
+
+// Rejections validates every policy of an input (see ValidateInput) as
+// identity policies, trust policies for roles' AssumeRolePolicyDocument,
+// and returns, by policy name, the findings that make AWS refuse the
+// policy (Check.Rejects): Resource with NotResource, a misspelt element,
+// a Principal in an identity policy, ... Policies without such findings
+// are absent. Auditors call it first so that a policy AWS would not
+// accept is reported, not audited as if it were valid.
+func Rejections(db *iamdb.DB, src []byte, file string) map[string]diag.List {
+	out := map[string]diag.List{}
+	for _, r := range ValidateInput(db, src, file, Options{}) {
+		for _, d := range r.Findings {
+			if ch := checkByCode[d.Code]; ch != nil && ch.Rejects {
+				out[r.Name] = append(out[r.Name], d)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,243 @@
+package validate
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/suggest"
+)
+
+var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+
+var (
+	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	accountRe = regexp.MustCompile(`^\d{12}$`)
+)
+
+// wildOrVar reports a field that holds a wildcard or a policy variable,
+// which the format checks cannot judge.
+func wildOrVar(s string) bool { return strings.ContainsAny(s, "*?") || strings.Contains(s, "${") }
+
+// resourcesOf checks Resource and NotResource values and the
+// statement-level resource findings.
+func (v *validator) resourcesOf(st *statement) {
+	v.badResource = false
+	for i := range st.resources {
+		v.resource(&st.resources[i])
+	}
+	for i := range st.notResources {
+		v.resource(&st.notResources[i])
+	}
+	if v.db == nil || st.effect != "Allow" || len(st.resources) == 0 || v.opts.PolicyType == Trust {
+		return
+	}
+	star := false
+	for _, r := range st.resources {
+		if r.s == "*" {
+			star = true
+		}
+	}
+	if star && !st.allActions && len(st.granted) > 0 && v.opts.PolicyType == Identity {
+		var named []string
+		for _, g := range st.granted {
+			if !g.pat && !g.a.WildcardOnly() {
+				named = append(named, g.a.FullName())
+			}
+		}
+		if len(named) > 0 {
+			if len(named) > 5 {
+				named = append(named[:5], fmt.Sprintf("and %d more", len(named)-5))
+			}
+			n := st.resource
+			v.at("RESOURCE_STAR", n, st.path+".Resource", fmt.Sprintf("Resource \"*\" grants actions that support resource-level permissions (%s): name the resources they need", strings.Join(named, ", ")))
+		}
+	}
+	if !star && !v.badResource {
+		v.mismatches(st)
+	}
+}
+
+// resource checks one Resource or NotResource string.
+func (v *validator) resource(it *item) {
+	n := len(v.out)
+	v.resourceChecks(it)
+	for _, d := range v.out[n:] {
+		if d.Severity == diag.Error {
+			v.badResource = true
+		}
+	}
+}
+
+// resourceChecks checks one Resource or NotResource string.
+func (v *validator) resourceChecks(it *item) {
+	s := it.s
+	v.variables(it, true)
+	if s == "*" {
+		return
+	}
+	if !strings.HasPrefix(s, "arn:") {
+		v.at("INVALID_ARN_PREFIX", it.n, it.path, fmt.Sprintf("the resource %q is neither \"*\" nor an ARN: write arn:partition:service:region:account:resource", s))
+		return
+	}
+	f := strings.SplitN(s, ":", 6)
+	if len(f) < 6 || f[5] == "" {
+		v.at("MISSING_ARN_FIELD", it.n, it.path, fmt.Sprintf("the ARN %q lacks fields: an ARN is arn:partition:service:region:account:resource (empty region or account fields keep their colons)", s))
+		return
+	}
+	partition, service, region, account, res := f[1], f[2], f[3], f[4], f[5]
+	if !wildOrVar(partition) && !contains(partitions, partition) {
+		v.at("INVALID_PARTITION", it.n, it.path, fmt.Sprintf("the partition %q in %q is not an AWS partition (aws, aws-cn, aws-us-gov, ...)", partition, s), suggest.Nearest(partition, partitions, 1)...)
+	}
+	if strings.Trim(service, "*") == "" && strings.Trim(res, "*/:") == "" && strings.Trim(region, "*") == "" && strings.Trim(account, "*") == "" {
+		v.at("RESOURCE_EFFECTIVELY_STAR", it.n, it.path, fmt.Sprintf("the resource %q matches every resource: write \"*\" if that is meant, else name the resources", s), "*")
+		return
+	}
+	if !wildOrVar(region) && region != "" && !regionRe.MatchString(region) {
+		v.at("INVALID_ARN_REGION", it.n, it.path, fmt.Sprintf("the region %q in %q is not a Region name (for example us-east-1)", region, s))
+	}
+	if !wildOrVar(account) && account != "" && account != "aws" && !accountRe.MatchString(account) {
+		v.at("INVALID_ARN_ACCOUNT", it.n, it.path, fmt.Sprintf("the account %q in %q is not a 12-digit account ID", account, s))
+	}
+	if v.rt != nil && !wildOrVar(service) && !v.rt.hasARNService(strings.ToLower(service)) {
+		v.at("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", it.n, it.path, fmt.Sprintf("the ARN %q is of service %q: a %s policy applies to %s resources", s, service, v.rt.name, strings.Join(v.rt.arnServices, ", ")))
+	}
+	if v.db == nil || wildOrVar(service) {
+		return
+	}
+	formats := v.idx.byARNService[service]
+	if len(formats) == 0 {
+		if lf := v.idx.byARNService[strings.ToLower(service)]; len(lf) > 0 {
+			v.at("INVALID_ARN_SERVICE_CASE", it.n, it.path, fmt.Sprintf("the service %q in %q must be lower-case", service, s), strings.Replace(s, ":"+service+":", ":"+strings.ToLower(service)+":", 1))
+			return
+		}
+		v.at("INVALID_SERVICE", it.n, it.path, fmt.Sprintf("no resource type has ARNs of service %q (%q)", service, s), suggest.Nearest(service, v.idx.arnServices, 3)...)
+		return
+	}
+	p := policyPattern(res)
+	var matching []*format
+	for _, fm := range formats {
+		if intersects(p, fm.loose) {
+			matching = append(matching, fm)
+		}
+	}
+	if len(matching) > 0 {
+		allRegion, noRegion, noAccount := true, true, true
+		for _, fm := range matching {
+			allRegion = allRegion && fm.region
+			noRegion = noRegion && !fm.region
+			noAccount = noAccount && !fm.account
+		}
+		if region == "" && allRegion {
+			v.at("MISSING_ARN_REGION", it.n, it.path, fmt.Sprintf("the ARN %q has no region, but %s resources of this form always have one: add the Region or *", s, service))
+		}
+		if region != "" && region != "*" && noRegion {
+			v.at("ARN_REGION_NOT_ALLOWED", it.n, it.path, fmt.Sprintf("the ARN %q has a region, but %s resource ARNs of this form have none: leave the field empty", s, service), strings.Replace(s, ":"+region+":", "::", 1))
+		}
+		if account != "" && account != "*" && noAccount {
+			v.at("ARN_ACCOUNT_NOT_ALLOWED", it.n, it.path, fmt.Sprintf("the ARN %q has an account, but %s resource ARNs of this form have none: leave the field empty", s, service))
+		}
+		return
+	}
+	var ex []string
+	for i, fm := range formats {
+		if i == 3 {
+			ex = append(ex, "...")
+			break
+		}
+		ex = append(ex, fm.res.ARN)
+	}
+	v.at("INVALID_ARN_RESOURCE", it.n, it.path, fmt.Sprintf("the resource part %q of %q matches no %s resource type's ARN format (%s)", res, s, service, strings.Join(ex, ", ")))
+}
+
+// mismatches reports actions none of whose resource types can match any
+// of the statement's resources (Parliament's RESOURCE_MISMATCH). Only
+// actions named without wildcards are judged.
+func (v *validator) mismatches(st *statement) {
+	reported := map[*item]bool{}
+	for _, g := range st.granted {
+		if g.pat || reported[g.it] {
+			continue
+		}
+		if v.actionMatchesSome(g.a, st.resources) {
+			continue
+		}
+		reported[g.it] = true
+		var types []string
+		for _, r := range g.a.Resources {
+			if r.Resource != nil {
+				types = append(types, r.Resource.ARN)
+			}
+		}
+		msg := fmt.Sprintf("%s supports only Resource \"*\": the statement's resources grant it nothing", g.a.FullName())
+		if len(types) > 0 {
+			if len(types) > 3 {
+				types = append(types[:3], "...")
+			}
+			msg = fmt.Sprintf("none of the statement's resources is a resource type of %s (%s): the statement grants it nothing", g.a.FullName(), strings.Join(types, ", "))
+		}
+		v.at("RESOURCE_MISMATCH", g.it.n, g.it.path, msg)
+	}
+}
+
+func (v *validator) actionMatchesSome(a *iamdb.Action, resources []item) bool {
+	if v.mismatch == nil {
+		v.mismatch = map[matchKey]bool{}
+	}
+	wildcardOnly := true
+	for _, ar := range a.Resources {
+		if ar.Name == "" {
+			continue
+		}
+		wildcardOnly = false
+		if ar.Resource == nil {
+			return true // a type the dataset does not define: cannot judge
+		}
+		for _, r := range resources {
+			k := matchKey{r.s, ar.Resource}
+			m, ok := v.mismatch[k]
+			if !ok {
+				m = arnMatchesFormat(r.s, ar.Resource.ARN)
+				v.mismatch[k] = m
+			}
+			if m {
+				return true
+			}
+		}
+	}
+	if wildcardOnly {
+		for _, r := range resources {
+			if strings.Trim(r.s, "*") == "" || strings.HasPrefix(r.s, "${") {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// arnMatchesFormat reports whether a policy resource can name a resource
+// of the format (strict placeholders). Unparsable resources match, as
+// they have their own findings.
+func arnMatchesFormat(res, fmtARN string) bool {
+	r := strings.SplitN(res, ":", 6)
+	f := strings.SplitN(fmtARN, ":", 6)
+	if len(r) < 6 || len(f) < 6 {
+		return true
+	}
+	if !wildOrVar(r[2]) && r[2] != f[2] {
+		return false
+	}
+	return intersects(policyPattern(r[5]), pattern(f[5], true))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
