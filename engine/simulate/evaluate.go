@@ -276,9 +276,10 @@ func (s *Set) Evaluate(r *Request) *Result {
 		case grantRole:
 			direct = bOK && sOK
 		}
-		needIdentity := g == grantAccount && s.ResourcePolicyRequired
+		// An account grant (grantAccount) is never direct: it delegates to
+		// the account's identity-based policies.
 		switch {
-		case direct && !needIdentity:
+		case direct:
 			allow(rst, rsl)
 			if g != grantDirect && g != grantService {
 				limits()

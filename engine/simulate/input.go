@@ -139,17 +139,14 @@ func (o *Output) Add(r *Result) {
 }
 
 // ParseRequests reads a request file: a JSON array of requests, or an
-// object with "requests" (and optionally "policies", ignored here).
+// object with "requests" (and optionally "policies", ignored here). An
+// error names the file, and the line and column or the request's index.
 func ParseRequests(src []byte, name string) ([]Request, error) {
 	src = bytes.TrimSpace(src)
-	var reqs []Request
-	if len(src) > 0 && src[0] == '[' {
-		if err := json.Unmarshal(src, &reqs); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, jsonErr(src, err))
-		}
-	} else {
+	var list json.RawMessage = src
+	if len(src) == 0 || src[0] != '[' {
 		var in struct {
-			Requests []Request `json:"requests"`
+			Requests json.RawMessage `json:"requests"`
 		}
 		if err := json.Unmarshal(src, &in); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, jsonErr(src, err))
@@ -157,9 +154,20 @@ func ParseRequests(src []byte, name string) ([]Request, error) {
 		if in.Requests == nil {
 			return nil, fmt.Errorf("%s: expected an array of requests or an object with \"requests\"", name)
 		}
-		reqs = in.Requests
+		list = in.Requests
 	}
-	for i := range reqs {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(list, &raws); err != nil {
+		if len(src) > 0 && src[0] == '[' {
+			return nil, fmt.Errorf("%s: %w", name, jsonErr(src, err))
+		}
+		return nil, fmt.Errorf("%s: requests: expected an array of requests: %w", name, err)
+	}
+	reqs := make([]Request, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &reqs[i]); err != nil {
+			return nil, fmt.Errorf("%s: requests[%d]: %w", name, i, err)
+		}
 		if a := reqs[i].Action; !strings.Contains(a, ":") {
 			return nil, fmt.Errorf("%s: requests[%d]: action %q: expected service:Action", name, i, a)
 		}

@@ -168,3 +168,25 @@ func TestDerivedKeys(t *testing.T) {
 		t.Errorf("a request's own key must win over the derived one: %s", res.Decision)
 	}
 }
+
+func TestParseRequests(t *testing.T) {
+	reqs, err := ParseRequests([]byte(`{"requests": [{"action": "s3:GetObject", "context": {"aws:TagKeys": ["a", "b"], "s3:max-keys": 10, "aws:SecureTransport": true, "e": []}}]}`), "r.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := reqs[0].Context
+	if strings.Join(c["aws:TagKeys"], ",") != "a,b" || c["s3:max-keys"][0] != "10" || c["aws:SecureTransport"][0] != "true" || c["e"] == nil || len(c["e"]) != 0 {
+		t.Errorf("context %#v", c)
+	}
+	for _, bad := range []struct{ src, want string }{
+		{"[{\"action\": \"s3:GetObject\",\n \"resource\": }]", "r.json: 2:15: invalid character"},
+		{`[{"action": "s3:GetObject", "context": {"k": null}}]`, `r.json: requests[0]: context key "k": expected a string, number or boolean, found null`},
+		{`[{"action": "s3:GetObject"}, {"action": "GetObject"}]`, `r.json: requests[1]: action "GetObject": expected service:Action`},
+		{`{"policies": {}}`, `r.json: expected an array of requests or an object with "requests"`},
+		{`{"requests": {}}`, `r.json: requests: expected an array of requests`},
+	} {
+		if _, err := ParseRequests([]byte(bad.src), "r.json"); err == nil || !strings.HasPrefix(err.Error(), bad.want) {
+			t.Errorf("%s: got %v, want %s", bad.src, err, bad.want)
+		}
+	}
+}

@@ -327,25 +327,39 @@ func KeyType(db *iamdb.DB, key string) condition.KeyType {
 	return condition.KeyType{Type: condition.String}
 }
 
-// ContextKeys lists the condition keys a request for action could carry,
-// for pickers: the action's keys from the dataset and the global keys,
-// sorted, each with its type.
-func ContextKeys(db *iamdb.DB, action string) []ContextKey {
+// ContextKeys lists the condition keys a request for action on resource
+// could carry, for pickers: the action's keys from the dataset (with a
+// resource ARN, only those of the resource types it matches and the
+// action-wide ones; with "" or "*", all of the action's) and the global
+// keys, sorted, each with its type.
+func ContextKeys(db *iamdb.DB, action, resource string) []ContextKey {
 	seen := map[string]bool{}
 	var out []ContextKey
+	add := func(k ContextKey) {
+		if !seen[strings.ToLower(k.Name)] {
+			seen[strings.ToLower(k.Name)] = true
+			out = append(out, k)
+		}
+	}
 	if a := db.Action(action); a != nil {
-		for _, k := range a.ConditionKeys() {
-			if !seen[strings.ToLower(k)] {
-				seen[strings.ToLower(k)] = true
-				out = append(out, ContextKey{Name: k, Type: KeyType(db, k).String()})
+		var types map[*iamdb.Resource]bool
+		if resource != "" && resource != "*" {
+			types = map[*iamdb.Resource]bool{}
+			for _, r := range db.MatchARN(resource) {
+				types[r] = true
+			}
+		}
+		for _, r := range a.Resources {
+			if types != nil && r.Name != "" && !types[r.Resource] {
+				continue
+			}
+			for _, k := range r.ConditionKeys {
+				add(ContextKey{Name: k, Type: KeyType(db, k).String()})
 			}
 		}
 	}
 	for _, g := range condition.GlobalKeys() {
-		if !seen[strings.ToLower(g.Name)] {
-			seen[strings.ToLower(g.Name)] = true
-			out = append(out, ContextKey{Name: g.Name, Type: g.Type.String(), Global: true})
-		}
+		add(ContextKey{Name: g.Name, Type: g.Type.String(), Global: true})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

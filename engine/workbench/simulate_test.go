@@ -121,14 +121,26 @@ func TestParseContext(t *testing.T) {
 	}
 }
 
-// TestContextKeys offers the action's keys and the global ones.
+// TestContextKeys offers the action's keys (for the resource type the ARN
+// matches) and the global ones.
 func TestContextKeys(t *testing.T) {
-	keys := workbench.ContextKeys(defaultDB(t), "s3:GetObject")
-	found := map[string]string{}
-	for _, k := range keys {
-		found[k.Name] = k.Type
+	db := defaultDB(t)
+	names := func(keys []workbench.ContextKey) map[string]string {
+		m := map[string]string{}
+		for _, k := range keys {
+			m[k.Name] = k.Type
+		}
+		return m
 	}
-	if found["s3:ExistingObjectTag/<key>"] == "" || found["aws:SourceIp"] != "IPAddress" {
-		t.Errorf("keys lack s3:ExistingObjectTag/<key> or aws:SourceIp: %v", found)
+	all := names(workbench.ContextKeys(db, "s3:GetObject", ""))
+	if all["s3:ExistingObjectTag/<key>"] == "" || all["aws:SourceIp"] != "IPAddress" {
+		t.Errorf("keys lack s3:ExistingObjectTag/<key> or aws:SourceIp: %v", all)
+	}
+	// iam:PassRole has no resource-specific keys; ec2:RunInstances on an
+	// instance ARN offers ec2:InstanceType, on an image ARN it does not.
+	inst := names(workbench.ContextKeys(db, "ec2:RunInstances", "arn:aws:ec2:us-east-1:111122223333:instance/*"))
+	img := names(workbench.ContextKeys(db, "ec2:RunInstances", "arn:aws:ec2:us-east-1::image/ami-1"))
+	if inst["ec2:InstanceType"] == "" || img["ec2:InstanceType"] != "" {
+		t.Errorf("ec2:InstanceType offered for instance %v, for image %v", inst["ec2:InstanceType"] != "", img["ec2:InstanceType"] != "")
 	}
 }
