@@ -16,7 +16,8 @@
 //
 // Requests and responses cross as plain data: this module reads the body
 // and builds the Response in the request's own context, so no request's
-// I/O object is used from another request's context.
+// I/O object is used from another request's context, and a request never
+// awaits a promise another request settles (see waitFor).
 import "./build/wasm_exec.js";
 import mod from "./build/app.wasm";
 import { connect } from "cloudflare:sockets";
@@ -30,13 +31,20 @@ globalThis.tryCatch = (fn) => {
   }
 };
 
-// The live instance, a promise of {binding, context, pending}; undefined
-// before the first request and after the Go program exited.
+// The live instance {binding, context, pending, ready}; undefined before
+// the first request and after the Go program exited.
 let current;
 
-// start instantiates the Go program and resolves once its handler is
-// registered. It runs inside a request (Workers forbid random values,
-// which Go's start needs, at global scope).
+// A request whose answer is not ready when handleRequest returns waits by
+// polling every POLL_MS for at most MAX_WAIT_MS (see serve).
+const POLL_MS = 2;
+const MAX_WAIT_MS = 30_000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// start instantiates the Go program. It runs inside a request (Workers
+// forbid random values, which Go's start needs, at global scope). The Go
+// side registers its handler and calls ready before go.run returns.
 function start(env, ctx) {
   const binding = {};
   let latestCtx = ctx;
@@ -51,50 +59,64 @@ function start(env, ctx) {
       latestCtx = c;
     },
   };
-  const inst = { binding, context, pending: new Set() };
+  const inst = { binding, context, pending: new Set(), ready: false, exited: null };
   globalThis.context = context; // read by the Go side when it starts
   const go = new Go();
   let exitCode;
   go.exit = (code) => {
     exitCode = code;
   };
-  inst.promise = new Promise((resolve, reject) => {
-    inst.failStart = reject;
-    const wasm = new WebAssembly.Instance(mod, {
-      ...go.importObject,
-      workers: { ready: () => resolve(inst) },
-    });
-    go.run(wasm).then(
-      () => exited(inst, new Error(`the Go program exited with code ${exitCode}`)),
-      (err) => exited(inst, err),
-    );
+  const wasm = new WebAssembly.Instance(mod, {
+    ...go.importObject,
+    workers: {
+      ready: () => {
+        inst.ready = true;
+      },
+    },
   });
-  return inst.promise;
+  go.run(wasm).then(
+    () => exited(inst, new Error(`the Go program exited with code ${exitCode}`)),
+    (err) => exited(inst, err),
+  );
+  return inst;
 }
 
 // exited forgets a stopped instance, so that the next request starts a
 // new one, and fails the requests it was serving.
 function exited(inst, err) {
-  if (current === inst.promise) {
+  if (current === inst) {
     current = undefined;
   }
-  inst.failStart(err);
-  for (const fail of inst.pending) {
-    fail(err);
+  inst.exited = err;
+  for (const box of inst.pending) {
+    box.err = err;
+    box.done = true;
   }
   inst.pending.clear();
 }
 
+// waitFor polls until done() holds. Workers cancel a request that awaits
+// a promise only another request's I/O can settle ("code had hung"), so a
+// request that waits on work started by another (the first dataset load)
+// keeps a timer of its own pending instead.
+async function waitFor(done, what) {
+  for (let waited = 0; !done(); waited += POLL_MS) {
+    if (waited >= MAX_WAIT_MS) {
+      throw new Error(`gave up after ${MAX_WAIT_MS} ms waiting for ${what}`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
 async function getInstance(env, ctx) {
   if (current === undefined) {
-    const starting = (current = start(env, ctx));
-    starting.catch(() => {
-      if (current === starting) {
-        current = undefined;
-      }
-    });
+    current = start(env, ctx);
   }
-  const inst = await current;
+  const inst = current;
+  await waitFor(() => inst.ready || inst.exited, "the Go program to start");
+  if (inst.exited) {
+    throw inst.exited;
+  }
   inst.context.env = env;
   inst.context.ctx = ctx;
   return inst;
@@ -108,18 +130,22 @@ async function serve(request, inst) {
     headers: [...request.headers],
     body: hasBody ? new Uint8Array(await request.arrayBuffer()) : null,
   };
-  const res = await new Promise((resolve, reject) => {
-    const fail = (err) => reject(err);
-    inst.pending.add(fail);
-    inst.binding.handleRequest(plain, (err, res) => {
-      inst.pending.delete(fail);
-      if (err != null) {
-        reject(new Error(String(err)));
-      } else {
-        resolve(res);
-      }
-    });
+  const box = { done: false, err: null, res: null };
+  inst.pending.add(box);
+  inst.binding.handleRequest(plain, (err, res) => {
+    inst.pending.delete(box);
+    box.err = err;
+    box.res = res;
+    box.done = true;
   });
+  // Go runs every runnable goroutine before handleRequest returns, so the
+  // box is usually filled by now; it is not when the request waits on
+  // another's I/O (the dataset load of the instance's first request).
+  await waitFor(() => box.done, "the Go handler");
+  if (box.err != null) {
+    throw box.err instanceof Error ? box.err : new Error(String(box.err));
+  }
+  const res = box.res;
   const nullBody = [101, 204, 205, 304].includes(res.status) || request.method === "HEAD";
   return new Response(nullBody ? null : res.body, {
     status: res.status,
