@@ -34,6 +34,8 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
+	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/internal/yamlerr -run '^$$' -fuzz '^FuzzError$$' -fuzztime $(FUZZ_FAST)
 
 test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/

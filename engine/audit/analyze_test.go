@@ -170,11 +170,13 @@ func mustAuditFile(t *testing.T, src string) *List {
 	return l
 }
 
-// TestParseAuditFileErrors checks that bad audit files name file:line.
+// TestParseAuditFileErrors checks that bad audit files name
+// file:line:column.
 func TestParseAuditFileErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		{"s3:GetObject\nGetObject\n", "audit.txt:2: \"GetObject\" is not an action"},
-		{"s3:GetObject, s3:PutObject\n", "audit.txt:1:"},
+		{"s3:GetObject\nGetObject\n", "audit.txt:2:1: \"GetObject\" is not an action"},
+		{"s3:GetObject, s3:PutObject\n", "audit.txt:1:1:"},
+		{"s3:GetObject\r\n  é:x y # c\n", "audit.txt:2:3: \"é:x y\" is not an action"},
 		{"# nothing\n\n", "audit.txt: the audit file lists no actions"},
 	} {
 		_, err := ParseAuditFile([]byte(tc.src), "audit.txt")

@@ -7,12 +7,12 @@
 package audit
 
 import (
-	"bufio"
 	"bytes"
 	"embed"
 	"fmt"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -104,32 +104,30 @@ func builtinList(name string) (*List, error) {
 }
 
 // ParseAuditFile reads a custom audit list: one action a line (wildcards
-// allowed), '#' starts a comment. Errors name file:line.
+// allowed), '#' starts a comment. Errors are a diag.List naming
+// file:line:column.
 func ParseAuditFile(src []byte, file string) (*List, error) {
 	l := &List{ID: "custom", Title: "Custom audit list (" + file + ")", Severity: SeverityMedium,
 		Description: "Actions listed in " + file + "."}
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
+	lines := diag.NewLines(file, src)
+	for n := 1; n <= lines.LineCount(); n++ {
+		start, end := lines.LineStart(n), lines.LineEnd(n)
+		text := string(src[start:end])
 		if i := strings.IndexByte(text, '#'); i >= 0 {
 			text = text[:i]
 		}
+		indent := len(text) - len(strings.TrimLeft(text, " \t"))
 		text = strings.TrimSpace(text)
 		if text == "" {
 			continue
 		}
 		if text != "*" && (!strings.Contains(text, ":") || strings.ContainsAny(text, " \t,")) {
-			return nil, fmt.Errorf("%s:%d: %q is not an action: write one service:Action per line (wildcards allowed)", file, line, text)
+			return nil, diag.List{lines.Errorf(start+indent, "%q is not an action: write one service:Action per line (wildcards allowed)", text)}
 		}
 		l.Actions = append(l.Actions, Entry{Action: text})
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
 	if len(l.Actions) == 0 {
-		return nil, fmt.Errorf("%s: the audit file lists no actions", file)
+		return nil, diag.List{diag.Errorf(diag.Position{File: file}, "the audit file lists no actions")}
 	}
 	return l, nil
 }

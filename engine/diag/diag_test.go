@@ -89,3 +89,42 @@ func TestParseSeverity(t *testing.T) {
 		t.Error("ParseSeverity(fatal) accepted")
 	}
 }
+
+func TestLinesLineBounds(t *testing.T) {
+	l := NewLines("f", []byte("ab\r\nc\n\néz"))
+	tests := []struct{ line, start, end int }{
+		{0, 0, 0}, {1, 0, 2}, {2, 4, 5}, {3, 6, 6}, {4, 7, 10}, {5, 10, 10},
+	}
+	for _, tc := range tests {
+		if s, e := l.LineStart(tc.line), l.LineEnd(tc.line); s != tc.start || e != tc.end {
+			t.Errorf("line %d: [%d, %d), want [%d, %d)", tc.line, s, e, tc.start, tc.end)
+		}
+	}
+	for _, tc := range []struct {
+		line, col, off int
+		ok             bool
+	}{
+		{1, 1, 0, true}, {1, 3, 2, true}, {1, 4, 0, false}, {4, 2, 9, true}, {4, 3, 10, true}, {4, 4, 0, false}, {0, 1, 0, false}, {5, 1, 0, false},
+	} {
+		off, ok := l.ValidAt(tc.line, tc.col)
+		if ok != tc.ok || (ok && off != tc.off) {
+			t.Errorf("ValidAt(%d, %d) = %d, %v; want %d, %v", tc.line, tc.col, off, ok, tc.off, tc.ok)
+		}
+	}
+}
+
+func TestDiagnosticShort(t *testing.T) {
+	tests := []struct {
+		d    Diagnostic
+		want string
+	}{
+		{Warningf(Position{File: "a.yml", Line: 3, Column: 4}, "m %d", 1), "3:4: m 1"},
+		{Diagnostic{Message: "m", Path: "$.Statement"}, "$.Statement: m"},
+		{NewLines("p", []byte("x\ny")).Errorf(2, "bad"), "2:1: bad"},
+	}
+	for _, tc := range tests {
+		if got := tc.d.Short(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}

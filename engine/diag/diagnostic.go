@@ -160,3 +160,29 @@ func (l List) AtLeast(s Severity) List {
 
 // Line is the start line, for callers that only need it.
 func (d Diagnostic) Line() int { return d.Start.Line }
+
+// Short formats the diagnostic without the file name, as an editor shows
+// it beside the input: "line:column: path: message", or "path: message"
+// when the line is unknown.
+func (d Diagnostic) Short() string {
+	var b strings.Builder
+	if d.Start.IsValid() {
+		fmt.Fprintf(&b, "%d:%d: ", d.Start.Line, d.Start.Column)
+	}
+	if d.Path != "" {
+		b.WriteString(d.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(d.Message)
+	return b.String()
+}
+
+// Errorf is an Error diagnostic at p.
+func Errorf(p Position, format string, args ...any) Diagnostic {
+	return Diagnostic{Severity: Error, Message: fmt.Sprintf(format, args...), Start: p}
+}
+
+// Warningf is a Warning diagnostic at p.
+func Warningf(p Position, format string, args ...any) Diagnostic {
+	return Diagnostic{Severity: Warning, Message: fmt.Sprintf(format, args...), Start: p}
+}

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"fmt"
 	"sort"
 	"unicode/utf8"
 )
@@ -77,4 +78,58 @@ func (l *Lines) At(line, column int) Position {
 // Span returns the start and end positions of the bytes [start, end).
 func (l *Lines) Span(start, end int) (Position, Position) {
 	return l.Position(start), l.Position(end)
+}
+
+// Source is the input the table was built from.
+func (l *Lines) Source() []byte { return l.src }
+
+// LineStart is the byte offset where a 1-based line begins; the input's
+// length for lines past the end, 0 for lines before the first.
+func (l *Lines) LineStart(line int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(l.starts) {
+		return len(l.src)
+	}
+	return l.starts[line-1]
+}
+
+// LineEnd is the byte offset where a 1-based line's text ends: at its
+// line break ("\n", or "\r\n" taken as one), or at the end of the input.
+func (l *Lines) LineEnd(line int) int {
+	if line < 1 {
+		return 0
+	}
+	if line >= len(l.starts) {
+		return len(l.src)
+	}
+	end := l.starts[line] - 1
+	if end > l.starts[line-1] && l.src[end-1] == '\r' {
+		end--
+	}
+	return end
+}
+
+// ValidAt reports the byte offset of a 1-based line and character column
+// when it is inside the line's text (or just past its last character),
+// and false otherwise; Offset clamps instead.
+func (l *Lines) ValidAt(line, column int) (int, bool) {
+	if line < 1 || line > len(l.starts) || column < 1 {
+		return 0, false
+	}
+	off, end := l.starts[line-1], l.LineEnd(line)
+	for c := 1; c < column; c++ {
+		if off >= end {
+			return 0, false
+		}
+		_, n := utf8.DecodeRune(l.src[off:end])
+		off += n
+	}
+	return off, true
+}
+
+// Errorf is an Error diagnostic at byte offset off.
+func (l *Lines) Errorf(off int, format string, args ...any) Diagnostic {
+	return Diagnostic{Severity: Error, Message: fmt.Sprintf(format, args...), Start: l.Position(off)}
 }

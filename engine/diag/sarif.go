@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Rule describes one check code for SARIF's rule list: GitHub code scanning
@@ -167,7 +168,7 @@ func WriteSARIF(w io.Writer, tool SARIFTool, rules []Rule, l List) error {
 			loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: d.Path}}
 		}
 		msg := d.Message
-		if len(d.Suggestions) > 0 {
+		if len(d.Suggestions) > 0 && !strings.Contains(msg, "did you mean") {
 			msg += " (did you mean " + joinOr(d.Suggestions) + "?)"
 		}
 		results = append(results, sarifResult{RuleID: code, RuleIndex: index[code], Level: SARIFLevel(d.Severity),

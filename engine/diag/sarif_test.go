@@ -65,3 +65,18 @@ func TestWriteSARIF(t *testing.T) {
 		t.Errorf("security rule without security-severity")
 	}
 }
+
+// TestWriteSARIFSuggestionsOnce checks a message that already says "did
+// you mean" (the writer's and the template reader's do) does not get the
+// suggestions a second time.
+func TestWriteSARIFSuggestionsOnce(t *testing.T) {
+	l := List{{Severity: Error, Message: `unknown action "s3:GetObjekt"; did you mean s3:GetObject?`, Suggestions: []string{"s3:GetObject"},
+		Start: Position{File: "t.yml", Line: 3, Column: 3}}}
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, SARIFTool{Name: "policy-sentry", Version: "test"}, nil, l); err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(buf.Bytes(), []byte("did you mean")); n != 1 {
+		t.Errorf("%d times \"did you mean\":\n%s", n, buf.Bytes())
+	}
+}

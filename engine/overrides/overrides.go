@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -20,33 +22,37 @@ import (
 type Override struct {
 	Service, Action string
 	Level           iamdb.AccessLevel
-	// Line and Column of the action in the file.
-	Line, Column int
+	// Pos is where the action is in the file.
+	Pos diag.Position
 }
 
-// Error is a problem in an overrides file, with its position.
-type Error struct {
-	File         string
-	Line, Column int
-	Msg          string
-}
+// The codes of the diagnostics (YAML syntax errors are
+// yamlerr.Code's).
+const (
+	// CodeInvalidOverrides: the file's shape is wrong.
+	CodeInvalidOverrides = "INVALID_OVERRIDES"
+	// CodeInvalidService: a service the dataset does not have.
+	CodeInvalidService = "INVALID_SERVICE"
+	// CodeInvalidAction: an action the service does not have.
+	CodeInvalidAction = "INVALID_ACTION"
+)
 
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-}
-
-// Parse reads an overrides file; file names it in errors.
+// Parse reads an overrides file; file names it in errors, which are a
+// diag.List of one diagnostic at the offending value.
 func Parse(src []byte, file string) ([]Override, error) {
+	lines := diag.NewLines(file, src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, fmt.Errorf("%s: invalid YAML: %w", file, err)
+		return nil, yamlerr.Error(lines, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
 	root := doc.Content[0]
 	fail := func(n *yaml.Node, format string, args ...any) error {
-		return &Error{File: file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
+		d := diag.Errorf(lines.At(n.Line, n.Column), format, args...)
+		d.Code = CodeInvalidOverrides
+		return diag.List{d}
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, fail(root, "expected a mapping of service prefix → access level → actions")
@@ -74,7 +80,7 @@ func Parse(src []byte, file string) ([]Override, error) {
 				if p, n, ok := strings.Cut(name, ":"); ok && strings.EqualFold(p, svc.Value) {
 					name = n
 				}
-				out = append(out, Override{Service: svc.Value, Action: name, Level: level, Line: a.Line, Column: a.Column})
+				out = append(out, Override{Service: svc.Value, Action: name, Level: level, Pos: lines.At(a.Line, a.Column)})
 			}
 		}
 	}
@@ -82,15 +88,14 @@ func Parse(src []byte, file string) ([]Override, error) {
 }
 
 // Apply sets the access levels in db. It returns how many actions changed
-// level; an unknown service or action is an error naming the file
-// position, with suggestions.
+// level; an unknown service or action is an error (a diag.List) naming
+// the file position, with suggestions.
 func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 	changed := 0
 	for _, o := range ovs {
 		svc := db.Service(o.Service)
 		if svc == nil {
-			return changed, &Error{File: file, Line: o.Line, Column: o.Column,
-				Msg: "unknown service " + o.Service + didYouMean(o.Service, db.Prefixes())}
+			return changed, unknown(file, o, CodeInvalidService, "unknown service "+o.Service, o.Service, db.Prefixes())
 		}
 		a := svc.Action(o.Action)
 		if a == nil {
@@ -98,8 +103,7 @@ func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 			for _, x := range svc.Actions() {
 				names = append(names, x.Name)
 			}
-			return changed, &Error{File: file, Line: o.Line, Column: o.Column,
-				Msg: fmt.Sprintf("unknown action %s:%s%s", o.Service, o.Action, didYouMean(o.Action, names))}
+			return changed, unknown(file, o, CodeInvalidAction, fmt.Sprintf("unknown action %s:%s", o.Service, o.Action), o.Action, names)
 		}
 		if a.AccessLevel != o.Level {
 			a.AccessLevel = o.Level
@@ -109,9 +113,17 @@ func Apply(db *iamdb.DB, file string, ovs []Override) (int, error) {
 	return changed, nil
 }
 
-func didYouMean(word string, cands []string) string {
-	if near := suggest.Nearest(word, cands, 3); len(near) > 0 {
-		return "; did you mean " + strings.Join(near, ", ") + "?"
+// unknown is the error for a name the dataset does not have, with the
+// nearest names as suggestions.
+func unknown(file string, o Override, code, msg, word string, cands []string) error {
+	d := diag.Errorf(o.Pos, "%s", msg)
+	d.Code = code
+	if d.Start.File == "" {
+		d.Start.File = file
 	}
-	return ""
+	if near := suggest.Nearest(word, cands, 3); len(near) > 0 {
+		d.Message += "; did you mean " + strings.Join(near, ", ") + "?"
+		d.Suggestions = near
+	}
+	return diag.List{d}
 }

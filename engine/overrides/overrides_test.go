@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestParseAndApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ovs) != 3 || ovs[1].Action != "PassRole" || ovs[1].Line != 4 || ovs[1].Column != 7 {
+	if len(ovs) != 3 || ovs[1].Action != "PassRole" || ovs[1].Pos.Line != 4 || ovs[1].Pos.Column != 7 {
 		t.Fatalf("parsed %+v", ovs)
 	}
 	db := testDB()
@@ -54,7 +55,7 @@ func TestErrors(t *testing.T) {
 		{"iam:\n  Read: createrole\n", "o.yml:2:9: service iam, Read: expected a list"},
 		{"iam:\n  Read:\n    - {a: b}\n", "o.yml:3:7: service iam, Read: expected an action name"},
 		{"- a\n", "o.yml:1:1: expected a mapping"},
-		{"iam: {\n", "o.yml: invalid YAML"},
+		{"iam: {\n", "o.yml:1:6: invalid YAML: "},
 	}
 	for _, c := range cases {
 		_, err := Parse([]byte(c.src), "o.yml")
@@ -68,12 +69,12 @@ func TestErrors(t *testing.T) {
 
 	ovs, _ := Parse([]byte("iam:\n  Read:\n    - PassRol\niamm:\n  Read:\n    - PassRole\n"), "o.yml")
 	_, err := Apply(testDB(), "o.yml", ovs[:1])
-	var e *Error
-	if !errors.As(err, &e) || e.Line != 3 || !strings.Contains(e.Msg, "did you mean PassRole") {
+	var e diag.List
+	if !errors.As(err, &e) || e[0].Line() != 3 || !strings.Contains(e[0].Message, "did you mean PassRole") || e[0].Suggestions[0] != "PassRole" || e[0].Code != CodeInvalidAction {
 		t.Errorf("unknown action: %v", err)
 	}
 	_, err = Apply(testDB(), "o.yml", ovs[1:])
-	if !errors.As(err, &e) || e.Line != 6 || !strings.Contains(e.Msg, "unknown service iamm; did you mean iam") {
+	if !errors.As(err, &e) || e[0].Line() != 6 || !strings.Contains(e[0].Message, "unknown service iamm; did you mean iam") {
 		t.Errorf("unknown service: %v", err)
 	}
 }

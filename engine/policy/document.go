@@ -3,8 +3,9 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/diag"
 )
 
 // Document is an IAM policy document.
@@ -29,7 +30,8 @@ type Statement struct {
 	Principal   json.RawMessage `json:"principal,omitempty"`
 	NotPrinc    json.RawMessage `json:"not_principal,omitempty"`
 	Condition   json.RawMessage `json:"condition,omitempty"`
-	// Line and Column of the statement in the source.
+	// Line and Column of the statement in the source (Column in Unicode
+	// characters, as in engine/diag).
 	Line   int `json:"line"`
 	Column int `json:"column"`
 }
@@ -48,58 +50,57 @@ func (s *Statement) HasCondition() bool {
 	return c != "" && c != "{}" && c != "null"
 }
 
-// Error is a problem in a policy file: where (line, column and JSON path)
-// and what was expected.
-type Error struct {
-	File         string
-	Line, Column int
-	Path         string
-	Msg          string
-}
-
-// Error formats the error as "file:line:col: $.json.path: message".
-func (e *Error) Error() string {
-	loc := e.File
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
-	}
-	if e.Path != "" {
-		return fmt.Sprintf("%s: %s: %s", loc, e.Path, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", loc, e.Msg)
-}
-
-// parser checks the shape of a decoded document.
+// parser checks the shape of a decoded document. Its errors are a
+// diag.List of one diagnostic: where (line, column and JSON path) and
+// what was expected.
 type parser struct {
 	file string
 	src  []byte
-	// lineStarts are the offsets where lines begin, computed on first use.
-	lineStarts []int
+	// lines is the line table, built on first use.
+	lines *diag.Lines
 }
 
-// pos returns the 1-based line and column of the value at off, with a
-// binary search over the line starts (statements of large documents would
-// otherwise rescan the source from the start each).
-func (p *parser) pos(off int64) (line, col int) {
-	if p.lineStarts == nil {
-		p.lineStarts = []int{0}
-		for i, c := range p.src {
-			if c == '\n' {
-				p.lineStarts = append(p.lineStarts, i+1)
-			}
-		}
+// pos returns the position of the value at off (past any separators).
+func (p *parser) pos(off int64) diag.Position {
+	if p.lines == nil {
+		p.lines = diag.NewLines(p.file, p.src)
 	}
-	o := int(skipSeparators(p.src, off))
-	i := sort.Search(len(p.lineStarts), func(k int) bool { return p.lineStarts[k] > o }) - 1
-	return i + 1, o - p.lineStarts[i] + 1
+	return p.lines.Position(int(skipSeparators(p.src, off)))
 }
 
-func (p *parser) errAt(n *node, path, format string, args ...any) *Error {
-	e := &Error{File: p.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+// The codes of the parser's diagnostics, IAM Access Analyzer's for the
+// same checks.
+const (
+	// CodeJSONSyntax: the text is not JSON.
+	CodeJSONSyntax = "JSON_SYNTAX_ERROR"
+	// CodeDataType: a value of the wrong JSON type (the default).
+	CodeDataType = "DATA_TYPE_MISMATCH"
+	// CodeInvalidElement: an element a policy or statement does not have.
+	CodeInvalidElement = "INVALID_POLICY_ELEMENT"
+	// CodeMissingStatement: a policy without Statement.
+	CodeMissingStatement = "MISSING_STATEMENT"
+	// CodeInvalidEffect: an Effect other than "Allow" or "Deny".
+	CodeInvalidEffect = "INVALID_EFFECT"
+	// CodeMissingEffect: a statement without Effect.
+	CodeMissingEffect = "MISSING_EFFECT"
+	// CodeMissingAction: a statement with neither Action nor NotAction.
+	CodeMissingAction = "MISSING_ACTION"
+	// CodeElementCombination: a statement with both Action and NotAction.
+	CodeElementCombination = "UNSUPPORTED_ELEMENT_COMBINATION"
+)
+
+// errAt is a CodeDataType error at a node.
+func (p *parser) errAt(n *node, path, format string, args ...any) error {
+	return p.errCode(n, path, CodeDataType, format, args...)
+}
+
+// errCode is an error with its code at a node, at its JSON path.
+func (p *parser) errCode(n *node, path, code, format string, args ...any) error {
+	d := diag.Diagnostic{Severity: diag.Error, Code: code, Path: path, Message: fmt.Sprintf(format, args...), Start: diag.Position{File: p.file}}
 	if n != nil {
-		e.Line, e.Column = p.pos(n.offset)
+		d.Start = p.pos(n.offset)
 	}
-	return e
+	return diag.List{d}
 }
 
 // Parse reads one policy document.
@@ -116,8 +117,9 @@ func (p *parser) tree(src []byte) (*node, error) {
 	root, err := parseTree(src)
 	if err != nil {
 		se := err.(*SyntaxError)
-		line, col := position(src, se.Offset)
-		return nil, &Error{File: p.file, Line: line, Column: col, Msg: "malformed JSON: " + strings.TrimPrefix(se.Msg, "json: ")}
+		d := diag.Errorf(p.pos(se.Offset), "malformed JSON: %s", strings.TrimPrefix(se.Msg, "json: "))
+		d.Code = CodeJSONSyntax
+		return nil, diag.List{d}
 	}
 	return root, nil
 }
@@ -158,11 +160,11 @@ func (p *parser) document(root *node, path, name string) (*Document, error) {
 				d.Statement = append(d.Statement, *s)
 			}
 		default:
-			return nil, p.errAt(v, path+"."+k, "unknown policy element %q: a policy has Version, Id and Statement", k)
+			return nil, p.errCode(v, path+"."+k, CodeInvalidElement, "unknown policy element %q: a policy has Version, Id and Statement", k)
 		}
 	}
 	if root.get("Statement") == nil {
-		return nil, p.errAt(root, path, "the policy has no Statement")
+		return nil, p.errCode(root, path, CodeMissingStatement, "the policy has no Statement")
 	}
 	return d, nil
 }
@@ -172,7 +174,8 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 		return nil, p.errAt(n, path, "expected a statement object, found %s", n.kind)
 	}
 	s := &Statement{Index: index}
-	s.Line, s.Column = p.pos(n.offset)
+	at := p.pos(n.offset)
+	s.Line, s.Column = at.Line, at.Column
 	var err error
 	for i, k := range n.keys {
 		v := n.vals[i]
@@ -185,7 +188,7 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 			s.Sid = v.str
 		case "Effect":
 			if v.kind != kString || (v.str != "Allow" && v.str != "Deny") {
-				return nil, p.errAt(v, kp, "expected \"Allow\" or \"Deny\", found %s", describe(v))
+				return nil, p.errCode(v, kp, CodeInvalidEffect, "expected \"Allow\" or \"Deny\", found %s", describe(v))
 			}
 			s.Effect = v.str
 		case "Action":
@@ -206,20 +209,20 @@ func (p *parser) statement(n *node, path string, index int) (*Statement, error) 
 			}
 			s.Condition = v.raw()
 		default:
-			return nil, p.errAt(v, kp, "unknown statement element %q: use Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal or Condition", k)
+			return nil, p.errCode(v, kp, CodeInvalidElement, "unknown statement element %q: use Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal or Condition", k)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	if s.Effect == "" {
-		return nil, p.errAt(n, path, "the statement has no Effect: add \"Effect\": \"Allow\" or \"Deny\"")
+		return nil, p.errCode(n, path, CodeMissingEffect, "the statement has no Effect: add \"Effect\": \"Allow\" or \"Deny\"")
 	}
 	if n.get("Action") == nil && n.get("NotAction") == nil {
-		return nil, p.errAt(n, path, "the statement has neither Action nor NotAction")
+		return nil, p.errCode(n, path, CodeMissingAction, "the statement has neither Action nor NotAction")
 	}
 	if n.get("Action") != nil && n.get("NotAction") != nil {
-		return nil, p.errAt(n, path, "the statement has both Action and NotAction: use one")
+		return nil, p.errCode(n, path, CodeElementCombination, "the statement has both Action and NotAction: use one")
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,11 +24,11 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		docs, err := Load(src, "fuzz.json")
 		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
+			var l diag.List
+			if !errors.As(err, &l) || len(l) != 1 {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
-			if e.Line == 0 && e.Path == "" {
+			if e := l[0]; e.Line() == 0 && e.Path == "" {
 				t.Fatalf("error without position or path: %v", err)
 			}
 			return

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,11 +30,14 @@ func TestLoadErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; loaded %d documents", len(docs))
 			}
-			var e *Error
-			if !errors.As(err, &e) {
+			var l diag.List
+			if !errors.As(err, &l) || len(l) != 1 {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
-			if e.Line == 0 && e.Path == "" {
+			if l[0].Code == "" {
+				t.Errorf("error without a code: %+v", l[0])
+			}
+			if e := l[0]; e.Line() == 0 && e.Path == "" {
 				t.Errorf("error without line:column or JSON path: %v", err)
 			}
 			got := err.Error() + "\n"
@@ -49,19 +53,22 @@ func TestLoadPositions(t *testing.T) {
 		name, src string
 		line, col int
 		path      string
+		code      string
 	}{
-		{"bad effect", "{\"Statement\": [\n  {\"Effect\": \"allow\", \"Action\": \"*\"}\n]}", 2, 14, "$.Statement[0].Effect"},
-		{"bad action item", "{\"Statement\": {\"Effect\": \"Allow\",\n \"Action\": [\"s3:*\",\n    7]}}", 3, 5, "$.Statement.Action[1]"},
-		{"syntax", "{\"Statement\": [\n  {\"Effect\" \"Allow\"}]}", 2, 13, ""},
+		{"bad effect", "{\"Statement\": [\n  {\"Effect\": \"allow\", \"Action\": \"*\"}\n]}", 2, 14, "$.Statement[0].Effect", CodeInvalidEffect},
+		{"bad action item", "{\"Statement\": {\"Effect\": \"Allow\",\n \"Action\": [\"s3:*\",\n    7]}}", 3, 5, "$.Statement.Action[1]", CodeDataType},
+		{"syntax", "{\"Statement\": [\n  {\"Effect\" \"Allow\"}]}", 2, 13, "", CodeJSONSyntax},
+		{"both Action and NotAction", "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"NotAction\": \"s3:*\"}}", 1, 15, "$.Statement", CodeElementCombination},
+		{"column in characters", "{\"Statement\": {\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": 7}}", 1, 57, "$.Statement.Action", CodeDataType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load([]byte(tc.src), "p.json")
-			var e *Error
-			if !errors.As(err, &e) {
+			var l diag.List
+			if !errors.As(err, &l) {
 				t.Fatalf("error %v", err)
 			}
-			if e.Line != tc.line || e.Column != tc.col || e.Path != tc.path {
-				t.Errorf("at %d:%d %q, want %d:%d %q: %v", e.Line, e.Column, e.Path, tc.line, tc.col, tc.path, err)
+			if e := l[0]; e.Start.Line != tc.line || e.Start.Column != tc.col || e.Path != tc.path || e.Code != tc.code {
+				t.Errorf("at %d:%d %q %s, want %d:%d %q %s: %v", e.Start.Line, e.Start.Column, e.Path, e.Code, tc.line, tc.col, tc.path, tc.code, err)
 			}
 		})
 	}

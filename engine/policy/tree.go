@@ -180,22 +180,6 @@ func tokenError(dec *json.Decoder, err error) error {
 	return &SyntaxError{Offset: dec.InputOffset(), Msg: fmt.Sprint(err)}
 }
 
-// position turns a byte offset into 1-based line and column, skipping
-// whitespace and separators so that the position is the value's first byte.
-func position(src []byte, off int64) (line, col int) {
-	off = skipSeparators(src, off)
-	line, col = 1, 1
-	for _, c := range src[:off] {
-		if c == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
-
 // skipSeparators moves off past whitespace, commas and colons, to the
 // first byte of the value that follows; it never goes past the end.
 func skipSeparators(src []byte, off int64) int64 {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -27,7 +29,7 @@ var ErrFirstFormat = errors.New("a first-format template (roles_with_crud_levels
 // is not possible (flow mappings, multi-line scalars) the edited YAML tree
 // is encoded again instead: comments survive, indentation is normalised.
 //
-// Source that is not YAML (a template being typed) gives an *Error with
+// Source that is not YAML (a template being typed) gives a diag.List with
 // line and column, and nothing is edited. file names the source in
 // errors.
 func EditSource(src []byte, file string, edits ...ListEdit) ([]byte, error) {
@@ -44,15 +46,16 @@ func EditSource(src []byte, file string, edits ...ListEdit) ([]byte, error) {
 // editSource makes one edit; spliced reports whether the untouched text
 // was kept byte for byte.
 func editSource(src []byte, file string, e ListEdit) (out []byte, spliced bool, err error) {
-	want, err := parseDoc(src, file)
+	lines := diag.NewLines(file, src)
+	want, err := parseDoc(lines)
 	if err != nil {
 		return nil, false, err
 	}
-	if err := editTree(want.Content[0], file, e); err != nil {
+	if err := editTree(want.Content[0], lines, e); err != nil {
 		return nil, false, err
 	}
 	if out, ok := splice(src, e); ok {
-		if got, err := parseDoc(out, file); err == nil && sameTree(got, want) {
+		if got, err := parseDoc(diag.NewLines(file, out)); err == nil && sameTree(got, want) {
 			return out, true, nil
 		}
 	}
@@ -60,23 +63,23 @@ func editSource(src []byte, file string, e ListEdit) (out []byte, spliced bool, 
 	if err != nil {
 		return nil, false, fmt.Errorf("encoding the edited template: %w", err)
 	}
-	if got, err := parseDoc(out, file); err != nil || !sameTree(got, want) {
-		return nil, false, &Error{File: file, Msg: "the edited template does not read back the same; edit the YAML text instead"}
+	if got, err := parseDoc(diag.NewLines(file, out)); err != nil || !sameTree(got, want) {
+		return nil, false, templateError(diag.Position{File: file}, "the edited template does not read back the same; edit the YAML text instead")
 	}
 	return out, false, nil
 }
 
 // parseDoc reads source into a YAML document whose root is a mapping.
-func parseDoc(src []byte, file string) (*yaml.Node, error) {
+func parseDoc(lines *diag.Lines) (*yaml.Node, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(file, err)
+	if err := yaml.Unmarshal(lines.Source(), &doc); err != nil {
+		return nil, yamlerr.Error(lines, err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, &Error{File: file, Msg: "the template is empty: expected a mapping with mode: crud or mode: actions"}
+		return nil, templateError(diag.Position{File: lines.File()}, "the template is empty: expected a mapping with mode: crud or mode: actions")
 	}
 	if root := doc.Content[0]; root.Kind != yaml.MappingNode {
-		return nil, &Error{File: file, Pos: pos(root), Msg: fmt.Sprintf("expected a mapping with mode: crud or mode: actions, found %s", kindName(root))}
+		return nil, errorAt(lines, root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))
 	}
 	return &doc, nil
 }
@@ -158,7 +161,7 @@ func isFirstFormat(root *yaml.Node) bool {
 
 // editTree makes the edit on a parsed YAML tree (root is the document's
 // mapping): what the text must read as after the edit.
-func editTree(root *yaml.Node, file string, e ListEdit) error {
+func editTree(root *yaml.Node, lines *diag.Lines, e ListEdit) error {
 	if isFirstFormat(root) {
 		return ErrFirstFormat
 	}
@@ -167,7 +170,7 @@ func editTree(root *yaml.Node, file string, e ListEdit) error {
 	}
 	if mode := lookup(root, "mode"); mode != nil && mode.Kind == yaml.ScalarNode {
 		if (mode.Value == string(ModeActions)) != (e.Key == "actions") {
-			return &Error{File: file, Pos: pos(mode), Msg: fmt.Sprintf("a %s template has no %s list", mode.Value, e.Key)}
+			return errorAt(lines, mode, "a %s template has no %s list", mode.Value, e.Key)
 		}
 	}
 	parent, leaf := splitKey(e.Key)
@@ -180,7 +183,7 @@ func editTree(root *yaml.Node, file string, e ListEdit) error {
 			case isNull(v):
 				pm = v
 			case v.Kind != yaml.MappingNode:
-				return &Error{File: file, Pos: pos(v), Msg: fmt.Sprintf("%s: expected a mapping, found %s", parent, kindName(v))}
+				return errorAt(lines, v, "%s: expected a mapping, found %s", parent, kindName(v))
 			}
 			m = v
 		} else {
@@ -200,7 +203,7 @@ func editTree(root *yaml.Node, file string, e ListEdit) error {
 		case seq.Kind == yaml.SequenceNode:
 			n = len(seq.Content)
 		case !isNull(seq):
-			return &Error{File: file, Pos: pos(seq), Msg: fmt.Sprintf("%s: expected a list, found %s", e.Key, kindName(seq))}
+			return errorAt(lines, seq, "%s: expected a list, found %s", e.Key, kindName(seq))
 		}
 	}
 	if err := e.check(n); err != nil {

@@ -2,6 +2,7 @@ package template
 
 import (
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -97,8 +98,8 @@ func TestEditSource(t *testing.T) {
 				}
 				golden.Check(t, base+".err", []byte(err.Error()+"\n"), "")
 				if !errors.Is(err, ErrFirstFormat) && !strings.Contains(tc.name, "out-of-range") && !strings.Contains(tc.name, "missing") && !strings.Contains(tc.name, "unknown") {
-					var e *Error
-					if !errors.As(err, &e) || e.Pos.Line == 0 {
+					var l diag.List
+					if !errors.As(err, &l) || l[0].Line() == 0 {
 						t.Errorf("error without a position: %v", err)
 					}
 				}

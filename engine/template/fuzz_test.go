@@ -2,6 +2,7 @@ package template
 
 import (
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,10 +28,14 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		var e *Error
-		var l ErrorList
-		if !errors.As(err, &e) && !errors.As(err, &l) {
+		var l diag.List
+		if !errors.As(err, &l) {
 			t.Fatalf("error of type %T: %v", err, err)
+		}
+		for _, d := range l {
+			if d.Start.Offset < 0 || d.Start.Offset > len(src) || (d.Start.IsValid() && d.Start.Column < 1) {
+				t.Fatalf("position %+v outside the %d-byte source: %v", d.Start, len(src), err)
+			}
 		}
 		if err.Error() == "" {
 			t.Fatal("empty error message")
@@ -59,14 +64,14 @@ func FuzzEdit(f *testing.F) {
 			}
 			return
 		}
-		want, err := parseDoc(src, "fuzz.yml")
+		want, err := parseDoc(diag.NewLines("fuzz.yml", src))
 		if err != nil {
 			t.Fatalf("edited a source that does not parse: %v", err)
 		}
-		if err := editTree(want.Content[0], "fuzz.yml", e); err != nil {
+		if err := editTree(want.Content[0], diag.NewLines("fuzz.yml", src), e); err != nil {
 			t.Fatal(err)
 		}
-		got, err := parseDoc(out, "fuzz.yml")
+		got, err := parseDoc(diag.NewLines("fuzz.yml", out))
 		if err != nil {
 			t.Fatalf("the edited text does not parse: %v\n%s", err, out)
 		}

@@ -1,31 +1,34 @@
 package template
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
+	"github.com/leastpriv/policysentry/engine/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
 // Parse reads a template (YAML; JSON is YAML too) in Policy Sentry 0.16's
 // format or its first format (roles_with_crud_levels / roles_with_actions).
 // file names the source in errors. Every error carries line and column.
+//
+// Errors are a diag.List: every problem found, in file order, each with
+// its position.
 func Parse(src []byte, file string) (*Template, error) {
+	lines := diag.NewLines(file, src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlerr.Error(lines, err)
 	}
-	p := &parser{file: file}
+	p := &parser{lines: lines}
 	if len(doc.Content) == 0 {
-		return nil, &Error{File: file, Msg: "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)"}
+		return nil, templateError(diag.Position{File: file}, "the template is empty: expected a mapping with mode: crud or mode: actions (run create-template for a skeleton)")
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, p.errorf(root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))
+		return nil, errorAt(p.lines, root, "expected a mapping with mode: crud or mode: actions, found %s", kindName(root))
 	}
 	var t *Template
 	if hasKey(root, "roles_with_crud_levels") || hasKey(root, "roles_with_actions") || hasKey(root, "policy_with_crud_levels") {
@@ -41,37 +44,64 @@ func Parse(src []byte, file string) (*Template, error) {
 }
 
 type parser struct {
-	file string
-	errs ErrorList
+	lines *diag.Lines
+	errs  diag.List
 }
 
-func (p *parser) errorf(n *yaml.Node, format string, args ...any) *Error {
-	e := &Error{File: p.file, Pos: pos(n), Msg: fmt.Sprintf(format, args...)}
-	return e
-}
+// The codes of the template reader's diagnostics (yaml syntax errors are
+// CodeYAMLSyntax, from engine/internal/yamlerr).
+const (
+	// CodeInvalidTemplate: the template's shape is wrong (a list where a
+	// string is expected, a key missing, ...).
+	CodeInvalidTemplate = "INVALID_TEMPLATE"
+	// CodeUnknownKey: a key the template format does not have.
+	CodeUnknownKey = "UNKNOWN_KEY"
+	// CodeUnknownMode: a mode other than crud or actions.
+	CodeUnknownMode = "UNKNOWN_MODE"
+	// CodeInvalidEffect: an effect other than Allow or Deny.
+	CodeInvalidEffect = "INVALID_EFFECT"
+	// CodeInvalidARN: an ARN list entry that is not an ARN.
+	CodeInvalidARN = "INVALID_ARN"
+	// CodeInvalidAction: an action list entry that is not service:Action.
+	CodeInvalidAction = "INVALID_ACTION"
+	// CodeYAMLSyntax: the text is not YAML.
+	CodeYAMLSyntax = yamlerr.Code
+)
 
+// fail records a CodeInvalidTemplate error at a node.
 func (p *parser) fail(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, p.errorf(n, format, args...))
+	p.failCode(n, CodeInvalidTemplate, format, args...)
 }
 
-func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Column: n.Column} }
+func (p *parser) failCode(n *yaml.Node, code, format string, args ...any) {
+	p.failAt(nodePos(p.lines, n), code, format, args...)
+}
 
-// yamlLine reads the line out of a yaml error message; compiled on first
-// use, so the web app's start-up does not pay for it.
-var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
+func (p *parser) failAt(pos diag.Position, code, format string, args ...any) {
+	d := diag.Errorf(pos, format, args...)
+	d.Code = code
+	p.errs.Add(d)
+}
 
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
+// nodePos is where a YAML node starts (yaml.v3 counts columns in
+// characters, as diag does).
+func nodePos(l *diag.Lines, n *yaml.Node) diag.Position {
+	if n == nil || n.Line < 1 {
+		return diag.Position{File: l.File()}
 	}
-	if m := yamlLine().FindStringSubmatch(msg); m != nil {
-		var line int
-		fmt.Sscanf(m[1], "%d", &line)
-		return &Error{File: file, Pos: Pos{Line: line, Column: 1}, Msg: "invalid YAML: " + m[2]}
-	}
-	return &Error{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return l.At(n.Line, n.Column)
+}
+
+// errorAt is a one-diagnostic CodeInvalidTemplate error at a node.
+func errorAt(l *diag.Lines, n *yaml.Node, format string, args ...any) error {
+	return templateError(nodePos(l, n), format, args...)
+}
+
+// templateError is a one-diagnostic CodeInvalidTemplate error.
+func templateError(pos diag.Position, format string, args ...any) error {
+	d := diag.Errorf(pos, format, args...)
+	d.Code = CodeInvalidTemplate
+	return diag.List{d}
 }
 
 func kindName(n *yaml.Node) string {
@@ -124,7 +154,7 @@ func (p *parser) template(root *yaml.Node) *Template {
 	case ModeCRUD, ModeActions:
 		t.Mode = Mode(mode)
 	default:
-		p.fail(modeNode, "unknown mode %q: use crud or actions", mode)
+		p.failCode(modeNode, CodeUnknownMode, "unknown mode %q: use crud or actions", mode)
 		return t
 	}
 	allowed := crudKeys
@@ -140,7 +170,7 @@ func (p *parser) template(root *yaml.Node) *Template {
 		case "effect":
 			t.Effect = p.scalar(v, "effect")
 			if t.Effect != "Allow" && t.Effect != "Deny" {
-				p.fail(v, "effect %q: use Allow or Deny", t.Effect)
+				p.failCode(v, CodeInvalidEffect, "effect %q: use Allow or Deny", t.Effect)
 			}
 		default:
 			if !inList(allowed, k.Value) {
@@ -202,12 +232,16 @@ func (p *parser) list(v *yaml.Node, key string) []Entry {
 
 func (p *parser) unknownKey(k *yaml.Node, allowed []string, where string) {
 	msg := fmt.Sprintf("unknown key %q in %s", k.Value, where)
-	if near := suggest.Nearest(k.Value, allowed, 1); len(near) > 0 {
+	near := suggest.Nearest(k.Value, allowed, 1)
+	if len(near) > 0 {
 		msg += fmt.Sprintf("; did you mean %q?", near[0])
 	} else {
 		msg += "; allowed keys: " + strings.Join(allowed, ", ")
 	}
-	p.fail(k, "%s", msg)
+	d := diag.Errorf(nodePos(p.lines, k), "%s", msg)
+	d.Code = CodeUnknownKey
+	d.Suggestions = near
+	p.errs.Add(d)
 }
 
 func (p *parser) scalar(v *yaml.Node, key string) string {
@@ -235,14 +269,14 @@ func (p *parser) stringList(v *yaml.Node, key string) []Entry {
 	out := make([]Entry, 0, len(v.Content))
 	for _, it := range v.Content {
 		if isNull(it) {
-			out = append(out, Entry{Pos: pos(it)})
+			out = append(out, Entry{Pos: nodePos(p.lines, it)})
 			continue
 		}
 		if it.Kind != yaml.ScalarNode {
 			p.fail(it, "%s: expected a string, found %s", key, kindName(it))
 			continue
 		}
-		out = append(out, Entry{Value: strings.TrimSpace(it.Value), Pos: pos(it)})
+		out = append(out, Entry{Value: strings.TrimSpace(it.Value), Pos: nodePos(p.lines, it)})
 	}
 	return out
 }
@@ -256,7 +290,7 @@ func (p *parser) arnList(v *yaml.Node, key string) []Entry {
 			continue
 		}
 		if msg := checkARN(e.Value); msg != "" {
-			p.errs = append(p.errs, &Error{File: p.file, Pos: e.Pos, Msg: fmt.Sprintf("%s: %s", key, msg)})
+			p.failAt(e.Pos, CodeInvalidARN, "%s: %s", key, msg)
 		}
 	}
 	return list
@@ -288,7 +322,7 @@ func (p *parser) actionList(v *yaml.Node, key string) []Entry {
 			continue
 		}
 		if i := strings.IndexByte(e.Value, ':'); i <= 0 || i == len(e.Value)-1 {
-			p.errs = append(p.errs, &Error{File: p.file, Pos: e.Pos, Msg: fmt.Sprintf("%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)})
+			p.failAt(e.Pos, CodeInvalidAction, "%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)
 		}
 	}
 	return list

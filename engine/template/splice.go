@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -122,7 +122,7 @@ func (s *source) blockEdit(k, seq *yaml.Node, e ListEdit) ([]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		start := s.lines[it.Line-1]
+		start := s.LineStart(it.Line)
 		before := strings.TrimSpace(string(s.b[start:a]))
 		after := strings.TrimSpace(string(s.b[b:s.lineEnd(it.Line)]))
 		if before != "-" || (after != "" && after[0] != '#') {
@@ -221,11 +221,11 @@ func (s *source) insertPair(m *yaml.Node, order []string, key, body string) ([]b
 		k, v := m.Content[2*at-2], m.Content[2*at-1]
 		off = s.nextLine(s.pastFoot(max(lastLine(k), lastLine(v)), footLines(k, v)))
 	} else {
-		l := m.Content[0].Line - 1
-		if l < 0 || l >= len(s.lines) {
+		l := m.Content[0].Line
+		if l < 1 || l > s.LineCount() {
 			return nil, false
 		}
-		off = s.lines[l]
+		off = s.LineStart(l)
 	}
 	return s.insertLines(off, indentLines(body, m.Column-1)), true
 }
@@ -260,8 +260,8 @@ func commentLines(c string) int {
 // (blank lines between them allowed), or line when there are none.
 func (s *source) pastFoot(line, n int) int {
 	last := line
-	for l := line + 1; n > 0 && l <= len(s.lines); l++ {
-		text := strings.TrimSpace(string(s.b[s.lines[l-1]:s.lineEnd(l)]))
+	for l := line + 1; n > 0 && l <= s.LineCount(); l++ {
+		text := strings.TrimSpace(string(s.b[s.LineStart(l):s.lineEnd(l)]))
 		switch {
 		case text == "":
 		case text[0] == '#':
@@ -274,12 +274,11 @@ func (s *source) pastFoot(line, n int) int {
 	return last
 }
 
-// source is template text with the offsets of its lines, to turn the
-// positions yaml.v3 gives (1-based lines, columns in characters) into
-// byte offsets.
+// source is template text with its line table, to turn the positions
+// yaml.v3 gives (1-based lines, columns in characters) into byte offsets.
 type source struct {
-	b     []byte
-	lines []int
+	b []byte
+	*diag.Lines
 }
 
 // otherBreaks reports whether src has line breaks other than "\n" and
@@ -296,60 +295,29 @@ func otherBreaks(src []byte) bool {
 }
 
 func newSource(b []byte) *source {
-	s := &source{b: b, lines: []int{0}}
-	for i, c := range b {
-		if c == '\n' {
-			s.lines = append(s.lines, i+1)
-		}
-	}
-	return s
+	return &source{b: b, Lines: diag.NewLines("", b)}
 }
 
 // lineEnd is the offset of the end of a line's text (its '\n' or '\r\n',
 // or the end of the source).
-func (s *source) lineEnd(line int) int {
-	end := len(s.b)
-	if line < len(s.lines) {
-		end = s.lines[line] - 1
-	}
-	if end > s.lines[line-1] && s.b[end-1] == '\r' {
-		end--
-	}
-	return end
-}
+func (s *source) lineEnd(line int) int { return s.LineEnd(line) }
 
 // nextLine is the offset of the start of the line after line (the end of
 // the source for the last line).
-func (s *source) nextLine(line int) int {
-	if line < len(s.lines) {
-		return s.lines[line]
-	}
-	return len(s.b)
-}
+func (s *source) nextLine(line int) int { return s.LineStart(line + 1) }
 
 // lineBreak is the line break the source uses after line ("\r\n" or "\n").
 func (s *source) lineBreak(line int) string {
-	if line < len(s.lines) && s.lines[line] >= 2 && s.b[s.lines[line]-2] == '\r' {
-		return "\r\n"
+	if line < s.LineCount() {
+		if n := s.LineStart(line + 1); n >= 2 && s.b[n-2] == '\r' {
+			return "\r\n"
+		}
 	}
 	return "\n"
 }
 
 // offset returns the byte offset of a 1-based line and column.
-func (s *source) offset(line, col int) (int, bool) {
-	if line < 1 || line > len(s.lines) || col < 1 {
-		return 0, false
-	}
-	off, end := s.lines[line-1], s.lineEnd(line)
-	for c := 1; c < col; c++ {
-		if off >= end {
-			return 0, false
-		}
-		_, size := utf8.DecodeRune(s.b[off:end])
-		off += size
-	}
-	return off, true
-}
+func (s *source) offset(line, col int) (int, bool) { return s.ValidAt(line, col) }
 
 // scalarSpan returns where a single-line scalar's text is: [a, b). A null
 // written as nothing (key: or a bare -) gives an empty span. ok is false

@@ -4,6 +4,8 @@
 // position so that errors and warnings point at line and column.
 package template
 
+import "github.com/leastpriv/policysentry/engine/diag"
+
 // Mode is the template mode.
 type Mode string
 
@@ -13,18 +15,13 @@ const (
 	ModeActions Mode = "actions"
 )
 
-// Pos is a position in the template file (1-based; zero when unknown).
-type Pos struct {
-	// Line and Column are 1-based.
-	Line, Column int
-}
-
 // Entry is one string of a list in the template, with its position.
 type Entry struct {
 	// Value is the string, trimmed ("" for an empty entry).
 	Value string
-	// Pos is where it is in the template.
-	Pos Pos
+	// Pos is where it is in the template (Column in Unicode characters,
+	// as everywhere in engine/diag).
+	Pos diag.Position
 }
 
 // Template is a parsed write-policy template.

@@ -60,12 +60,15 @@ func (b *builder) addActions(supplied []template.Entry) {
 func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 	svcName, name, ok := strings.Cut(e.Value, ":")
 	if !ok || name == "" || strings.Contains(name, ":") {
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: fmt.Sprintf("%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)})
+		b.problem(e.Pos, CodeInvalidAction, "%q is not an action: expected service:ActionName, e.g. s3:GetObject", e.Value)
 		return nil, false
 	}
 	svc := b.db.Service(svcName)
 	if svc == nil {
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: fmt.Sprintf("unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))})
+		b.problem(e.Pos, CodeInvalidServiceInAction, "unknown service %q in action %q%s", svcName, e.Value, suggestService(b.db, svcName))
+		for _, near := range nearServices(b.db, svcName) {
+			b.suggest(near + ":" + name)
+		}
 		return nil, false
 	}
 	a := svc.Action(name)
@@ -75,16 +78,19 @@ func (b *builder) resolveAction(e template.Entry) (*iamdb.Action, bool) {
 			cands = append(cands, x.FullName())
 		}
 		msg := fmt.Sprintf("unknown action %q", e.Value)
-		if near := suggest.Nearest(e.Value, cands, 3); len(near) > 0 {
+		near := suggest.Nearest(e.Value, cands, 3)
+		if len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, ", ") + "?"
 		}
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: msg})
+		b.problem(e.Pos, CodeInvalidAction, "%s", msg)
+		b.suggest(near...)
 		return nil, false
 	}
 	return a, true
 }
 
-func suggestService(db *iamdb.DB, name string) string {
+// nearServices are the service prefixes nearest an unknown one.
+func nearServices(db *iamdb.DB, name string) []string {
 	var near []string
 	for _, c := range suggest.Nearest(name, db.Prefixes(), 3) {
 		// A short prefix inside a long unknown name ("ce" in
@@ -93,6 +99,11 @@ func suggestService(db *iamdb.DB, name string) string {
 			near = append(near, c)
 		}
 	}
+	return near
+}
+
+func suggestService(db *iamdb.DB, name string) string {
+	near := nearServices(db, name)
 	if len(near) == 0 {
 		return ""
 	}

@@ -2,6 +2,7 @@ package writer_test
 
 import (
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func manyARNs(t testing.TB, db *iamdb.DB, n, services int) *template.Template {
 			return fmt.Sprintf("r%d-%d", i, k)
 		})
 		l := levels[(i/len(svcs))%len(levels)]
-		*l = append(*l, template.Entry{Value: arn, Pos: template.Pos{Line: i + 1, Column: 3}})
+		*l = append(*l, template.Entry{Value: arn, Pos: diag.Position{Line: i + 1, Column: 3}})
 	}
 	return tmpl
 }

@@ -1,10 +1,10 @@
 package writer
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/template"
@@ -27,12 +27,14 @@ type builder struct {
 	exclude map[string]bool
 	// typeByFormat caches resourceTypeByFormat.
 	typeByFormat map[string]typeName
-	warnings     []Warning
-	problems     []Problem
+	// file names the template in diagnostics without a position.
+	file     string
+	warnings diag.List
+	problems diag.List
 }
 
-func newBuilder(db *iamdb.DB) *builder {
-	return &builder{db: db, bySid: map[string]*group{}, typeByFormat: map[string]typeName{}}
+func newBuilder(db *iamdb.DB, file string) *builder {
+	return &builder{db: db, file: file, bySid: map[string]*group{}, typeByFormat: map[string]typeName{}}
 }
 
 type typeName struct {
@@ -50,8 +52,32 @@ func (b *builder) resourceTypeByFormat(raw string) (string, bool) {
 	return name, ok
 }
 
-func (b *builder) warn(pos template.Pos, format string, args ...any) {
-	b.warnings = append(b.warnings, Warning{Pos: pos, Message: fmt.Sprintf(format, args...)})
+func (b *builder) warn(pos diag.Position, code, format string, args ...any) {
+	d := diag.Warningf(b.at(pos), format, args...)
+	d.Code = code
+	b.warnings.Add(d)
+}
+
+// problem records an input error: writing fails with every one.
+func (b *builder) problem(pos diag.Position, code, format string, args ...any) {
+	d := diag.Errorf(b.at(pos), format, args...)
+	d.Code = code
+	b.problems.Add(d)
+}
+
+// suggest adds did-you-mean replacements of the entry to the last problem.
+func (b *builder) suggest(repl ...string) {
+	if n := len(b.problems); n > 0 && len(repl) > 0 {
+		b.problems[n-1].Suggestions = append(b.problems[n-1].Suggestions, repl...)
+	}
+}
+
+// at names the template in positions that lack the file.
+func (b *builder) at(pos diag.Position) diag.Position {
+	if pos.File == "" {
+		pos.File = b.file
+	}
+	return pos
 }
 
 func (b *builder) group(sid string) *group { return b.bySid[sid] }
@@ -98,19 +124,19 @@ func (b *builder) addARN(e template.Entry, level iamdb.AccessLevel, warnUnmatche
 	svcName := arn.ServiceOf(e.Value)
 	if strings.Contains(svcName, "$") {
 		if warnUnmatched {
-			b.warn(e.Pos, "%s: the service part is a placeholder, so it matches no service; nothing granted", e.Value)
+			b.warn(e.Pos, CodeInvalidService, "%s: the service part is a placeholder, so it matches no service; nothing granted", e.Value)
 		}
 		return
 	}
 	parsed, err := arn.Parse(e.Value)
 	if err != nil {
-		b.problems = append(b.problems, Problem{Pos: e.Pos, Msg: err.Error()})
+		b.problem(e.Pos, CodeInvalidARN, "%s", err.Error())
 		return
 	}
 	svc := lookupService(b.db, svcName)
 	if svc == nil {
 		if warnUnmatched {
-			b.warn(e.Pos, "%s: unknown service %q, nothing granted%s", e.Value, svcName, suggestService(b.db, svcName))
+			b.warn(e.Pos, CodeInvalidService, "%s: unknown service %q, nothing granted%s", e.Value, svcName, suggestService(b.db, svcName))
 		}
 		return
 	}
@@ -182,11 +208,11 @@ func (b *builder) warnUnmatched(e template.Entry, svc *iamdb.Service, parsed arn
 		}
 	}
 	if len(types) > 0 {
-		b.warn(e.Pos, "%s matches resource type %s of %s, but no %s action applies to it: nothing granted at this level",
+		b.warn(e.Pos, CodeNoActionAtLevel, "%s matches resource type %s of %s, but no %s action applies to it: nothing granted at this level",
 			e.Value, strings.Join(types, ", "), svc.Prefix, level)
 		return
 	}
-	b.warn(e.Pos, "%s matches no resource type of service %s, nothing granted; nearest ARN formats: %s",
+	b.warn(e.Pos, CodeInvalidARNResource, "%s matches no resource type of service %s, nothing granted; nearest ARN formats: %s",
 		e.Value, svc.Prefix, strings.Join(NearestFormats(svc, e.Value, 3), ", "))
 }
 

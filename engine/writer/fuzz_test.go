@@ -2,6 +2,7 @@ package writer_test
 
 import (
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,7 +14,7 @@ import (
 
 // FuzzWrite writes a policy from any template the parser accepts, with
 // and without minimize: it must never panic, fail only with an
-// InputError, and give the same policy twice.
+// diag.List, and give the same policy twice.
 func FuzzWrite(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/golden/*.yml")
 	for _, s := range seeds {
@@ -32,8 +33,8 @@ func FuzzWrite(f *testing.F) {
 		opts := writer.Options{Minimize: minimize%2 == 1, MinLength: int(minimize / 2 % 8)}
 		res, err := writer.Write(db, tmpl, opts)
 		if err != nil {
-			var ie *writer.InputError
-			if !errors.As(err, &ie) || len(ie.Problems) == 0 {
+			var ie diag.List
+			if !errors.As(err, &ie) || len(ie) == 0 {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
 			return

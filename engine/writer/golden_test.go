@@ -66,7 +66,7 @@ func TestGolden(t *testing.T) {
 			got := policyfmt.JSON(res.Policy)
 			var warns bytes.Buffer
 			for _, w := range res.Warnings {
-				warns.WriteString(w.String() + "\n")
+				warns.WriteString(w.Short() + "\n")
 			}
 
 			again, err := writer.Write(db, tmpl, opts)

@@ -1,11 +1,6 @@
 package writer
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/leastpriv/policysentry/engine/template"
-)
+import "github.com/leastpriv/policysentry/engine/diag"
 
 // Options control policy writing.
 type Options struct {
@@ -15,64 +10,40 @@ type Options struct {
 	MinLength int
 }
 
-// Warning is something the user should know that did not stop writing:
-// an ARN that matches no resource type, an unknown service, ...
-type Warning struct {
-	// Pos is the position of the offending template entry (zero if none).
-	Pos template.Pos
-	// Message is one line.
-	Message string
-}
-
-// String formats the warning as "line:col: message".
-func (w Warning) String() string {
-	if w.Pos.Line > 0 {
-		return fmt.Sprintf("%d:%d: %s", w.Pos.Line, w.Pos.Column, w.Message)
-	}
-	return w.Message
-}
-
 // Result is a written policy with its warnings.
 type Result struct {
 	// Policy is the written policy.
 	Policy *Policy
-	// Warnings are in template order.
-	Warnings []Warning
+	// Warnings are in template order, each a diag.Warning at the template
+	// entry it is about: an ARN that matches no resource type, an unknown
+	// service, ...
+	Warnings diag.List
 }
 
-// InputError is an error in the template's content (not its syntax): an
-// unknown action, a malformed action name. Problems lists every one.
-type InputError struct {
-	// File names the template ("" for stdin).
-	File string
-	// Problems lists every problem, in template order.
-	Problems []Problem
-}
-
-// Problem is one input problem with its position.
-type Problem struct {
-	// Pos is the offending entry's position.
-	Pos template.Pos
-	// Msg says what is wrong, on one line.
-	Msg string
-}
-
-// Error lists the problems one a line, as "file:line:col: message".
-func (e *InputError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		name := e.File
-		if name == "" {
-			name = "<stdin>"
-		}
-		if p.Pos.Line > 0 {
-			fmt.Fprintf(&b, "%s:%d:%d: %s", name, p.Pos.Line, p.Pos.Column, p.Msg)
-		} else {
-			fmt.Fprintf(&b, "%s: %s", name, p.Msg)
-		}
-	}
-	return b.String()
-}
+// The codes of the writer's diagnostics: IAM Access Analyzer's where it
+// has a check for the same problem, so that a template entry and a policy
+// element with the same mistake get the same code.
+const (
+	// CodeInvalidAction: an action that is not service:Action, or that
+	// the service does not have.
+	CodeInvalidAction = "INVALID_ACTION"
+	// CodeInvalidServiceInAction: an action whose service does not exist.
+	CodeInvalidServiceInAction = "INVALID_SERVICE_IN_ACTION"
+	// CodeInvalidService: an ARN or wildcard-only entry naming no service.
+	CodeInvalidService = "INVALID_SERVICE"
+	// CodeInvalidARN: an entry that is not an ARN.
+	CodeInvalidARN = "INVALID_ARN"
+	// CodeInvalidARNResource: an ARN that matches none of its service's
+	// resource types' ARN formats.
+	CodeInvalidARNResource = "INVALID_ARN_RESOURCE"
+	// CodeNoActionAtLevel: an ARN that matches a resource type no action
+	// of the access level applies to.
+	CodeNoActionAtLevel = "NO_ACTION_AT_ACCESS_LEVEL"
+	// CodeNeedsResource: a wildcard-only action that supports resource
+	// types, so it is not granted on "*".
+	CodeNeedsResource = "ACTION_SUPPORTS_RESOURCE_TYPES"
+	// CodeInvalidEffect: an effect other than Allow or Deny.
+	CodeInvalidEffect = "INVALID_EFFECT"
+	// CodeUnknownMode: a mode other than crud or actions.
+	CodeUnknownMode = "UNKNOWN_MODE"
+)

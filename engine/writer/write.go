@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/minimize"
 	"github.com/leastpriv/policysentry/engine/template"
@@ -15,6 +16,9 @@ const PolicyVersion = "2012-10-17"
 
 // Write turns a template into a policy, the way Policy Sentry 0.16 does:
 // statement order, Sids and action casing are the same for the same data.
+// Problems in the template's content (an unknown action, a malformed
+// action name) are returned as a diag.List of every one, in template
+// order. Front ends call it through engine/workbench.
 func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 	if db == nil || t == nil {
 		return nil, fmt.Errorf("writer: nil dataset or template")
@@ -24,22 +28,26 @@ func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 		effect = "Allow"
 	}
 	if effect != "Allow" && effect != "Deny" {
-		return nil, &InputError{File: t.File, Problems: []Problem{{Msg: fmt.Sprintf("effect %q: use Allow or Deny", t.Effect)}}}
+		d := diag.Errorf(diag.Position{File: t.File}, "effect %q: use Allow or Deny", t.Effect)
+		d.Code = CodeInvalidEffect
+		return nil, diag.List{d}
 	}
 	if opts.MinLength < 0 {
 		return nil, fmt.Errorf("minimize length %d: must be 0 or more", opts.MinLength)
 	}
-	b := newBuilder(db)
+	b := newBuilder(db, t.File)
 	switch t.Mode {
 	case template.ModeCRUD:
 		b.crud(t)
 	case template.ModeActions:
 		b.addActions(t.Actions)
 	default:
-		return nil, &InputError{File: t.File, Problems: []Problem{{Msg: fmt.Sprintf("unknown mode %q: use crud or actions", t.Mode)}}}
+		d := diag.Errorf(diag.Position{File: t.File}, "unknown mode %q: use crud or actions", t.Mode)
+		d.Code = CodeUnknownMode
+		return nil, diag.List{d}
 	}
 	if len(b.problems) > 0 {
-		return nil, &InputError{File: t.File, Problems: b.problems}
+		return nil, b.problems
 	}
 	p := b.render(effect, opts)
 	return &Result{Policy: p, Warnings: b.warnings}, nil
@@ -61,7 +69,7 @@ func (b *builder) crud(t *template.Template) {
 	b.addARNs(t.PermissionsManagement, iamdb.PermissionsManagement, true)
 	for _, e := range nonEmpty(t.SkipResourceConstraints) {
 		if len(b.db.Expand(e.Value)) == 0 {
-			b.warn(e.Pos, "skip-resource-constraints: %s matches no action of the dataset; kept as written", e.Value)
+			b.warn(e.Pos, CodeInvalidAction, "skip-resource-constraints: %s matches no action of the dataset; kept as written", e.Value)
 		}
 		b.skip = append(b.skip, e.Value)
 	}
@@ -82,7 +90,7 @@ func (b *builder) expand(entries []template.Entry) []string {
 		}
 		got := ExpandAction(b.db, e.Value)
 		if len(got) == 0 {
-			b.warn(e.Pos, "%s matches no action", e.Value)
+			b.warn(e.Pos, CodeInvalidAction, "%s matches no action", e.Value)
 			out = append(out, e.Value)
 		}
 		out = append(out, got...)
@@ -116,7 +124,7 @@ func (b *builder) wildcardOnly(w template.WildcardOnly) {
 		for _, e := range nonEmpty(sec.entries) {
 			svc := b.db.Service(e.Value)
 			if svc == nil {
-				b.warn(e.Pos, "unknown service %q, nothing granted%s", e.Value, suggestService(b.db, e.Value))
+				b.warn(e.Pos, CodeInvalidService, "unknown service %q, nothing granted%s", e.Value, suggestService(b.db, e.Value))
 				continue
 			}
 			for _, a := range svc.Actions() {
@@ -135,11 +143,11 @@ func (b *builder) wildcardOnly(w template.WildcardOnly) {
 		seen[e.Value] = true
 		a := b.db.Action(e.Value)
 		if a == nil {
-			b.warn(e.Pos, "wildcard-only: unknown action %q, skipped", e.Value)
+			b.warn(e.Pos, CodeInvalidAction, "wildcard-only: unknown action %q, skipped", e.Value)
 			continue
 		}
 		if !a.WildcardOnly() {
-			b.warn(e.Pos, "wildcard-only: %s supports resource types (%s), so it is not granted on \"*\"; list its ARNs under an access level instead",
+			b.warn(e.Pos, CodeNeedsResource, "wildcard-only: %s supports resource types (%s), so it is not granted on \"*\"; list its ARNs under an access level instead",
 				a.FullName(), strings.Join(a.ResourceNames(), ", "))
 			continue
 		}
@@ -169,7 +177,7 @@ func (b *builder) sts(s template.STS) {
 			a = svc.Action(sec.action)
 		}
 		if a == nil {
-			b.warn(entries[0].Pos, "the dataset has no sts:%s action, nothing granted", sec.action)
+			b.warn(entries[0].Pos, CodeInvalidAction, "the dataset has no sts:%s action, nothing granted", sec.action)
 			continue
 		}
 		matched := map[int]bool{}
@@ -197,7 +205,7 @@ func (b *builder) sts(s template.STS) {
 		}
 		for i, e := range entries {
 			if !matched[i] {
-				b.warn(e.Pos, "%s matches no resource type of sts:%s, nothing granted; expected %s",
+				b.warn(e.Pos, CodeInvalidARNResource, "%s matches no resource type of sts:%s, nothing granted; expected %s",
 					e.Value, sec.action, strings.Join(formats, " or "))
 			}
 		}

@@ -2,6 +2,7 @@ package writer_test
 
 import (
 	"errors"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"strings"
 	"testing"
@@ -66,24 +67,40 @@ func TestUnknownActionsNamedEach(t *testing.T) {
 	db := defaultDB(t)
 	tmpl := parse(t, "mode: actions\nactions:\n- s3:GetObject\n- s3:GetObjekt\n- kms:Decrpyt\n- nosuch:Thing\n")
 	res, err := writer.Write(db, tmpl, writer.Options{})
-	var ie *writer.InputError
+	var ie diag.List
 	if !errors.As(err, &ie) || res != nil {
 		t.Fatalf("err %v, result %v", err, res)
 	}
-	if len(ie.Problems) != 3 {
-		t.Fatalf("%d problems: %v", len(ie.Problems), err)
+	if len(ie) != 3 {
+		t.Fatalf("%d problems: %v", len(ie), err)
 	}
 	for i, want := range []struct {
 		line int
 		text string
 	}{{4, "did you mean s3:GetObject"}, {5, "did you mean kms:Decrypt"}, {6, `unknown service "nosuch"`}} {
-		p := ie.Problems[i]
-		if p.Pos.Line != want.line || p.Pos.Column != 3 || !strings.Contains(p.Msg, want.text) {
-			t.Errorf("problem %d: %d:%d %s; want line %d with %q", i, p.Pos.Line, p.Pos.Column, p.Msg, want.line, want.text)
+		p := ie[i]
+		if p.Start.Line != want.line || p.Start.Column != 3 || p.Severity != diag.Error || !strings.Contains(p.Message, want.text) {
+			t.Errorf("problem %d: %d:%d %s; want line %d with %q", i, p.Start.Line, p.Start.Column, p.Message, want.line, want.text)
 		}
+	}
+	if ie[0].Code != writer.CodeInvalidAction || ie[1].Code != writer.CodeInvalidAction || ie[2].Code != writer.CodeInvalidServiceInAction {
+		t.Errorf("codes %s, %s, %s", ie[0].Code, ie[1].Code, ie[2].Code)
+	}
+	if ie[0].Suggestions[0] != "s3:GetObject" || ie[1].Suggestions[0] != "kms:Decrypt" {
+		t.Errorf("suggestions %v, %v", ie[0].Suggestions, ie[1].Suggestions)
 	}
 	if !strings.HasPrefix(err.Error(), "t.yml:4:3: ") {
 		t.Errorf("error text %q", err)
+	}
+}
+
+// TestUnknownServiceSuggestsActions checks the did-you-mean replacement
+// of an action whose service is misspelt keeps its action name.
+func TestUnknownServiceSuggestsActions(t *testing.T) {
+	_, err := writer.Write(defaultDB(t), parse(t, "mode: actions\nactions:\n- s4:GetObject\n"), writer.Options{})
+	var l diag.List
+	if !errors.As(err, &l) || len(l) != 1 || len(l[0].Suggestions) == 0 || l[0].Suggestions[0] != "s3:GetObject" {
+		t.Fatalf("error %v, suggestions %v", err, l)
 	}
 }
 

@@ -222,7 +222,7 @@ func (c *Root) sizeText(mode string) string {
 	if o.JSON == "" {
 		return ""
 	}
-	return webapp.SizeText(o.Size)
+	return o.SizeText
 }
 
 // regenerate writes the policy of a screen from its YAML. On errors the

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"io"
 	"log"
 	"mime"
@@ -99,15 +100,44 @@ type Error struct {
 	Line   int `json:"line"`
 	Column int `json:"column"`
 	// Details lists every problem when there are several (the first is
-	// also in Message, Line and Column).
-	Details []Detail `json:"details,omitempty"`
+	// also in Message, Line and Column); each is encoded as {"line",
+	// "column", "message"}.
+	Details diag.List `json:"-"`
 }
 
-// Detail is one problem in the request body with its position.
-type Detail struct {
+// MarshalJSON encodes the error with its details in the wire form.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	type plain Error
+	return json.Marshal(struct {
+		*plain
+		Details []wireDetail `json:"details,omitempty"`
+	}{(*plain)(e), wire(e.Details)})
+}
+
+// wireDetail is how a diagnostic travels in error details and in
+// WarningsHeader: {"line", "column", "message"}, column in Unicode
+// characters, line 0 when the problem has no position.
+type wireDetail struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Message string `json:"message"`
+}
+
+// wire encodes diagnostics for the wire; a JSON path goes in front of
+// the message.
+func wire(l diag.List) []wireDetail {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]wireDetail, len(l))
+	for i, d := range l {
+		msg := d.Message
+		if d.Path != "" {
+			msg = d.Path + ": " + msg
+		}
+		out[i] = wireDetail{Line: d.Start.Line, Column: d.Start.Column, Message: msg}
+	}
+	return out
 }
 
 func (e *Error) Error() string { return e.Message }

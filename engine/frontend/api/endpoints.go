@@ -1,23 +1,19 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/policy"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/query"
-	"github.com/leastpriv/policysentry/engine/template"
-	"github.com/leastpriv/policysentry/engine/writer"
-	"go.yaml.in/yaml/v3"
+	"github.com/leastpriv/policysentry/engine/workbench"
 )
 
 // WarningsHeader carries the warnings of POST /policy as a JSON array of
@@ -39,11 +35,12 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	format, err := choice(p, "fmt", "json", "json", "yaml", "terraform")
+	format, err := choice(p, "fmt", policyfmt.Default().Name, policyfmt.Names()...)
 	if err != nil {
 		return err
 	}
-	var opts writer.Options
+	var opts workbench.WriteOptions
+	opts.Formats = []string{format}
 	if v, ok := p["minimize"]; ok {
 		opts.Minimize = true
 		if v != "" {
@@ -71,40 +68,15 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := template.Parse(src, bodyName)
+	res, err := workbench.Write(db, src, bodyName, opts)
 	if err != nil {
 		return templateError(err)
 	}
-	res, err := writer.Write(db, t, opts)
-	if err != nil {
-		return templateError(err)
+	if len(res.Diagnostics) > 0 {
+		w.Header().Set(WarningsHeader, warningsHeader(res.Diagnostics))
 	}
-	var warns []Detail
-	for _, x := range res.Warnings {
-		warns = append(warns, Detail{Line: x.Pos.Line, Column: x.Pos.Column, Message: x.Message})
-	}
-	if size := policyfmt.Size(res.Policy); len(size.Over) > 0 {
-		var over []string
-		for _, l := range size.Over {
-			over = append(over, fmt.Sprintf("%s (%d)", l.Name, l.Chars))
-		}
-		hint := "; try minimize"
-		if opts.Minimize {
-			hint = "; split the template or shorten ARNs with wildcards"
-		}
-		warns = append(warns, Detail{Message: fmt.Sprintf("the policy has %d characters (without whitespace), over the AWS limit for %s%s",
-			size.Chars, strings.Join(over, ", "), hint)})
-	}
-	if len(warns) > 0 {
-		w.Header().Set(WarningsHeader, warningsHeader(warns))
-	}
-	switch format {
-	case "yaml":
-		return write(w, ctYAML, policyfmt.YAML(res.Policy))
-	case "terraform":
-		return write(w, ctJSON, policyfmt.Terraform(res.Policy))
-	}
-	return write(w, ctJSON, policyfmt.JSON(res.Policy))
+	x := res.Renderings[0]
+	return write(w, x.Format.MediaType+"; charset=utf-8", x.Text)
 }
 
 // maxWarningsHeader bounds the warnings header (proxies and Cloudflare
@@ -113,11 +85,11 @@ const maxWarningsHeader = 16 << 10
 
 // warningsHeader encodes the warnings for WarningsHeader; past
 // maxWarningsHeader bytes the rest are summed up in a last entry.
-func warningsHeader(warns []Detail) string {
-	v := asciiJSON(warns)
+func warningsHeader(warns diag.List) string {
+	v := asciiJSON(wire(warns))
 	for n := len(warns) - 1; len(v) > maxWarningsHeader && n > 0; n /= 2 {
-		rest := Detail{Message: fmt.Sprintf("and %d more warnings (the CLI prints them all)", len(warns)-n)}
-		v = asciiJSON(append(warns[:n:n], rest))
+		rest := diag.Diagnostic{Severity: diag.Warning, Message: fmt.Sprintf("and %d more warnings (the CLI prints them all)", len(warns)-n)}
+		v = asciiJSON(wire(append(warns[:n:n], rest)))
 	}
 	return v
 }
@@ -125,29 +97,14 @@ func warningsHeader(warns []Detail) string {
 // templateError turns the template parser's and the writer's errors into
 // a 400 with the first problem's position and every problem in Details.
 func templateError(err error) error {
-	var details []Detail
-	var el template.ErrorList
-	var te *template.Error
-	var ie *writer.InputError
-	switch {
-	case errors.As(err, &el):
-		for _, e := range el {
-			details = append(details, Detail{Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
-		}
-	case errors.As(err, &te):
-		details = append(details, Detail{Line: te.Pos.Line, Column: te.Pos.Column, Message: te.Msg})
-	case errors.As(err, &ie):
-		for _, p := range ie.Problems {
-			details = append(details, Detail{Line: p.Pos.Line, Column: p.Pos.Column, Message: p.Msg})
-		}
-	}
-	if len(details) == 0 {
+	var l diag.List
+	if !errors.As(err, &l) || len(l) == 0 {
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidTemplate, Message: err.Error()}
 	}
 	e := &Error{Status: http.StatusBadRequest, Code: CodeInvalidTemplate,
-		Message: details[0].Message, Line: details[0].Line, Column: details[0].Column}
-	if len(details) > 1 {
-		e.Details = details
+		Message: l[0].Message, Line: l[0].Start.Line, Column: l[0].Start.Column}
+	if len(l) > 1 {
+		e.Details = l
 	}
 	return e
 }
@@ -162,25 +119,11 @@ func checkJSON(src []byte) error {
 	e := &Error{Status: http.StatusBadRequest, Code: CodeInvalidTemplate, Message: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		e.Line, e.Column = position(src, se.Offset)
+		// The offset is past the offending character: point at it.
+		p := diag.NewLines(bodyName, src).Position(int(se.Offset))
+		e.Line, e.Column = p.Line, max(p.Column-1, 1)
 	}
 	return e
-}
-
-// position converts a byte offset into a 1-based line and column (in
-// characters).
-func position(src []byte, off int64) (line, col int) {
-	if off > int64(len(src)) {
-		off = int64(len(src))
-	}
-	before := src[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	last := bytes.LastIndexByte(before, '\n')
-	col = utf8.RuneCount(before[last+1:])
-	if col == 0 {
-		col = 1
-	}
-	return line, col
 }
 
 // asciiJSON encodes v as one line of JSON with non-ASCII characters
@@ -210,7 +153,7 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	format, err := choice(p, "fmt", "json", "json", "yaml", "text")
+	format, err := choice(p, "fmt", "json", workbench.ReportFormatNames()...)
 	if err != nil {
 		return err
 	}
@@ -235,70 +178,29 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, err := policy.Load(src, name)
+	res, err := workbench.Audit(db, src, name, workbench.AuditOptions{Options: audit.Options{InfrastructureModification: true}})
 	if err != nil {
-		var pe *policy.Error
-		if errors.As(err, &pe) {
-			msg := pe.Msg
-			if pe.Path != "" {
-				msg = pe.Path + ": " + msg
-			}
-			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: msg, Line: pe.Line, Column: pe.Column}
+		var l diag.List
+		if errors.As(err, &l) && len(l) > 0 {
+			d := wire(l[:1])[0]
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: d.Message, Line: d.Line, Column: d.Column}
 		}
-		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidPolicy, Message: err.Error()}
-	}
-	rep, err := audit.Analyze(db, docs, audit.Options{InfrastructureModification: true})
-	if err != nil {
 		return err
 	}
-	if s := rep.Worst(); s != "" {
+	if s := res.Report.Worst(); s != "" {
 		w.Header().Set(WorstSeverityHeader, string(s))
 	}
+	var b []byte
+	var f workbench.ReportFormat
 	if p["access-level"] != "" {
-		return writeLevel(w, rep, level, format)
+		b, f, err = res.RenderLevel(level, format)
+	} else {
+		b, f, err = res.Render(format)
 	}
-	switch format {
-	case "yaml":
-		b, err := yaml.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		return write(w, ctYAML, b)
-	case "text":
-		var b bytes.Buffer
-		if err := rep.WriteText(&b); err != nil {
-			return err
-		}
-		return write(w, ctText, b.Bytes())
-	}
-	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	return write(w, ctJSON, append(b, '\n'))
-}
-
-// writeLevel writes the sorted allowed actions at one access level, as
-// `analyze --from-access-level` prints them. (An adapter: the CLI's
-// version is unexported in engine/cli.)
-func writeLevel(w http.ResponseWriter, rep *audit.Report, level iamdb.AccessLevel, format string) error {
-	acts := rep.ActionsAt(level)
-	switch format {
-	case "yaml":
-		b, err := yaml.Marshal(acts)
-		if err != nil {
-			return err
-		}
-		return write(w, ctYAML, b)
-	case "text":
-		var b strings.Builder
-		for _, a := range acts {
-			b.WriteString(a + "\n")
-		}
-		return write(w, ctText, []byte(b.String()))
-	}
-	b, _ := json.MarshalIndent(acts, "", "    ")
-	return write(w, ctJSON, append(b, '\n'))
+	return write(w, f.MediaType+"; charset=utf-8", b)
 }
 
 // queryActions answers GET /api/v1/query/actions (`query action-table`).

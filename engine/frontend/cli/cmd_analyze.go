@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,9 +9,8 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/policy"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 )
 
 func init() { register(newAnalyzeCmd) }
@@ -53,35 +51,29 @@ func newAnalyzeCmd(app *App) *Command {
 				opts.Lists = []*audit.List{l}
 				opts.InfrastructureModification = false
 			}
-			docs, failed, err := loadPolicies(target)
+			res, failed, err := auditPolicies(db, target, opts)
 			if err != nil {
 				return err
 			}
-			rep, err := audit.Analyze(db, docs, opts)
-			if err != nil {
-				return err
-			}
-			rep.Policies = append(rep.Policies, failed...)
+			rep := res.Report
+			var out []byte
 			if level != "" {
-				return app.printLevel(db, rep, level, format)
-			}
-			switch format {
-			case "json":
-				enc := json.NewEncoder(app.Stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(rep); err != nil {
+				l, err := iamdb.ParseAccessLevel(level)
+				if err != nil {
 					return err
 				}
-			case "yaml":
-				b, _ := yaml.Marshal(rep)
-				app.Stdout.Write(b)
-			default:
-				if err := rep.WriteText(app.Stdout); err != nil {
-					return err
-				}
+				out, _, err = res.RenderLevel(l, format)
+			} else {
+				out, _, err = res.Render(format)
 			}
-			if len(failed) > 0 {
-				return &exitError{code: ExitError, msg: fmt.Sprintf("Error: %d policy files could not be read", len(failed))}
+			if err != nil {
+				return err
+			}
+			if _, err := app.Stdout.Write(out); err != nil {
+				return err
+			}
+			if failed > 0 {
+				return &exitError{code: ExitError, msg: fmt.Sprintf("Error: %d policy files could not be read", failed)}
 			}
 			if threshold != "" {
 				if w := rep.Worst(); w != "" && w.AtLeast(threshold) {
@@ -103,71 +95,64 @@ func newAnalyzeCmd(app *App) *Command {
 	return cmd
 }
 
-// printLevel prints only the allowed actions at one access level; JSON is
-// a plain sorted array of service:Action strings.
-func (app *App) printLevel(db *iamdb.DB, rep *audit.Report, level, format string) error {
-	l, err := iamdb.ParseAccessLevel(level)
-	if err != nil {
-		return err
-	}
-	acts := rep.ActionsAt(l)
-	switch format {
-	case "json":
-		b, _ := json.MarshalIndent(acts, "", "    ")
-		fmt.Fprintln(app.Stdout, string(b))
-	case "yaml":
-		b, _ := yaml.Marshal(acts)
-		app.Stdout.Write(b)
-	default:
-		for _, a := range acts {
-			fmt.Fprintln(app.Stdout, a)
-		}
-	}
-	return nil
-}
-
-// loadPolicies reads a policy file or every *.json file in a folder.
-// Unreadable files are returned as reports with an error.
-func loadPolicies(target string) ([]*policy.Document, []*audit.PolicyReport, error) {
+// auditPolicies audits a policy file, or every .json file of a folder;
+// it returns how many files of the folder could not be read (they are in
+// the report with their error). A single file that cannot be read is an
+// error.
+func auditPolicies(db *iamdb.DB, target string, opts audit.Options) (*workbench.AuditResult, int, error) {
 	info, err := os.Stat(target)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--policy: %w", err)
+		return nil, 0, fmt.Errorf("--policy: %w", err)
 	}
-	files := []string{target}
-	if info.IsDir() {
-		files = nil
-		err := filepath.WalkDir(target, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
-				files = append(files, path)
-			}
-			return nil
-		})
+	if !info.IsDir() {
+		src, err := os.ReadFile(target)
 		if err != nil {
-			return nil, nil, err
+			return nil, 0, err
 		}
-		sort.Strings(files)
-		if len(files) == 0 {
-			return nil, nil, fmt.Errorf("--policy %s: the folder has no .json files", target)
+		res, err := workbench.Audit(db, src, target, workbench.AuditOptions{Options: opts})
+		if err != nil {
+			return nil, 0, err
 		}
+		return res, 0, nil
 	}
-	var docs []*policy.Document
-	var failed []*audit.PolicyReport
-	for _, f := range files {
+	var files []string
+	err = filepath.WalkDir(target, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, 0, fmt.Errorf("--policy %s: the folder has no .json files", target)
+	}
+	inputs := make([]workbench.Input, len(files))
+	unreadable := map[string]error{}
+	for i, f := range files {
 		src, err := os.ReadFile(f)
-		if err == nil {
-			var ds []*policy.Document
-			ds, err = policy.Load(src, f)
-			docs = append(docs, ds...)
-		}
 		if err != nil {
-			if !info.IsDir() {
-				return nil, nil, err
-			}
-			failed = append(failed, &audit.PolicyReport{Name: f, Error: err.Error(), Findings: []audit.Finding{}})
+			unreadable[f] = err
+		}
+		inputs[i] = workbench.Input{Name: f, Data: src}
+	}
+	res, err := workbench.AuditAll(db, inputs, workbench.AuditOptions{Options: opts})
+	if err != nil {
+		return nil, 0, err
+	}
+	failed := 0
+	for _, p := range res.Report.Policies {
+		if e, ok := unreadable[p.Name]; ok {
+			p.Error = e.Error()
+		}
+		if p.Error != "" {
+			failed++
 		}
 	}
-	return docs, failed, nil
+	return res, failed, nil
 }

@@ -1,17 +1,18 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
-	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/leastpriv/policysentry/engine/writer"
 	"github.com/spf13/cobra"
 )
@@ -80,61 +81,35 @@ func newWritePolicyCmd(app *App) *Command {
 	}
 	cmd.Flags().StringVarP(&input, "input-file", "i", "", "Path of the YAML File used for generating policies")
 	min.add(cmd)
-	addFmt(cmd, &format, `Format output as YAML or JSON. Defaults to "json"`, "json", "yaml", "json", "terraform")
+	addFmt(cmd, &format, `Format output as YAML or JSON. Defaults to "json"`, policyfmt.Default().Name, fmtChoices()...)
 	addVerbose(cmd)
 	return cmd
 }
 
-// writePolicy parses a template, writes the policy and renders it; warnings
+// writePolicy writes the template's policy in one format; the warnings
 // and the size report go to stderr.
 func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.Options, format string) ([]byte, error) {
-	t, err := template.Parse(src, name)
+	res, err := workbench.Write(db, src, name, workbench.WriteOptions{Options: opts, Formats: []string{format}})
 	if err != nil {
 		return nil, err
 	}
-	res, err := writer.Write(db, t, opts)
-	if err != nil {
-		var ie *writer.InputError
-		if errors.As(err, &ie) && ie.File == "" {
-			ie.File = name
-		}
-		return nil, err
+	for _, w := range res.Diagnostics {
+		fmt.Fprintf(app.Stderr, "%s: %s\n", w.Severity.Label(), w.Error())
 	}
-	for _, w := range res.Warnings {
-		if w.Pos.Line > 0 {
-			fmt.Fprintf(app.Stderr, "warning: %s:%s\n", name, w.String())
-		} else {
-			fmt.Fprintf(app.Stderr, "warning: %s: %s\n", name, w.String())
-		}
-	}
-	app.reportSize(name, res.Policy, opts)
-	switch format {
-	case "yaml":
-		return policyfmt.YAML(res.Policy), nil
-	case "terraform":
-		return policyfmt.Terraform(res.Policy), nil
-	}
-	return policyfmt.JSON(res.Policy), nil
+	fmt.Fprintf(app.Stderr, "%s: %s\n", diag.DisplayName(name), res.Size.Summary())
+	return res.Text(format), nil
 }
 
-// reportSize prints the policy's size against AWS's quotas on stderr, and
-// a warning when it is over one of them.
-func (app *App) reportSize(name string, p *writer.Policy, opts writer.Options) {
-	size := policyfmt.Size(p)
-	fmt.Fprintf(app.Stderr, "%s: %s\n", name, size.Summary())
-	if len(size.Over) == 0 {
-		return
+// fmtChoices are the --fmt values of write-policy: Policy Sentry's, in
+// its order (its help text shows them), then any other format.
+func fmtChoices() []string {
+	out := []string{"yaml", "json", "terraform"}
+	for _, n := range policyfmt.Names() {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
 	}
-	var over []string
-	for _, l := range size.Over {
-		over = append(over, fmt.Sprintf("%s (%d)", l.Name, l.Chars))
-	}
-	hint := "; try --minimize"
-	if opts.Minimize {
-		hint = "; split the template or shorten ARNs with wildcards"
-	}
-	fmt.Fprintf(app.Stderr, "warning: %s: the policy has %d characters (without whitespace), over the AWS limit for %s%s\n",
-		name, size.Chars, strings.Join(over, ", "), hint)
+	return out
 }
 
 func newWritePolicyDirCmd(app *App) *Command {

@@ -6,14 +6,11 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/policy"
+	"github.com/leastpriv/policysentry/engine/workbench"
 )
 
 // File is a dropped, picked or pasted file.
-type File struct {
-	Name string
-	Data []byte
-}
+type File = workbench.Input
 
 // AuditFiles audits every file (policies or authorization-details dumps)
 // with the built-in lists, or with a custom list when customList is not
@@ -22,16 +19,11 @@ func AuditFiles(db *iamdb.DB, files []File, customList string) (*audit.Report, e
 	return AuditFilesProgress(db, files, customList, nil)
 }
 
-// auditChunk is how many policy documents are analyzed between progress
-// reports: small enough for the page to stay responsive on an account
-// dump of thousands of policies.
-const auditChunk = 16
-
 // AuditFilesProgress is AuditFiles reporting progress: progress(done,
 // total) is called after each chunk of policy documents (total counts the
 // documents of every file), so a UI can update and yield in between.
 func AuditFilesProgress(db *iamdb.DB, files []File, customList string, progress func(done, total int)) (*audit.Report, error) {
-	opts := audit.Options{InfrastructureModification: true}
+	opts := workbench.AuditOptions{Options: audit.Options{InfrastructureModification: true}, Progress: progress}
 	if strings.TrimSpace(customList) != "" {
 		l, err := audit.ParseAuditFile([]byte(customList), "custom audit list")
 		if err != nil {
@@ -43,44 +35,11 @@ func AuditFilesProgress(db *iamdb.DB, files []File, customList string, progress 
 		}
 		opts.Lists = append(builtin, l)
 	}
-	// Parse everything first, so the total is known; keep file order.
-	type item struct {
-		errReport *audit.PolicyReport
-		docs      []*policy.Document
-		name      string
+	res, err := workbench.AuditAll(db, files, opts)
+	if err != nil {
+		return nil, err
 	}
-	var items []item
-	total := 0
-	for _, f := range files {
-		docs, err := policy.Load(f.Data, f.Name)
-		if err != nil {
-			items = append(items, item{errReport: &audit.PolicyReport{Name: f.Name, Error: err.Error(), Findings: []audit.Finding{}}})
-			continue
-		}
-		items = append(items, item{docs: docs, name: f.Name})
-		total += len(docs)
-	}
-	rep := &audit.Report{}
-	done := 0
-	for _, it := range items {
-		if it.errReport != nil {
-			rep.Policies = append(rep.Policies, it.errReport)
-			continue
-		}
-		for i := 0; i < len(it.docs); i += auditChunk {
-			chunk := it.docs[i:min(i+auditChunk, len(it.docs))]
-			r, err := audit.Analyze(db, chunk, opts)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", it.name, err)
-			}
-			rep.Policies = append(rep.Policies, r.Policies...)
-			done += len(chunk)
-			if progress != nil {
-				progress(done, total)
-			}
-		}
-	}
-	return rep, nil
+	return res.Report, nil
 }
 
 // SeveritySummary counts a policy's findings by severity, most severe

@@ -5,41 +5,37 @@
 package webapp
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/leastpriv/policysentry/engine/writer"
 )
 
-// Problem is an error or warning at a position of the template.
-type Problem struct {
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
-// String is "line:col: message" (or just the message).
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%d:%d: %s", p.Line, p.Column, p.Message)
-	}
-	return p.Message
-}
-
-// PolicyOutput is what the write screens show for a template.
+// PolicyOutput is what the write screens show for a template: the
+// workbench's result adapted to the components' fields.
 type PolicyOutput struct {
+	// JSON, YAML and Terraform are the output panel's tabs.
 	JSON, YAML, Terraform string
-	Size                  policyfmt.SizeReport
-	Warnings              []Problem
+	// Renderings are the policy in every format (for downloads and any
+	// further tab: Format gives the file extension and media type).
+	Renderings []workbench.Rendering
+	Size       policyfmt.SizeReport
+	// SizeText explains Size against every quota, with the hint when the
+	// policy fits none.
+	SizeText string
+	// Warnings are shown beside the policy (Short gives "line:col:
+	// message"); the size warning is in SizeText instead.
+	Warnings diag.List
 	// Errors is set when no policy could be written (bad YAML, unknown
 	// action); the previous policy should stay on screen.
-	Errors []Problem
-	// Template is the parsed template (nil on errors).
+	Errors diag.List
+	// Template is the parsed template (nil when it does not parse).
 	Template *template.Template
 	// Added lists dependent actions the writer added that the user did not
 	// ask for (actions mode).
@@ -48,65 +44,43 @@ type PolicyOutput struct {
 
 // WritePolicy parses YAML template text and writes the policy.
 func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
-	var out PolicyOutput
-	t, err := template.Parse([]byte(src), "template")
+	res, err := workbench.Write(db, []byte(src), "template", workbench.WriteOptions{Options: opts})
+	out := PolicyOutput{Template: res.Template}
 	if err != nil {
-		out.Errors = problems(err)
+		out.Errors = res.Errors()
+		if len(out.Errors) == 0 {
+			out.Errors = diag.List{{Severity: diag.Error, Message: err.Error()}}
+		}
 		return out
 	}
-	out.Template = t
-	res, err := writer.Write(db, t, opts)
-	if err != nil {
-		out.Errors = problems(err)
-		return out
-	}
-	for _, w := range res.Warnings {
-		out.Warnings = append(out.Warnings, Problem{Line: w.Pos.Line, Column: w.Pos.Column, Message: w.Message})
-	}
-	out.JSON = string(policyfmt.JSON(res.Policy))
-	out.YAML = string(policyfmt.YAML(res.Policy))
-	out.Terraform = string(policyfmt.Terraform(res.Policy))
-	out.Size = policyfmt.Size(res.Policy)
-	if t.Mode == template.ModeActions {
-		asked := map[string]bool{}
-		for _, e := range t.Actions {
-			asked[strings.ToLower(e.Value)] = true
-		}
-		seen := map[string]bool{}
-		for _, s := range res.Policy.Statement {
-			for _, a := range s.Action {
-				if !asked[strings.ToLower(a)] && !seen[a] {
-					seen[a] = true
-					out.Added = append(out.Added, a)
-				}
-			}
+	for _, d := range res.Diagnostics {
+		if d.Code != workbench.CodePolicySize {
+			out.Warnings = append(out.Warnings, d)
 		}
 	}
+	out.Renderings = res.Renderings
+	out.JSON, out.YAML, out.Terraform = string(res.Text("json")), string(res.Text("yaml")), string(res.Text("terraform"))
+	out.Size = res.Size
+	out.SizeText = res.Size.Describe(opts.Minimize)
+	out.Added = res.Added
 	return out
 }
 
-// problems turns template and writer errors into positioned problems.
-func problems(err error) []Problem {
-	var list template.ErrorList
-	var te *template.Error
-	var ie *writer.InputError
-	switch {
-	case errors.As(err, &list):
-		var out []Problem
-		for _, e := range list {
-			out = append(out, Problem{Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
-		}
-		return out
-	case errors.As(err, &te):
-		return []Problem{{Line: te.Pos.Line, Column: te.Pos.Column, Message: te.Msg}}
-	case errors.As(err, &ie):
-		var out []Problem
-		for _, p := range ie.Problems {
-			out = append(out, Problem{Line: p.Pos.Line, Column: p.Pos.Column, Message: p.Msg})
-		}
-		return out
+// File is the policy as a download in the named format (an output tab's
+// name; the default format for an unknown or empty one): file name
+// ("policy" and the format's extension), media type and text; empty when
+// no policy was written.
+func (o PolicyOutput) File(format string) (name, mediaType, text string) {
+	if len(o.Renderings) == 0 {
+		return "", "", ""
 	}
-	return []Problem{{Message: err.Error()}}
+	r := o.Renderings[0]
+	for _, x := range o.Renderings {
+		if strings.EqualFold(x.Format.Name, format) {
+			r = x
+		}
+	}
+	return "policy" + r.Format.Ext, r.Format.MediaType, string(r.Text)
 }
 
 // ARNCheck is the inline check of one ARN in the CRUD form.

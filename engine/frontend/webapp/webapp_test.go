@@ -1,12 +1,14 @@
 package webapp
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
+	"github.com/leastpriv/policysentry/engine/writer"
 )
 
 func TestFragmentRoundTrip(t *testing.T) {
@@ -29,15 +31,38 @@ func TestFragmentRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSizeText(t *testing.T) {
-	got := SizeText(policyfmt.SizeReport{Chars: 3467, Over: []policyfmt.Limit{{Name: "user inline policy", Chars: 2048}}})
-	for _, want := range []string{"3,467 characters", "fits a group inline policy (5,120)", "too long for a user inline policy (2,048)"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("SizeText = %q, lacks %q", got, want)
-		}
+func TestWritePolicySizeText(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := SizeText(policyfmt.SizeReport{Chars: 20000}); !strings.Contains(got, "Try Minimize") || strings.Contains(got, "fits") {
-		t.Errorf("SizeText for an oversize policy = %q", got)
+	src, err := os.ReadFile("../api/testdata/crud.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, minimize := range []bool{false, true} {
+		out := WritePolicy(db, string(src), writer.Options{Minimize: minimize})
+		if out.SizeText != out.Size.Describe(minimize) || !strings.Contains(out.SizeText, "characters (whitespace not counted)") {
+			t.Errorf("minimize %v: SizeText %q", minimize, out.SizeText)
+		}
+		for _, w := range out.Warnings {
+			if strings.Contains(w.Message, "over the AWS limit") {
+				t.Errorf("the size warning is in Warnings too: %v", w)
+			}
+		}
+		if len(out.Renderings) != len(policyfmt.Formats()) || out.JSON != string(out.Renderings[0].Text) {
+			t.Errorf("renderings %d, JSON tab differs from the json rendering", len(out.Renderings))
+		}
+		for _, tc := range []struct{ tab, name, media, text string }{
+			{"yaml", "policy.yml", "application/yaml", out.YAML},
+			{"terraform", "policy.tf.json", "application/json", out.Terraform},
+			{"json", "policy.json", "application/json", out.JSON},
+			{"", "policy.json", "application/json", out.JSON},
+		} {
+			if n, m, x := out.File(tc.tab); n != tc.name || m != tc.media || x != tc.text {
+				t.Errorf("File(%q) = %q, %q, %d bytes", tc.tab, n, m, len(x))
+			}
+		}
 	}
 }
 

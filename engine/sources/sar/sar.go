@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"io/fs"
 	"sort"
 	"strings"
@@ -131,7 +132,8 @@ func ParseService(b []byte, file string) (*iamdb.Service, string, error) {
 	return s, f.Version, nil
 }
 
-// position turns a JSON decoding error into "file:line:col".
+// position turns a JSON decoding error into "file:line:column" (column
+// in characters, as engine/diag counts).
 func position(b []byte, file string, err error) string {
 	var off int64 = -1
 	var se *json.SyntaxError
@@ -145,9 +147,7 @@ func position(b []byte, file string, err error) string {
 	if off < 0 || off > int64(len(b)) {
 		return file
 	}
-	line := 1 + bytes.Count(b[:off], []byte("\n"))
-	col := int(off) - bytes.LastIndexByte(b[:off], '\n')
-	return fmt.Sprintf("%s:%d:%d", file, line, col)
+	return diag.NewLines(file, b).Position(int(off)).String()
 }
 
 // ParseDir imports every per-service file (*.json) in fsys; a file whose
