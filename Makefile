@@ -8,7 +8,7 @@ ADDR  ?= 127.0.0.1:8080
 FUZZ_FAST ?= 200000x
 FUZZ_SLOW ?= 10000x
 
-.PHONY: review help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker
+.PHONY: review help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker bench-worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -89,7 +89,8 @@ server: dist ## build bin/policy-sentry with the web app embedded, for `policy-s
 	$(GO) build -trimpath -tags embeddist -o bin/policy-sentry ./engine/cmd/policy-sentry
 
 worker: dist ## build the Cloudflare Worker into wasm/worker/build (the API in Go; dist/ as static assets)
-	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -runtime=cloudflare -o wasm/worker/build
+	rm -rf wasm/worker/build && mkdir -p wasm/worker/build
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" wasm/worker/build/
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o wasm/worker/build/app.wasm ./wasm/worker
 	@echo "worker: build/app.wasm $$(wc -c < wasm/worker/build/app.wasm) bytes, $$(gzip -9 -c wasm/worker/build/app.wasm | wc -c) gzip'd (Worker size limit: 3 MB free plan, 10 MB paid)"
 
@@ -99,6 +100,9 @@ wasm/worker/node_modules/.installed: wasm/worker/package.json wasm/worker/packag
 
 worker-dev: worker wasm/worker/node_modules/.installed ## run the Worker locally with wrangler dev on 127.0.0.1:8787
 	cd wasm/worker && npx --no-install wrangler dev --ip 127.0.0.1 --port 8787
+
+bench-worker: worker wasm/worker/node_modules/.installed ## the API through wrangler dev: first request, then median of 200 warm ones
+	POLICY_SENTRY_WRANGLER=1 $(GO) test -count=1 -run '^$$$$' -bench WranglerDev -benchtime 200x ./wasm/worker/
 
 test-worker: worker wasm/worker/node_modules/.installed ## integration test: the API through wrangler dev (workerd)
 	POLICY_SENTRY_WRANGLER=1 $(GO) test -count=1 -run 'TestWranglerDev' -v ./wasm/worker/

@@ -79,6 +79,16 @@ func LoadPermanent(compressed []byte, wantSHA256 string, mem []byte) (*DB, error
 	return load(compressed, wantSHA256, mem[:0], false)
 }
 
+// LoadPermanentVerified is LoadPermanent for a file whose sha256 the
+// caller has checked, or that is built into the program with a test
+// checking it (the native CLI's embedded dataset): the decompressed bytes
+// go into mem as with LoadPermanent, and each service's actions are
+// decoded on the heap when Service.Actions first asks for them, as with
+// LoadVerified. A command that needs a few services decodes only those.
+func LoadPermanentVerified(compressed []byte, mem []byte) (*DB, error) {
+	return load(compressed, "", mem[:0], true)
+}
+
 // PermanentSize returns the mem capacity that LoadPermanent needs for
 // compressed: the decompressed size declared by its zstd frame header
 // (0 when it declares none) plus room for the actions, measured on the
@@ -116,6 +126,9 @@ func load(compressed []byte, wantSHA256 string, mem []byte, lazy bool) (*DB, err
 			return nil, err
 		}
 		raw = out
+	}
+	if lazy {
+		arena = nil // lazily decoded actions live on the heap (see decodeArena)
 	}
 	db, err := decodeArena(raw, true, arena, lazy) // raw is ours: strings may share it
 	if err != nil {

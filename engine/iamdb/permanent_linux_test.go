@@ -113,3 +113,35 @@ func equalDB(t *testing.T, got, want *iamdb.DB) {
 		}
 	}
 }
+
+// TestLoadPermanentVerified checks the lazy load into memory outside the
+// heap (the CLI's Default): nothing is decoded before it is asked for,
+// one look-up decodes one service, and after collections the DB equals
+// Load's.
+func TestLoadPermanentVerified(t *testing.T) {
+	c := dataset.Compressed()
+	want, err := iamdb.Load(c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{iamdb.RawSize(c), 1000} {
+		db, err := iamdb.LoadPermanentVerified(c, mmapped(t, size))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := iamdb.Decoded(db); n != 0 {
+			t.Errorf("mem %d: %d services decoded before any was asked for", size, n)
+		}
+		if a := db.Action("kms:Decrypt"); a == nil || a.AccessLevel != iamdb.Write {
+			t.Fatalf("mem %d: kms:Decrypt = %+v", size, a)
+		}
+		if n := iamdb.Decoded(db); n != 1 {
+			t.Errorf("mem %d: %d services decoded after one look-up, want 1", size, n)
+		}
+		churn()
+		equalDB(t, db, want)
+		if err := db.LazyErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
