@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/internal/golden"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -102,7 +103,7 @@ func TestAnalyzeCases(t *testing.T) {
 				if len(findings(pr, "privilege-escalation", "AttachUserPolicy")) != 0 {
 					t.Error("IAM escalation reported though iam:* is excluded")
 				}
-				if len(findings(pr, "privilege-escalation", "SSMSendCommandToInstance")) != 1 {
+				if len(findings(pr, "privilege-escalation", "SSMSendCommand")) != 1 {
 					t.Error("ssm:SendCommand not reported")
 				}
 			}},
@@ -148,6 +149,46 @@ func TestAnalyzeCases(t *testing.T) {
 				}
 				if !terminate || !ec2Level || sqsLevel {
 					t.Errorf("terminate %v, ec2 level rule %v, sqs (conditioned) level rule %v", terminate, ec2Level, sqsLevel)
+				}
+			}},
+		{"NotResource * grants nothing", `{"Statement": {"Sid": "Nothing", "Effect": "Allow", "Action": ["iam:PassRole", "xray:PutTraceSegments"], "NotResource": "*"}}`, Options{InfrastructureModification: true},
+			func(t *testing.T, pr *PolicyReport) {
+				if len(pr.Findings) != 0 {
+					t.Errorf("findings for a statement that applies to nothing: %+v", pr.Findings)
+				}
+				if len(pr.Ineffective) != 1 || pr.Ineffective[0].Statement != "Nothing" || pr.Ineffective[0].Count != 2 {
+					t.Errorf("ineffective %+v", pr.Ineffective)
+				}
+			}},
+		{"actions that accept only Resource * get no advice to constrain them", `{"Statement": {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "ecr:GetAuthorizationToken"], "Resource": "*"}}`, Options{InfrastructureModification: true},
+			func(t *testing.T, pr *PolicyReport) {
+				for _, f := range pr.Findings {
+					if f.List == "infrastructure-modification" {
+						t.Errorf("wildcard-only action flagged as unconstrained infrastructure modification: %+v", f)
+					}
+				}
+				f := findings(pr, "credentials-exposure", "")
+				if len(f) != 1 || !f[0].WildcardOnly || f[0].Severity != SeverityHigh {
+					t.Errorf("ecr:GetAuthorizationToken: %+v, want the list's severity (high), marked wildcard-only", f)
+				}
+			}},
+		{"an ARN pattern covering every role ranks as *", `{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/*"}, {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]}`, Options{},
+			func(t *testing.T, pr *PolicyReport) {
+				f := findings(pr, "privilege-escalation", "PassExistingRoleToNewEC2Instance")
+				if len(f) != 1 || f[0].Severity != SeverityCritical || !f[0].Unconstrained {
+					t.Errorf("%+v", f)
+				}
+			}},
+		{"Allow * and Deny * in one policy: nothing", `{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "*", "Resource": "*"}]}`, Options{InfrastructureModification: true},
+			func(t *testing.T, pr *PolicyReport) {
+				if len(pr.Findings) != 0 {
+					t.Errorf("%d findings", len(pr.Findings))
+				}
+			}},
+		{"a conditional Deny is noted, not subtracted", `{"Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}, {"Sid": "MFA", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}`, Options{},
+			func(t *testing.T, pr *PolicyReport) {
+				if len(findings(pr, "privilege-escalation", "CreateAccessKey")) != 1 || len(pr.Notes) != 1 || !strings.HasPrefix(pr.Notes[0], "MFA:") {
+					t.Errorf("findings %d, notes %v", len(pr.Findings), pr.Notes)
 				}
 			}},
 		{"custom audit list", `{"Statement": {"Effect": "Allow", "Action": ["s3:Get*"], "Resource": "arn:aws:s3:::b/*"}}`,
@@ -223,5 +264,59 @@ func TestAnalyzeGolden(t *testing.T) {
 			}
 			golden.Check(t, strings.TrimSuffix(f, ".json")+".report.json", got, "")
 		})
+	}
+}
+
+// TestWriteSARIF checks the SARIF log of a policy file: one rule per
+// list entry or path, each result at its statement's line and column.
+func TestWriteSARIF(t *testing.T) {
+	src := "{\"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"*\"},\n  {\"Sid\": \"Run\", \"Effect\": \"Allow\", \"Action\": \"ec2:RunInstances\", \"Resource\": \"*\"}]}"
+	docs, err := policy.Load([]byte(src), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Analyze(defaultDB(t), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := rep.WriteSARIF(&b, diag.SARIFTool{Name: "policy-sentry"}, "p.json"); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct {
+							StartLine, StartColumn int
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(b.String()), &log); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range log.Runs[0].Results {
+		if r.RuleID == "privilege-escalation/ec2-001" {
+			found = true
+			reg := r.Locations[0].PhysicalLocation.Region
+			if reg.StartLine != 2 || reg.StartColumn != 3 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != "p.json" {
+				t.Errorf("ec2-001 at %+v", r.Locations[0].PhysicalLocation)
+			}
+		}
+	}
+	if !found || len(log.Runs[0].Tool.Driver.Rules) == 0 {
+		t.Errorf("SARIF log:\n%s", b.String())
 	}
 }

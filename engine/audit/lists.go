@@ -11,8 +11,10 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/audit/paths"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -59,8 +61,14 @@ type Entry struct {
 
 // Method is a combination of actions that is risky only all together.
 type Method struct {
+	// ID is the path's id (pathfinding.cloud's, e.g. iam-001, or rhino-N).
+	ID string `yaml:"id" json:"id"`
 	// Name is the method's published name.
 	Name string `yaml:"name" json:"name"`
+	// Resources names, per action, the resource type it must reach.
+	Resources map[string]string `yaml:"resources" json:"resources,omitempty"`
+	// Sources name who publishes the method.
+	Sources []string `yaml:"sources" json:"sources,omitempty"`
 	// Actions must all be allowed for the method to apply.
 	Actions []string `yaml:"actions" json:"actions"`
 	// Why explains how the method escalates.
@@ -72,11 +80,31 @@ type Method struct {
 // exfiltration. Infrastructure modification, which reports far more, is
 // added by Options.InfrastructureModification.
 func BuiltinLists() ([]*List, error) {
+	builtinOnce.Do(func() { builtin, builtinErr = loadBuiltinLists() })
+	return builtin, builtinErr
+}
+
+var (
+	builtinOnce sync.Once
+	builtin     []*List
+	builtinErr  error
+)
+
+func loadBuiltinLists() ([]*List, error) {
 	var out []*List
 	for _, name := range []string{"privilege-escalation", "resource-exposure", "credentials-exposure", "data-exfiltration"} {
 		l, err := builtinList(name)
 		if err != nil {
 			return nil, err
+		}
+		if name == "privilege-escalation" {
+			ps, err := paths.All()
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				l.Methods = append(l.Methods, Method{ID: p.ID, Name: p.Name, Actions: p.Actions, Resources: p.Resources, Sources: p.Sources, Why: p.Why})
+			}
 		}
 		out = append(out, l)
 	}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +11,13 @@ import (
 // severity, then allowed actions per access level (counts, and the
 // actions when there are few), then unknown actions.
 func (r *Report) WriteText(w io.Writer) error {
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
+	if len(r.Principals) > 0 {
+		r.writePrincipals(b)
+		b.WriteString("\n")
+		r.writeAccountPolicies(b)
+		return b.Flush()
+	}
 	for i, p := range r.Policies {
 		if i > 0 {
 			b.WriteString("\n")
@@ -26,9 +33,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			b.WriteString("  findings: " + severityCounts(p.Findings) + "\n")
 		}
 		for _, f := range p.Findings {
-			scope := "specific resources"
-			if f.Unconstrained {
-				scope = "Resource *"
+			scope := "some resources only"
+			switch {
+			case f.WildcardOnly:
+				scope = "Resource * (the only resource the action accepts)"
+			case f.Unconstrained && f.Detail != "" && f.List != TrustList:
+				scope = f.Detail
+			case f.Unconstrained:
+				scope = "every resource"
 			}
 			if f.Conditioned {
 				scope += ", with conditions"
@@ -43,31 +55,142 @@ func (r *Report) WriteText(w io.Writer) error {
 				more = fmt.Sprintf(" (+%d more)", len(acts)-8)
 				acts = acts[:8]
 			}
-			fmt.Fprintf(&b, "  [%s] %s\n      %s%s\n      in %s; %s\n      %s\n", strings.ToUpper(string(f.Severity)), name,
+			fmt.Fprintf(b, "  [%s] %s\n      %s%s\n      in %s; %s\n      %s\n", strings.ToUpper(string(f.Severity)), name,
 				strings.Join(acts, ", "), more, strings.Join(f.Statements, ", "), scope, f.Why)
 		}
 		b.WriteString("  allowed actions:\n")
 		for _, l := range p.Allowed {
-			fmt.Fprintf(&b, "    %-24s %d\n", l.Level, len(l.Actions))
+			fmt.Fprintf(b, "    %-24s %d\n", l.Level, l.Count)
+		}
+		for _, in := range p.Ineffective {
+			fmt.Fprintf(b, "  %s grants nothing for %d actions: no resource it names is of their resource types (%s)\n", in.Statement, in.Count, strings.Join(firstN(in.Actions, 5), ", "))
+		}
+		for _, n := range p.Notes {
+			b.WriteString("  note: " + n + "\n")
+		}
+		if len(p.AttachedTo) > 0 {
+			fmt.Fprintf(b, "  attached to %d principals, %d of them at risk\n", len(p.AttachedTo), len(p.AtRisk))
 		}
 		if len(p.Denied) > 0 {
-			fmt.Fprintf(&b, "  denied outright: %d actions\n", len(p.Denied))
+			fmt.Fprintf(b, "  denied outright: %d actions\n", len(p.Denied))
 		}
 		for _, u := range p.Unknown {
-			fmt.Fprintf(&b, "  unknown action %s in %s", u.Pattern, u.Statement)
+			fmt.Fprintf(b, "  unknown action %s in %s", u.Pattern, u.Statement)
 			if len(u.Suggestions) > 0 {
-				fmt.Fprintf(&b, " (did you mean %s?)", strings.Join(u.Suggestions, ", "))
+				fmt.Fprintf(b, " (did you mean %s?)", strings.Join(u.Suggestions, ", "))
 			}
 			b.WriteString("\n")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
+}
+
+// writeAccountPolicies lists an account's policies that have findings,
+// one line each (the findings are under each principal, and in the JSON
+// report).
+func (r *Report) writeAccountPolicies(b *bufio.Writer) {
+	n := 0
+	for _, p := range r.Policies {
+		if len(p.Findings) > 0 {
+			n++
+		}
+	}
+	fmt.Fprintf(b, "== %d policies, %d with findings (as if alone; --fmt json for each one's findings)\n", len(r.Policies), n)
+	for _, p := range r.Policies {
+		if len(p.Findings) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "  %s: %s; attached to %d, at risk %d\n", p.Name, severityCounts(p.Findings), len(p.AttachedTo), len(p.AtRisk))
+		for _, n := range p.Notes {
+			b.WriteString("    note: " + n + "\n")
+		}
+	}
+}
+
+// writePrincipals prints the account summary and every principal with
+// surviving findings, worst first.
+func (r *Report) writePrincipals(b *bufio.Writer) {
+	var total [4]int
+	at := 0
+	for _, p := range r.Principals {
+		for i, n := range p.Counts {
+			total[i] += n
+		}
+		if p.Worst != "" {
+			at++
+		}
+	}
+	fmt.Fprintf(b, "== account: %d principals, %d with findings; %d policies\n", len(r.Principals), at, len(r.Policies))
+	fmt.Fprintf(b, "  findings: %d critical, %d high, %d medium, %d low\n", total[0], total[1], total[2], total[3])
+	for _, p := range r.Principals {
+		if p.Worst == "" {
+			continue
+		}
+		fmt.Fprintf(b, "\n== %s: %d critical, %d high, %d medium, %d low (%d policies)\n", p.Name, p.Counts[0], p.Counts[1], p.Counts[2], p.Counts[3], len(p.Policies))
+		for _, n := range p.Notes {
+			b.WriteString("  note: " + n + "\n")
+		}
+		fs := mergeFindings(r.PrincipalFindings(p))
+		shown := 0
+		for _, f := range fs {
+			if !f.Severity.AtLeast(SeverityHigh) || shown == 10 {
+				continue
+			}
+			shown++
+			name := f.Title
+			if f.Method != "" {
+				name += ": " + f.Method
+			}
+			detail := ""
+			if f.Detail != "" {
+				detail = " (" + f.Detail + ")"
+			}
+			fmt.Fprintf(b, "  [%s] %s%s\n      %s\n      in %s\n", strings.ToUpper(string(f.Severity)), name, detail,
+				strings.Join(firstN(f.Actions, 8), ", "), strings.Join(firstN(f.Statements, 3), ", "))
+		}
+		if rest := len(fs) - shown; rest > 0 {
+			fmt.Fprintf(b, "  ... %d more findings (--fmt json or csv for all)\n", rest)
+		}
+	}
+}
+
+// mergeFindings merges findings of the same list entry or path (from
+// several policies) into one, at the worst severity, naming every
+// statement; order is kept (ranked input stays ranked).
+func mergeFindings(fs []Finding) []Finding {
+	var out []Finding
+	at := map[string]int{}
+	for _, f := range fs {
+		k := f.List + "/" + f.whyKey() + "/" + f.Detail + "/" + strings.Join(f.Actions, ",")
+		if i, ok := at[k]; ok {
+			out[i].Statements = append(out[i].Statements, f.Statements...)
+			continue
+		}
+		at[k] = len(out)
+		f.Statements = append([]string(nil), f.Statements...)
+		out = append(out, f)
+	}
+	return out
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(s[:n:n], fmt.Sprintf("+%d more", len(s)-n))
 }
 
 // Worst returns the most severe finding's severity ("" when none).
 func (r *Report) Worst() Severity {
 	var worst Severity
+	if len(r.Principals) > 0 {
+		for _, p := range r.Principals {
+			if p.Worst != "" && (worst == "" || p.Worst.AtLeast(worst)) {
+				worst = p.Worst
+			}
+		}
+		return worst
+	}
 	for _, p := range r.Policies {
 		for _, f := range p.Findings {
 			if worst == "" || f.Severity.AtLeast(worst) {

@@ -41,6 +41,16 @@ type AuditResult struct {
 // error is a diag.List at the problem and the result has no report.
 func Audit(db *iamdb.DB, src []byte, name string, opts AuditOptions) (*AuditResult, error) {
 	src = decodeBare(src) // checkfirst.go
+	if audit.IsAuthorizationDetails(src) {
+		// An account: analysed per principal (groups, boundaries, Deny
+		// across policies, trust policies).
+		rep, err := audit.AnalyzeAccount(db, src, name, opts.Options)
+		if err != nil {
+			l := asList(name, err)
+			return &AuditResult{Diagnostics: l}, l
+		}
+		return &AuditResult{Report: rep}, nil
+	}
 	docs, err := policy.Load(src, name)
 	if err != nil {
 		l := asList(name, err)

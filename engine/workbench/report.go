@@ -27,7 +27,11 @@ type ReportFormat struct {
 // reportFormats is the table of report formats.
 var reportFormats = []ReportFormat{
 	{Name: "json", MediaType: "application/json",
-		report:  func(r *audit.Report) ([]byte, error) { return jsonIndent(r, "  ") },
+		report: func(r *audit.Report) ([]byte, error) {
+			var b bytes.Buffer
+			err := r.WriteJSON(&b)
+			return b.Bytes(), err
+		},
 		actions: func(a []string) ([]byte, error) { return jsonIndent(a, "    ") }},
 	{Name: "yaml", MediaType: "application/yaml",
 		report:  func(r *audit.Report) ([]byte, error) { return yaml.Marshal(r) },
@@ -45,6 +49,20 @@ var reportFormats = []ReportFormat{
 			}
 			return []byte(b.String()), nil
 		}},
+	{Name: "csv", MediaType: "text/csv",
+		report: func(r *audit.Report) ([]byte, error) {
+			var b bytes.Buffer
+			err := r.WriteCSV(&b)
+			return b.Bytes(), err
+		},
+		actions: func(a []string) ([]byte, error) { return []byte(strings.Join(a, "\n") + "\n"), nil }},
+	{Name: "sarif", MediaType: "application/sarif+json",
+		report: func(r *audit.Report) ([]byte, error) {
+			var b bytes.Buffer
+			err := r.WriteSARIF(&b, SARIFTool, "")
+			return b.Bytes(), err
+		},
+		actions: func(a []string) ([]byte, error) { return jsonIndent(a, "    ") }},
 }
 
 // ReportFormatNames are the report formats' names: json, yaml, text.

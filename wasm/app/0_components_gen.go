@@ -1402,7 +1402,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 																	_ = vgparent
 																	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "summary", Attr: []vugu.VGAttribute(nil)}
 																	vgparent.AppendChild(vgn)
-																	vgn.SetInnerHTML(len(l.Actions))
+																	vgn.SetInnerHTML(l.Count)
 																	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "code", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "list"}}}
 																	vgparent.AppendChild(vgn)
 																	vgn.SetInnerHTML(strings.Join(l.Actions, " "))

@@ -195,6 +195,8 @@ func TestAnalyze(t *testing.T) {
 		{"policies.json", "?access-level=permissions-management&fmt=text", "policies.json", []string{"--from-access-level", "permissions-management", "--fmt", "text"}, "text/plain", ""},
 		{"policies.json", "", "policies.json", nil, "application/json", ""},
 		{"authdetails.json", "", "authdetails.json", nil, "application/json", ""},
+		{"authdetails.json", "?fmt=csv", "authdetails.json", []string{"--fmt", "csv"}, "text/csv", ""},
+		{"policy.json", "?fmt=csv", "policy.json", []string{"--fmt", "csv"}, "text/csv", "critical"},
 	}
 	for _, c := range cases {
 		t.Run(c.file+c.query, func(t *testing.T) {

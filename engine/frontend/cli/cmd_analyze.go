@@ -16,16 +16,19 @@ import (
 func init() { register(newAnalyzeCmd) }
 
 func newAnalyzeCmd(app *App) *Command {
-	var target, level, auditFile, format, failOn string
+	var target, level, auditFile, format, failOn, exclusionsFile string
 	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Audit IAM policies: expand wildcards, access levels, risky actions.",
 		Long: "Audit IAM policy files (a policy, a folder of policies, or the output of " +
 			"`aws iam get-account-authorization-details`): expand wildcards, group the allowed actions by " +
 			"access level, and report privilege escalation, resource exposure, credentials exposure, data " +
-			"exfiltration and infrastructure modification risks, each finding with its statement, whether it is " +
-			"constrained by Resource or Condition, and a severity. The exit code is 0 whatever the findings unless " +
-			"--fail-on is given (then 3).",
+			"exfiltration and infrastructure modification risks, each finding with its statement, whether it reaches " +
+			"every resource of its actions (decided from the ARN formats, not from a literal \"*\") or is constrained " +
+			"by Resource or Condition, and a severity. Authorization details are analysed per principal (users with " +
+			"their groups, groups, roles): Deny statements subtracted across policies, permissions boundaries applied, " +
+			"escalation paths completed across policies, and trust policies assessed. The exit code is 0 whatever the " +
+			"findings unless --fail-on is given (then 3).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			db, err := app.DB()
@@ -50,6 +53,15 @@ func newAnalyzeCmd(app *App) *Command {
 				}
 				opts.Lists = []*audit.List{l}
 				opts.InfrastructureModification = false
+			}
+			if exclusionsFile != "" {
+				src, err := os.ReadFile(exclusionsFile)
+				if err != nil {
+					return fmt.Errorf("--exclusions-file: %w", err)
+				}
+				if opts.Exclusions, err = audit.ParseExclusions(src, exclusionsFile); err != nil {
+					return err
+				}
 			}
 			res, failed, err := auditPolicies(db, target, opts)
 			if err != nil {
@@ -87,7 +99,8 @@ func newAnalyzeCmd(app *App) *Command {
 	f.StringVarP(&target, "policy", "p", "", "A policy file, or a folder of policy files (*.json).")
 	f.StringVarP(&level, "from-access-level", "a", "", "Only list the allowed actions at this access level.")
 	f.StringVar(&auditFile, "from-audit-file", "", "Check the actions listed in this file (one per line, wildcards allowed) instead of the built-in risk lists.")
-	addFmt(cmd, &format, `Output format. Defaults to "text"`, "text", "json", "yaml", "text")
+	addFmt(cmd, &format, `Output format. Defaults to "text"`, "text", "json", "yaml", "csv", "sarif", "text")
+	f.StringVar(&exclusionsFile, "exclusions-file", "", "A Cloudsplaining-style exclusions.yml: policies, roles, users, groups, include-actions, exclude-actions, known-accounts (globs, any case).")
 	f.StringVar(&failOn, "fail-on", "", "Exit with code 3 when a finding is at this severity or above: critical, high, medium or low.")
 	addFlagMeta(f, "policy", "", nil, true)
 	addFlagMeta(f, "from-access-level", "", []string{"read", "write", "list", "tagging", "permissions-management"}, false)

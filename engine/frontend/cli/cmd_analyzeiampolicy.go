@@ -242,10 +242,14 @@ func writeRiskyActions(w io.Writer, rep *audit.Report, oneList bool) {
 	risky := map[string][]string{}
 	for _, p := range rep.Policies {
 		for _, la := range p.Allowed {
-			all = append(all, la.Actions...)
+			level, err := iamdb.ParseAccessLevel(la.Level)
+			if err != nil {
+				level = audit.AnyLevel
+			}
+			all = append(all, rep.Expand(la.Actions, level)...)
 		}
 		for _, f := range p.Findings {
-			for _, a := range f.Actions {
+			for _, a := range rep.Expand(f.Actions, audit.AnyLevel) {
 				a = strings.ToLower(a)
 				if !slices.Contains(risky[a], f.List) {
 					risky[a] = append(risky[a], f.List)
