@@ -175,6 +175,28 @@ func ParseGuardrails(db *iamdb.DB, src []byte, file string) ([]Guardrail, error)
 	return out, nil
 }
 
+// ResolveGuardrails gathers the guardrails of a must-not-grant file's
+// text (src, named file in errors; empty for none) and the built-in lists
+// named in builtins, in that order.
+func ResolveGuardrails(db *iamdb.DB, src []byte, file string, builtins []string) ([]Guardrail, error) {
+	var out []Guardrail
+	if len(bytes.TrimSpace(src)) > 0 {
+		gs, err := ParseGuardrails(db, src, file)
+		if err != nil {
+			return nil, err
+		}
+		out = gs
+	}
+	for _, n := range builtins {
+		g, err := Builtin(db, strings.TrimSpace(n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
 func hasKey(m *yaml.Node, key string) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {

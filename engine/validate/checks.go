@@ -45,18 +45,19 @@ var rejecting = map[string]bool{
 }
 
 const (
-	aa        = "Access Analyzer"
-	parl      = "Parliament"
-	ours      = "policy-sentry"
-	aaPage    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-	grammar   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
-	sarRef    = "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"
-	resElem   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-	quotas    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
-	condOps   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
-	rcpSyntax = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html"
-	versionEl = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"
-	mfaDoc    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent"
+	aa           = "Access Analyzer"
+	parl         = "Parliament"
+	ours         = "policy-sentry"
+	aaPage       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+	grammar      = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
+	sarRef       = "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"
+	resElem      = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+	quotas       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+	condOps      = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
+	rcpSyntax    = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html"
+	versionEl    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"
+	customChecks = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-custom-policy-checks.html"
+	mfaDoc       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent"
 )
 
 // aaLink is the anchor of an Access Analyzer check on its reference page.
@@ -225,6 +226,9 @@ var checks = []Check{
 	c("POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", sevW, aa, "Policy size exceeds role trust policy quota", "More than 2,048 characters (whitespace excluded), the default trust policy quota (4,096 at most)."),
 	c("POLICY_SIZE_EXCEEDS_SCP_QUOTA", sevE, aa, "Policy size exceeds SCP quota", "More than 5,120 characters, the SCP quota."),
 	c("POLICY_SIZE_EXCEEDS_RCP_QUOTA", sevE, ours, "Policy size exceeds RCP quota", "More than 5,120 characters, the RCP quota.", rcpSyntax),
+	// Custom policy checks (only with --must-not-grant / --guardrail / --check-public)
+	c("MUST_NOT_GRANT", sevSW, ours, "Must not grant", "A statement grants access a must-not-grant guardrail forbids (Access Analyzer's CheckAccessNotGranted, offline).", customChecks),
+	c("PUBLIC_ACCESS", sevSW, ours, "Public access", "A resource or trust policy statement any principal can use, without a condition that restricts callers (Access Analyzer's CheckNoPublicAccess, offline).", customChecks),
 }
 
 var checkByCode = func() map[string]*Check {

@@ -74,7 +74,7 @@ type inputs struct {
 func (in *inputs) doc(n *policy.Node, name string, pt PolicyType) {
 	opts := in.opts
 	if pt != opts.PolicyType {
-		opts = Options{PolicyType: pt}
+		opts = Options{PolicyType: pt, Guardrails: in.opts.Guardrails, CheckPublic: in.opts.CheckPublic}
 	}
 	var l diag.List
 	if n.Kind == policy.String {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/diff"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -72,6 +73,14 @@ type Options struct {
 	// policy attaches to ("AWS::S3::Bucket", ...); empty for generic
 	// resource-policy checks. Only used with PolicyType Resource.
 	ResourceType string
+	// Guardrails are access the policy must not grant: each statement
+	// granting some is a MUST_NOT_GRANT finding (Access Analyzer's
+	// CheckAccessNotGranted). See diff.ParseGuardrails and diff.Builtin.
+	Guardrails []diff.Guardrail
+	// CheckPublic reports resource and trust policy statements that any
+	// principal can use (PUBLIC_ACCESS; Access Analyzer's
+	// CheckNoPublicAccess).
+	CheckPublic bool
 }
 
 // ResourceTypes returns the resource types ResourceType understands, sorted.
@@ -227,4 +236,5 @@ func (v *validator) run() {
 		v.crossStatement()
 	}
 	v.size()
+	v.customChecks()
 }

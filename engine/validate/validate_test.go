@@ -11,6 +11,7 @@ import (
 
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/diff"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/golden"
 )
@@ -46,11 +47,29 @@ func render(l diag.List) string {
 // caseFile is one golden case: testdata/cases/<policy type>/<name>.json.
 // A name CODE.json (or CODE.variant.json) must trigger CODE and
 // CODE.ok.json (or CODE.ok.variant.json) must not; a name may end with
-// @Resource-Type (AWS::S3::Bucket written AWS-S3-Bucket).
+// @Resource-Type (AWS::S3::Bucket written AWS-S3-Bucket). The custom
+// checks run when asked: a part "public" sets CheckPublic, a part
+// "guard-NAME" adds the built-in guardrail NAME, and a file
+// <name>.guardrails.yml beside the case is its must-not-grant file.
 type caseFile struct {
 	path, name, code string
 	nearMiss         bool
 	opts             Options
+	builtins         []string
+}
+
+// options resolves the case's guardrails against db.
+func (c caseFile) options(t *testing.T, db *iamdb.DB) Options {
+	t.Helper()
+	opts := c.opts
+	src, err := os.ReadFile(strings.TrimSuffix(c.path, ".json") + ".guardrails.yml")
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if opts.Guardrails, err = diff.ResolveGuardrails(db, src, "guardrails.yml", c.builtins); err != nil {
+		t.Fatal(err)
+	}
+	return opts
 }
 
 func cases(t *testing.T) []caseFile {
@@ -75,6 +94,10 @@ func cases(t *testing.T) []caseFile {
 		base = parts[0]
 		for _, p := range parts[1:] {
 			c.nearMiss = c.nearMiss || p == "ok"
+			c.opts.CheckPublic = c.opts.CheckPublic || p == "public"
+			if g, ok := strings.CutPrefix(p, "guard-"); ok {
+				c.builtins = append(c.builtins, g)
+			}
 		}
 		if Lookup(base) != nil {
 			c.code = base
@@ -97,7 +120,7 @@ func TestCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			l := Validate(db, src, c.path, c.opts)
+			l := Validate(db, src, c.path, c.options(t, db))
 			got := render(l)
 			golden.Check(t, strings.TrimSuffix(c.path, ".json")+".golden", []byte(got), "")
 			has := false

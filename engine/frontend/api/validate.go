@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
+	"github.com/leastpriv/policysentry/engine/diff"
 	"github.com/leastpriv/policysentry/engine/validate"
 	"github.com/leastpriv/policysentry/engine/workbench"
 )
@@ -18,10 +20,14 @@ const WorstFindingTypeHeader = "X-Policy-Sentry-Worst-Finding-Type"
 // (identity, resource, scp, rcp, trust), resource-type (AWS::S3::Bucket,
 // ...), fmt (json, the default: an array of findings with findingType,
 // issueCode, message, path, line, column; sarif; text) and name (the
-// file name findings carry; default "policy"). Findings are a 200
-// answer, whatever their type.
+// file name findings carry; default "policy"), and the custom checks:
+// guardrails (built-in must-not-grant lists, comma-separated:
+// iam-write,disable-logging), must-not-grant (a must-not-grant file's
+// text, YAML or JSON, URL-encoded) and public (true: report resource and
+// trust policy statements open to anyone). Findings are a 200 answer,
+// whatever their type.
 func (h *Handler) validate(w http.ResponseWriter, r *http.Request) error {
-	p, err := params(r, "policy-type", "resource-type", "fmt", "name")
+	p, err := params(r, "policy-type", "resource-type", "fmt", "name", "guardrails", "must-not-grant", "public")
 	if err != nil {
 		return err
 	}
@@ -37,6 +43,13 @@ func (h *Handler) validate(w http.ResponseWriter, r *http.Request) error {
 	if err := opts.CheckOptions(); err != nil {
 		return errorf(http.StatusBadRequest, CodeInvalidParameter, "resource-type: %v", err)
 	}
+	switch p["public"] {
+	case "", "false":
+	case "true":
+		opts.CheckPublic = true
+	default:
+		return errorf(http.StatusBadRequest, CodeInvalidParameter, "public: %q is not true or false", p["public"])
+	}
 	name := p["name"]
 	if name == "" {
 		name = "policy"
@@ -51,6 +64,13 @@ func (h *Handler) validate(w http.ResponseWriter, r *http.Request) error {
 	db, err := h.db(r)
 	if err != nil {
 		return err
+	}
+	var builtins []string
+	if p["guardrails"] != "" {
+		builtins = strings.Split(p["guardrails"], ",")
+	}
+	if opts.Guardrails, err = diff.ResolveGuardrails(db, []byte(p["must-not-grant"]), "must-not-grant", builtins); err != nil {
+		return errorf(http.StatusBadRequest, CodeInvalidParameter, "%v", err)
 	}
 	res, err := workbench.Validate(db, src, name, workbench.ValidateOptions{Options: opts})
 	if err != nil {

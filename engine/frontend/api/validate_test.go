@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -60,6 +61,44 @@ func TestValidate(t *testing.T) {
 	w = do(h, http.MethodPost, "/api/v1/validate", "application/json", []byte(`{"Version": `))
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "JSON_SYNTAX_ERROR") {
 		t.Errorf("malformed: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestValidateCustomChecks: the guardrails, must-not-grant and public
+// query parameters add MUST_NOT_GRANT and PUBLIC_ACCESS findings.
+func TestValidateCustomChecks(t *testing.T) {
+	h := newHandler(t)
+	body := []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:PutBucketLogging"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}]}`)
+	for _, tc := range []struct {
+		query string
+		want  []string
+		not   []string
+	}{
+		{"policy-type=resource&resource-type=AWS::S3::Bucket&fmt=text", nil, []string{"MUST_NOT_GRANT", "PUBLIC_ACCESS"}},
+		{"policy-type=resource&resource-type=AWS::S3::Bucket&fmt=text&public=true", []string{"PUBLIC_ACCESS"}, []string{"MUST_NOT_GRANT"}},
+		{"policy-type=resource&fmt=text&guardrails=disable-logging", []string{`MUST_NOT_GRANT: grants s3:PutBucketLogging on arn:aws:s3:::b, which guardrail "disable-logging"`}, []string{"PUBLIC_ACCESS"}},
+		{"policy-type=resource&fmt=text&must-not-grant=" + url.QueryEscape(`[{"name": "reads", "actions": ["s3:Get*"]}]`), []string{`guardrail "reads" forbids`}, nil},
+	} {
+		w := do(h, http.MethodPost, "/api/v1/validate?"+tc.query, "application/json", body)
+		if w.Code != http.StatusOK {
+			t.Errorf("%s: status %d %s", tc.query, w.Code, w.Body)
+			continue
+		}
+		for _, s := range tc.want {
+			if !strings.Contains(w.Body.String(), s) {
+				t.Errorf("%s: no %q in\n%s", tc.query, s, w.Body)
+			}
+		}
+		for _, s := range tc.not {
+			if strings.Contains(w.Body.String(), s) {
+				t.Errorf("%s: %q in\n%s", tc.query, s, w.Body)
+			}
+		}
+	}
+	for _, q := range []string{"public=yes", "guardrails=nope", "must-not-grant=" + url.QueryEscape(`[{"name": "x"}]`)} {
+		if w := do(h, http.MethodPost, "/api/v1/validate?"+q, "application/json", body); w.Code != http.StatusBadRequest {
+			t.Errorf("%s: status %d", q, w.Code)
+		}
 	}
 }
 

@@ -17,8 +17,8 @@ import (
 func init() { register(newDiffCmd) }
 
 func newDiffCmd(app *App) *Command {
-	var format, guardFile, resourceType string
-	var builtins []string
+	var format, resourceType string
+	var guards guardFlags
 	var public bool
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
@@ -37,21 +37,8 @@ func newDiffCmd(app *App) *Command {
 				return err
 			}
 			var opts diff.Options
-			if guardFile != "" {
-				src, err := os.ReadFile(guardFile)
-				if err != nil {
-					return fmt.Errorf("--must-not-grant: %w", err)
-				}
-				if opts.Guardrails, err = diff.ParseGuardrails(db, src, guardFile); err != nil {
-					return err
-				}
-			}
-			for _, n := range builtins {
-				g, err := diff.Builtin(db, n)
-				if err != nil {
-					return Usagef("Invalid value for '--guardrail': %v", err)
-				}
-				opts.Guardrails = append(opts.Guardrails, g)
+			if opts.Guardrails, err = guards.resolve(db); err != nil {
+				return err
 			}
 			opts.Public, opts.ResourceType = public || resourceType != "", resourceType
 			if args[0] == "-" && args[1] == "-" {
@@ -88,8 +75,7 @@ func newDiffCmd(app *App) *Command {
 	}
 	f := cmd.Flags()
 	addFmt(cmd, &format, `Output format. Defaults to "text"`, "text", "text", "json", "sarif")
-	f.StringVar(&guardFile, "must-not-grant", "", "A file of access NEW must not grant (YAML or JSON; see engine/diff/README.md).")
-	f.StringSliceVar(&builtins, "guardrail", nil, "A built-in must-not-grant list: "+strings.Join(diff.BuiltinNames(), ", ")+" (repeatable).")
+	guards.add(f, "NEW")
 	f.BoolVar(&public, "public", false, "Also report statements of NEW that allow public access (resource and trust policies).")
 	f.StringVar(&resourceType, "resource-type", "", "The resource type of a resource policy, e.g. AWS::S3::Bucket (implies --public).")
 	addFlagMeta(f, "resource-type", "", diff.PublicResourceTypes, false)

@@ -37,12 +37,18 @@ are validated as trust policies). URL-encoded documents, as IAM's API returns th
       code: MISSING_VERSION
     - policy: 'role/ci-*'                  # policies of an authorization-details dump, by name
 
+Custom checks, as Access Analyzer's CheckAccessNotGranted and CheckNoPublicAccess do online:
+--must-not-grant FILE and --guardrail NAME report each statement granting forbidden access
+(MUST_NOT_GRANT); --check-public reports resource and trust policy statements open to anyone
+(PUBLIC_ACCESS). Both are SECURITY_WARNINGs.
+
 Unknown codes in the ignore file are an error. The exit code is 3 when a finding is at the --fail-on
 finding type or above, 1 when an input cannot be read, else 0.`
 
 func newValidateCmd(app *App) *Command {
 	var target, policyType, resourceType, format, failOn, ignoreFile string
-	var listChecks bool
+	var listChecks, public bool
+	var guards guardFlags
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Validate IAM policies offline, like IAM Access Analyzer (issue codes, lines, SARIF).",
@@ -83,6 +89,10 @@ func newValidateCmd(app *App) *Command {
 			if err != nil {
 				return err
 			}
+			if opts.Guardrails, err = guards.resolve(db); err != nil {
+				return err
+			}
+			opts.CheckPublic = public
 			inputs, err := readValidateInputs(target, app.Stdin)
 			if err != nil {
 				return err
@@ -113,6 +123,8 @@ func newValidateCmd(app *App) *Command {
 	addFmt(cmd, &format, `Output format. Defaults to "text"`, "text", "text", "json", "sarif")
 	f.StringVar(&failOn, "fail-on", "", "Exit with code 3 when a finding is of this type or above: error, security-warning, warning or suggestion.")
 	f.StringVar(&ignoreFile, "ignore", "", "YAML file of rules that drop findings by code, JSON path (regex), file or policy name (glob).")
+	guards.add(f, "the policies")
+	f.BoolVar(&public, "check-public", false, "Report resource and trust policy statements that any principal can use (PUBLIC_ACCESS).")
 	f.BoolVar(&listChecks, "list-checks", false, "List every check: issue code, finding type and description.")
 	addFlagMeta(f, "policy", "", nil, false)
 	addFlagMeta(f, "policy-type", "", []string{"identity", "resource", "scp", "rcp", "trust"}, false)

@@ -259,3 +259,41 @@ func TestAnalyzeChecksFirst(t *testing.T) {
 		t.Errorf("URL-encoded: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestValidateCustomChecks: --guardrail, --must-not-grant and
+// --check-public add MUST_NOT_GRANT and PUBLIC_ACCESS findings at the
+// statement, and bad guardrail options are errors naming the option.
+func TestValidateCustomChecks(t *testing.T) {
+	dir := t.TempDir()
+	pol := writeFile(t, dir, "admin.json", `{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Logs", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "arn:aws:logs:us-east-1:111122223333:log-group:app:*"},
+  {"Sid": "Trail", "Effect": "Allow", "Action": "cloudtrail:StopLogging", "Resource": "arn:aws:cloudtrail:us-east-1:111122223333:trail/main"}
+]}`)
+	code, out, errOut := run(t, "", "validate", "--policy", pol, "--guardrail", "disable-logging", "--fail-on", "security-warning")
+	if code != 3 || !strings.Contains(out, pol+`:3:3: SECURITY_WARNING MUST_NOT_GRANT: grants cloudtrail:StopLogging on arn:aws:cloudtrail:us-east-1:111122223333:trail/main, which guardrail "disable-logging" forbids`) {
+		t.Errorf("--guardrail disable-logging: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, ":2:3: SECURITY_WARNING MUST_NOT_GRANT") {
+		t.Errorf("the Logs statement is reported:\n%s", out)
+	}
+	rails := writeFile(t, dir, "rails.yml", "must-not-grant:\n  - name: no-logs\n    actions: [\"logs:*\"]\n")
+	if _, out, _ := run(t, "", "validate", "--policy", pol, "--must-not-grant", rails); !strings.Contains(out, `:2:3: SECURITY_WARNING MUST_NOT_GRANT: grants logs:GetLogEvents`) {
+		t.Errorf("--must-not-grant: \n%s", out)
+	}
+	bad := writeFile(t, dir, "bad.yml", "must-not-grant:\n  - name: x\n    action: [\"logs:*\"]\n")
+	if c, _, e := run(t, "", "validate", "--policy", pol, "--must-not-grant", bad); c != 1 || !strings.Contains(e, "bad.yml:3:5: unknown key \"action\"") {
+		t.Errorf("a bad guardrail file: exit %d %s", c, e)
+	}
+	if c, _, e := run(t, "", "validate", "--policy", pol, "--guardrail", "nope"); c != 2 || !strings.Contains(e, "--guardrail") {
+		t.Errorf("--guardrail nope: exit %d %s", c, e)
+	}
+	bucket := writeFile(t, dir, "bucket.json", `{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+]}`)
+	if _, out, _ := run(t, "", "validate", "--policy", bucket, "--policy-type", "resource", "--resource-type", "AWS::S3::Bucket", "--check-public"); !strings.Contains(out, "PUBLIC_ACCESS: open to \"*\" (s3:GetObject)") {
+		t.Errorf("--check-public:\n%s", out)
+	}
+	if _, out, _ := run(t, "", "validate", "--policy", bucket, "--policy-type", "resource", "--resource-type", "AWS::S3::Bucket"); strings.Contains(out, "PUBLIC_ACCESS") {
+		t.Errorf("PUBLIC_ACCESS without --check-public:\n%s", out)
+	}
+}
