@@ -89,6 +89,17 @@ func patternTokens(p string) []token {
 // the pattern names them literally (the scope the pattern chooses).
 func formatTokens(format string, patFields []string) []token {
 	fields := strings.SplitN(format, ":", 6)
+	// The pattern's fields line up with the format's only up to a field
+	// ending in "*" (AWS: "if the * wildcard is the last character of a
+	// resource ARN segment, it can expand to match beyond the colon
+	// boundaries") or holding a variable: later fields of the pattern may
+	// be any of the format's ("*:/:*").
+	for i, pf := range patFields {
+		if strings.HasSuffix(pf, "*") || strings.Contains(pf, "$") {
+			patFields = patFields[:i]
+			break
+		}
+	}
 	var out []token
 	for fi, f := range fields {
 		if fi > 0 {
