@@ -34,6 +34,7 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/internal/wildcard -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzCondition$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzPatternCoverage$$' -fuzztime $(FUZZ_SLOW)

@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"github.com/leastpriv/policysentry/engine/internal/wildcard"
+
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
@@ -239,10 +241,10 @@ func arnMatch(p, arn string) bool {
 	ps := strings.SplitN(p, ":", 6)
 	as := strings.SplitN(arn, ":", 6)
 	if len(ps) < 6 || len(as) < 6 {
-		return match(p, arn)
+		return wildcard.Match(p, arn)
 	}
 	for i := range ps {
-		if !match(ps[i], as[i]) {
+		if !wildcard.Match(ps[i], as[i]) {
 			return false
 		}
 	}

@@ -1,6 +1,10 @@
 package iamdb
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/internal/wildcard"
+)
 
 // Glob matches name against an IAM wildcard pattern: * (any run) and ?
 // (any one character), ignoring ASCII case, as IAM matches action names.
@@ -10,29 +14,7 @@ func Glob(pattern, name string) bool {
 
 // GlobLower is Glob for a pattern and a name that are already lower-cased
 // (callers matching many names against one pattern lower-case it once).
-func GlobLower(p, n string) bool {
-	px, nx := 0, 0
-	starP, starN := -1, 0
-	for nx < len(n) {
-		switch {
-		case px < len(p) && (p[px] == '?' || p[px] == n[nx]):
-			px++
-			nx++
-		case px < len(p) && p[px] == '*':
-			starP, starN = px, nx
-			px++
-		case starP >= 0:
-			starN++
-			px, nx = starP+1, starN
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
-}
+func GlobLower(p, n string) bool { return wildcard.Match(p, n) }
 
 // Expand returns every action matching an action pattern such as
 // "s3:Get*", "iam:*", "*:List*" or "*", in dataset order. Exact names

@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"github.com/leastpriv/policysentry/engine/internal/wildcard"
+
 	"strings"
 	"unicode/utf8"
 )
@@ -10,7 +12,7 @@ import (
 // character.
 func glob(p, s string) bool {
 	if isASCII(p) && isASCII(s) {
-		return globBytes(p, s)
+		return wildcard.Match(p, s)
 	}
 	return globRunes([]rune(p), nil, []rune(s))
 }
@@ -22,32 +24,6 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// globBytes is glob for ASCII strings, with the classic single-star
-// backtracking (linear in practice, quadratic at worst).
-func globBytes(p, s string) bool {
-	px, sx := 0, 0
-	starP, starS := -1, 0
-	for sx < len(s) {
-		switch {
-		case px < len(p) && (p[px] == '?' || (p[px] != '*' && p[px] == s[sx])):
-			px++
-			sx++
-		case px < len(p) && p[px] == '*':
-			starP, starS = px, sx
-			px++
-		case starP >= 0:
-			starS++
-			px, sx = starP+1, starS
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
 }
 
 // globRunes is glob over runes; lit (nil or as long as p) marks pattern
@@ -89,7 +65,7 @@ func arnGlob(p, s string) bool {
 	if p == "*" {
 		return true
 	}
-	g := globBytes
+	g := wildcard.Match
 	if !isASCII(p) || !isASCII(s) {
 		g = glob
 	}

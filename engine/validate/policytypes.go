@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"github.com/leastpriv/policysentry/engine/internal/wildcard"
+
 	"fmt"
 	"strings"
 
@@ -174,7 +176,7 @@ func (v *validator) redundantItems(items []item, actions bool) {
 			if actions {
 				cov = iamdb.GlobLower(b, a)
 			} else {
-				cov = globCase(b, a)
+				cov = wildcard.Match(b, a)
 			}
 			if cov {
 				v.at(code, items[i].n, items[i].path, fmt.Sprintf("the %s %q is already covered by %q in the same statement: remove it", what, items[i].s, items[j].s))
@@ -182,29 +184,4 @@ func (v *validator) redundantItems(items []item, actions bool) {
 			}
 		}
 	}
-}
-
-// globCase matches s against an IAM wildcard pattern, case-sensitively
-// (as resource ARNs match).
-func globCase(p, s string) bool {
-	px, sx, starP, starS := 0, 0, -1, 0
-	for sx < len(s) {
-		switch {
-		case px < len(p) && (p[px] == '?' || p[px] == s[sx]):
-			px++
-			sx++
-		case px < len(p) && p[px] == '*':
-			starP, starS = px, sx
-			px++
-		case starP >= 0:
-			starS++
-			px, sx = starP+1, starS
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
 }
