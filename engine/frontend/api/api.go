@@ -311,6 +311,23 @@ func mediaOf(r *http.Request) (mediaKind, string) {
 }
 
 // body reads the request body up to the cap.
+// jsonInput reads a JSON request body and the dataset it is to be
+// checked against; what names the body in the 415 answer ("the policy").
+func (h *Handler) jsonInput(w http.ResponseWriter, r *http.Request, what string) ([]byte, *iamdb.DB, error) {
+	if kind, mt := mediaOf(r); kind != mediaJSON {
+		return nil, nil, errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send %s as application/json", mt, what)
+	}
+	src, err := h.body(w, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := h.db(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, db, nil
+}
+
 func (h *Handler) body(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	tooLarge := errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "the request body is over the %d-byte limit", h.opts.MaxBodyBytes)
 	if r.ContentLength > h.opts.MaxBodyBytes {

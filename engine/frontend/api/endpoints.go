@@ -167,14 +167,7 @@ func (h *Handler) analyze(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		name = "policy"
 	}
-	if kind, mt := mediaOf(r); kind != mediaJSON {
-		return errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send the policy as application/json", mt)
-	}
-	src, err := h.body(w, r)
-	if err != nil {
-		return err
-	}
-	db, err := h.db(r)
+	src, db, err := h.jsonInput(w, r, "the policy")
 	if err != nil {
 		return err
 	}

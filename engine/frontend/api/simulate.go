@@ -25,14 +25,7 @@ func (h *Handler) simulate(w http.ResponseWriter, r *http.Request) error {
 	if _, err := params(r); err != nil {
 		return err
 	}
-	if kind, mt := mediaOf(r); kind != mediaJSON {
-		return errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send the simulation as application/json", mt)
-	}
-	src, err := h.body(w, r)
-	if err != nil {
-		return err
-	}
-	db, err := h.db(r)
+	src, db, err := h.jsonInput(w, r, "the simulation")
 	if err != nil {
 		return err
 	}

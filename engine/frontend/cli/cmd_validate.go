@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/validate"
@@ -148,22 +145,8 @@ func readValidateInputs(target string, stdin io.Reader) ([]workbench.Input, erro
 	}
 	files := []string{target}
 	if info.IsDir() {
-		files = nil
-		err := filepath.WalkDir(target, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("--policy %s: %w", target, err)
-		}
-		sort.Strings(files)
-		if len(files) == 0 {
-			return nil, fmt.Errorf("--policy %s: the folder has no .json files", target)
+		if files, err = policyFilesIn(target); err != nil {
+			return nil, err
 		}
 	}
 	out := make([]workbench.Input, 0, len(files))
