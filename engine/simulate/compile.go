@@ -185,21 +185,21 @@ func (st *statement) matchResource(res string, keys map[string][]string) bool {
 	for i := range st.resources {
 		r := &st.resources[i]
 		if r.tmpl == nil {
-			if arnGlob(r.text, res) {
+			if resourceGlob(r.text, res) {
 				in = true
 				break
 			}
 			continue
 		}
 		if pat, resolved, ok := r.tmpl.expandSimple(keys); ok {
-			if resolved && arnGlob(pat, res) {
+			if resolved && resourceGlob(pat, res) {
 				in = true
 				break
 			}
 			continue
 		}
 		for _, m := range r.tmpl.expand(keys) {
-			if arnGlobMasked(m, res) {
+			if resourceGlobMasked(m, res) {
 				in = true
 				break
 			}

@@ -54,14 +54,23 @@ func globRunes(p []rune, lit []bool, s []rune) bool {
 	return px == len(p)
 }
 
-// arnGlob matches an ARN against an ARN pattern the way Resource and the
-// Arn* condition operators do: the six colon-separated parts
+// arnGlob matches an ARN against an ARN pattern the way the Arn*
+// condition operators do ("each of the six colon-delimited components of
+// the ARN is checked separately"): the six colon-separated parts
 // (arn:partition:service:region:account:resource) are matched one by one,
 // so a wildcard never crosses one of the first five colons; within the
 // resource part '*' matches '/' and ':' too. The pattern "*" matches
 // everything; a pattern or value with fewer than six parts matches only
 // an identical string.
-func arnGlob(p, s string) bool {
+func arnGlob(p, s string) bool { return arnMatch(p, s, false) }
+
+// resourceGlob matches an ARN against a Resource element's pattern: as
+// arnGlob, except that a '*' ending one of the first five parts "can
+// expand to match beyond the colon boundaries" (IAM User Guide, Resource
+// element), so "arn:aws:s3:*" matches every S3 ARN.
+func resourceGlob(p, s string) bool { return arnMatch(p, s, true) }
+
+func arnMatch(p, s string, expand bool) bool {
 	if p == "*" {
 		return true
 	}
@@ -71,6 +80,9 @@ func arnGlob(p, s string) bool {
 	}
 	for i := 0; i < 5; i++ {
 		pi := strings.IndexByte(p, ':')
+		if expand && (pi < 0 && strings.HasSuffix(p, "*") || pi > 0 && p[pi-1] == '*') {
+			return g(p, s)
+		}
 		si := strings.IndexByte(s, ':')
 		if pi < 0 || si < 0 {
 			return p == s && i == 0
@@ -92,8 +104,13 @@ type masked struct {
 
 func (m masked) String() string { return string(m.r) }
 
-// arnGlobMasked is arnGlob for a substituted pattern.
-func arnGlobMasked(m masked, s string) bool {
+// arnGlobMasked is arnGlob for a substituted pattern; resourceGlobMasked
+// is resourceGlob for one.
+func arnGlobMasked(m masked, s string) bool { return arnMatchMasked(m, s, false) }
+
+func resourceGlobMasked(m masked, s string) bool { return arnMatchMasked(m, s, true) }
+
+func arnMatchMasked(m masked, s string, expand bool) bool {
 	if len(m.r) == 1 && m.r[0] == '*' && !m.lit[0] {
 		return true
 	}
@@ -101,6 +118,9 @@ func arnGlobMasked(m masked, s string) bool {
 	p, lit := m.r, m.lit
 	for i := 0; i < 5; i++ {
 		pi := indexRune(p, ':')
+		if expand && (pi < 0 && len(p) > 0 && p[len(p)-1] == '*' && !lit[len(p)-1] || pi > 0 && p[pi-1] == '*' && !lit[pi-1]) {
+			return globRunes(p, lit, sr)
+		}
 		si := indexRune(sr, ':')
 		if pi < 0 || si < 0 {
 			return false

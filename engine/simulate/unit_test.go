@@ -50,6 +50,35 @@ func TestArnGlob(t *testing.T) {
 	}
 }
 
+// TestResourceGlob: in the Resource element, "if the * wildcard is the
+// last character of a resource ARN segment, it can expand to match
+// beyond the colon boundaries" (IAM User Guide, IAM JSON policy
+// elements: Resource); a * inside a part does not.
+func TestResourceGlob(t *testing.T) {
+	for _, c := range []struct {
+		p, s string
+		want bool
+	}{
+		{"arn:aws:sqs:*:q", "arn:aws:sqs:us-east-1:111:q", true},
+		{"arn:aws:s3:*", "arn:aws:s3:::bucket/key", true},
+		{"arn:aws:s3*", "arn:aws:s3:::bucket", true},
+		{"arn:aws:s3:*", "arn:aws:sqs:us-east-1:111:q", false},
+		{"arn:aws:sqs:us-*-1:q", "arn:aws:sqs:us-east-1:111:q", false},
+		{"arn:aws:sqs:*:*:q", "arn:aws:sqs:us-east-1:111:q", true},
+		{"arn:aws:sqs:*:*:q", "arn:aws:sqs:us-east-1:111:r", false},
+		{"arn:aws:s3:::b", "arn:aws:s3:::b/", false},
+		{"arn:aws:s3", "arn:aws:s3:::b", false},
+	} {
+		if got := resourceGlob(c.p, c.s); got != c.want {
+			t.Errorf("resourceGlob(%q, %q) = %v, want %v", c.p, c.s, got, c.want)
+		}
+		m := masked{r: []rune(c.p), lit: make([]bool, len([]rune(c.p)))}
+		if got := resourceGlobMasked(m, c.s); got != c.want {
+			t.Errorf("resourceGlobMasked(%q, %q) = %v, want %v", c.p, c.s, got, c.want)
+		}
+	}
+}
+
 func TestTemplate(t *testing.T) {
 	keys := map[string][]string{"aws:username": {"alice"}, "aws:tagkeys": {"a", "b"}}
 	for _, c := range []struct {
