@@ -314,12 +314,16 @@ func checkARN(s string) string {
 	return ""
 }
 
-// actionList reads a list of service:Action strings (wildcards allowed).
+// actionList reads a list of service:Action strings (wildcards allowed;
+// a pattern with * or ? and no colon matches full action names).
 func (p *parser) actionList(v *yaml.Node, key string) []Entry {
 	list := p.stringList(v, key)
 	for _, e := range list {
 		if e.Value == "" || e.Value == "*" {
 			continue
+		}
+		if strings.ContainsAny(e.Value, "*?") && !strings.Contains(e.Value, ":") {
+			continue // a pattern over full names, such as *Object*
 		}
 		if i := strings.IndexByte(e.Value, ':'); i <= 0 || i == len(e.Value)-1 {
 			p.failAt(e.Pos, CodeInvalidAction, "%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)

@@ -42,6 +42,9 @@ const (
 	// CodeNeedsResource: a wildcard-only action that supports resource
 	// types, so it is not granted on "*".
 	CodeNeedsResource = "ACTION_SUPPORTS_RESOURCE_TYPES"
+	// CodeBroadActionPattern: an action pattern that grants every action
+	// of a service, or more than 100 actions: written, with a warning.
+	CodeBroadActionPattern = "BROAD_ACTION_PATTERN"
 	// CodeInvalidEffect: an effect other than Allow or Deny.
 	CodeInvalidEffect = "INVALID_EFFECT"
 	// CodeUnknownMode: a mode other than crud or actions.

@@ -100,10 +100,11 @@ func (b *builder) expand(entries []template.Entry) []string {
 }
 
 // ExpandAction returns every "prefix:Action" that the pattern (with * and
-// ?, case-insensitive) matches; "*" alone matches every action.
+// ?, case-insensitive) matches; "*" alone matches every action, and a
+// pattern without a colon ("*Object*") is matched against full names.
 func ExpandAction(db *iamdb.DB, pattern string) []string {
 	var out []string
-	for _, a := range db.Expand(pattern) {
+	for _, a := range expandPattern(db, pattern) {
 		out = append(out, a.FullName())
 	}
 	return out
