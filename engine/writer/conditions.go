@@ -332,7 +332,9 @@ func (b *builder) warnConditions() {
 	if b.conds == nil {
 		return
 	}
-	for _, cl := range b.conds.clauses {
+	clauses := slices.Clone(b.conds.clauses)
+	sort.SliceStable(clauses, func(i, j int) bool { return clauses[i].Pos.Offset < clauses[j].Pos.Offset })
+	for _, cl := range clauses {
 		where := cl.block + ": " + cl.Key
 		switch {
 		case len(cl.supported) == 0 && len(cl.unsupported) == 0:
