@@ -71,23 +71,73 @@ var describesResource = []string{"aws:resourceaccount", "aws:resourceorgid", "aw
 // the dataset lists it for the action or its resource types; or it is a
 // global key, which every action supports, except the tag keys (only the
 // actions the dataset lists them for) and the keys describing the
-// resource (only actions that have a resource type).
+// resource (only actions that have a resource type). To test many
+// actions against one key, use a KeyMatcher.
 func ActionSupports(a *iamdb.Action, name string) bool {
-	if !IsGlobal(name) || LookupGlobal(name) == nil {
-		return ActionListsKey(a, name)
-	}
-	l := strings.ToLower(name)
-	for _, p := range listedPerAction {
-		if strings.HasPrefix(l, p) {
-			return ActionListsKey(a, name)
+	return NewKeyMatcher(name).Supports(a)
+}
+
+// KeyMatcher answers ActionSupports for one condition key and many
+// actions, remembering which dataset keys match it (the dataset repeats
+// the same key strings over thousands of actions). It is not safe for
+// concurrent use.
+type KeyMatcher struct {
+	name string
+	// everyAction: a global key every action supports; withResource:
+	// one every action with a resource type supports.
+	everyAction, withResource bool
+	matches                   map[string]bool
+}
+
+// NewKeyMatcher returns the matcher of a condition key.
+func NewKeyMatcher(name string) *KeyMatcher {
+	m := &KeyMatcher{name: name, matches: map[string]bool{}}
+	if IsGlobal(name) && LookupGlobal(name) != nil {
+		m.everyAction = true
+		l := strings.ToLower(name)
+		for _, p := range listedPerAction {
+			if strings.HasPrefix(l, p) {
+				m.everyAction = false
+			}
+		}
+		for _, k := range describesResource {
+			if l == k {
+				m.everyAction, m.withResource = false, true
+			}
 		}
 	}
-	for _, k := range describesResource {
-		if l == k {
-			return !a.WildcardOnly()
+	return m
+}
+
+// Supports reports whether the key applies to the action (see
+// ActionSupports).
+func (m *KeyMatcher) Supports(a *iamdb.Action) bool {
+	switch {
+	case m.everyAction:
+		return true
+	case m.withResource:
+		return !a.WildcardOnly()
+	}
+	for _, r := range a.Resources {
+		if m.anyMatch(r.ConditionKeys) || (r.Resource != nil && m.anyMatch(r.Resource.ConditionKeys)) {
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+func (m *KeyMatcher) anyMatch(keys []string) bool {
+	for _, k := range keys {
+		v, ok := m.matches[k]
+		if !ok {
+			v = KeyMatches(k, m.name)
+			m.matches[k] = v
+		}
+		if v {
+			return true
+		}
+	}
+	return false
 }
 
 // ServiceKey finds a service's condition key by name (case-insensitive;

@@ -32,14 +32,15 @@ type clause struct {
 // conditions is the writer's state for a template with condition blocks.
 type conditions struct {
 	clauses []*clause
-	// supports caches ActionSupports per action and clause.
-	supports map[supportKey]bool
-	actions  map[string][]*iamdb.Action
-}
-
-type supportKey struct {
-	action string
-	clause int
+	// matchers are the clauses' key matchers.
+	matchers []*condition.KeyMatcher
+	// supports caches, per action string of a statement, whether it
+	// supports each clause's key.
+	supports map[string][]bool
+	// sigs caches the Condition element of each signature.
+	sigs map[string]Condition
+	// sigOf caches signature per section and action.
+	sigOf map[[2]string]string
 }
 
 // initConditions checks the template's condition clauses: operator
@@ -51,13 +52,14 @@ func (b *builder) initConditions(blocks []template.ConditionBlock) {
 	if len(blocks) == 0 {
 		return
 	}
-	c := &conditions{supports: map[supportKey]bool{}, actions: map[string][]*iamdb.Action{}}
+	c := &conditions{supports: map[string][]bool{}, sigs: map[string]Condition{}, sigOf: map[[2]string]string{}}
 	for _, blk := range blocks {
 		for _, tc := range blk.Clauses {
 			cl := &clause{Clause: tc, section: blk.Section, block: template.ConditionKey(blk.Section),
 				supported: map[string]bool{}, unsupported: map[string]bool{}}
 			if b.checkClause(cl) {
 				c.clauses = append(c.clauses, cl)
+				c.matchers = append(c.matchers, condition.NewKeyMatcher(cl.Key))
 			}
 		}
 	}
@@ -158,34 +160,31 @@ func valueCode(t condition.Type) string {
 	return "TYPE_MISMATCH_STRING"
 }
 
-// resolve returns the dataset actions an action string of a statement
-// stands for (a pattern, from skip-resource-constraints, for each action
-// it matches).
-func (c *conditions) resolve(db *iamdb.DB, name string) []*iamdb.Action {
-	if acts, ok := c.actions[name]; ok {
-		return acts
-	}
-	acts := expandPattern(db, name)
-	c.actions[name] = acts
-	return acts
-}
-
-// supportedBy reports whether every action the name stands for supports
-// clause i's key (false when it stands for none).
-func (c *conditions) supportedBy(db *iamdb.DB, name string, i int) bool {
-	k := supportKey{name, i}
-	if v, ok := c.supports[k]; ok {
+// supported returns, for an action string of a statement, whether it
+// supports each clause's key: every action it stands for (a pattern, from
+// skip-resource-constraints, for each action it matches) must, and one
+// that stands for none supports nothing.
+func (c *conditions) supported(db *iamdb.DB, name string) []bool {
+	if v, ok := c.supports[name]; ok {
 		return v
 	}
-	acts := c.resolve(db, name)
-	v := len(acts) > 0
-	for _, a := range acts {
-		if !condition.ActionSupports(a, c.clauses[i].Key) {
-			v = false
-			break
+	var acts []*iamdb.Action
+	if strings.ContainsAny(name, "*?") {
+		acts = expandPattern(db, name)
+	} else if a := db.Action(name); a != nil {
+		acts = []*iamdb.Action{a}
+	}
+	v := make([]bool, len(c.clauses))
+	for i, m := range c.matchers {
+		v[i] = len(acts) > 0
+		for _, a := range acts {
+			if !m.Supports(a) {
+				v[i] = false
+				break
+			}
 		}
 	}
-	c.supports[k] = v
+	c.supports[name] = v
 	return v
 }
 
@@ -248,19 +247,24 @@ func (b *builder) partition(g *group, actions []string, used map[string]bool) []
 // support per clause for the warnings.
 func (b *builder) signature(action, section string) string {
 	c := b.conds
+	if sig, ok := c.sigOf[[2]string{section, action}]; ok {
+		return sig
+	}
+	sup := c.supported(b.db, action)
 	sig := make([]byte, len(c.clauses))
 	for i, cl := range c.clauses {
 		sig[i] = '0'
 		if cl.section != "" && cl.section != section {
 			continue
 		}
-		if c.supportedBy(b.db, action, i) {
+		if sup[i] {
 			sig[i] = '1'
 			cl.supported[action] = true
 			continue
 		}
 		cl.unsupported[action] = true
 	}
+	c.sigOf[[2]string{section, action}] = string(sig)
 	return string(sig)
 }
 
@@ -297,6 +301,16 @@ func includes(s, t string) bool {
 // keys as written (a key given twice in different case is one key),
 // values in template order without duplicates.
 func (b *builder) conditionOf(sig string) Condition {
+	if c, ok := b.conds.sigs[sig]; ok {
+		return c
+	}
+	c := b.buildCondition(sig)
+	b.conds.sigs[sig] = c
+	return c
+}
+
+// buildCondition is conditionOf without the cache.
+func (b *builder) buildCondition(sig string) Condition {
 	var out Condition
 	for i, cl := range b.conds.clauses {
 		if sig[i] != '1' {
