@@ -164,8 +164,9 @@ func checkLikeApply(t *testing.T, src, out []byte, edits []ListEdit) {
 	}
 }
 
-// normalised drops what Marshal does not keep: positions, the file name,
-// empty lists (nil or not), the default effect.
+// normalised drops what Marshal does not keep: positions (of entries and
+// condition clauses), the file name, empty lists (nil or not), the default
+// effect.
 func normalised(t *Template) Template {
 	c := *t
 	c.File = ""
@@ -184,6 +185,7 @@ func normalised(t *Template) Template {
 		}
 		*l = n
 	}
+	c.Conditions = stripped(t).Conditions
 	return c
 }
 
