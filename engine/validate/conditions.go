@@ -13,7 +13,9 @@ import (
 )
 
 var (
-	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:][^\s]*$`)
+	// A key's prefix is a service, or an OIDC provider's URL without
+	// https://, which can have a path (EKS: oidc.eks.REGION.amazonaws.com/id/ID:sub).
+	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[^\s:/]+)*:[^\s:][^\s]*$`)
 	vpcRe          = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	vpceRe         = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	tagKeyPrefixes = []string{"resourcetag", "requesttag", "principaltag"}
