@@ -3,8 +3,8 @@ package grant_test
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -112,13 +112,13 @@ func TestSkeletons(t *testing.T) {
 // TestModeOf tells grant templates from others.
 func TestModeOf(t *testing.T) {
 	for src, want := range map[string]grant.Mode{
-		"mode: resource\n":   grant.ModeResource,
-		"mode: trust\n":      grant.ModeTrust,
-		"mode: crud\n":       "",
-		"mode: [trust]\n":    "",
+		"mode: resource\n":     grant.ModeResource,
+		"mode: trust\n":        grant.ModeTrust,
+		"mode: crud\n":         "",
+		"mode: [trust]\n":      "",
 		"{\"mode\":\"trust\"}": grant.ModeTrust,
-		"- not: a map\n":     "",
-		":::\n":              "",
+		"- not: a map\n":       "",
+		":::\n":                "",
 	} {
 		if got := grant.ModeOf([]byte(src)); got != want {
 			t.Errorf("ModeOf(%q) = %q, want %q", src, got, want)

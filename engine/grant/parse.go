@@ -44,9 +44,9 @@ const (
 
 // The keys of each mapping of a grant template; one table per schema.
 var (
-	resourceRootKeys = []string{"mode", "name", "resource-type", "resources", "deny-insecure-transport", "grants"}
-	trustRootKeys    = []string{"mode", "name", "grants"}
-	commonGrantKeys  = []string{"sid", "accounts", "arns", "services", "organization", "source-account", "source-arn", "source-organization"}
+	resourceRootKeys  = []string{"mode", "name", "resource-type", "resources", "deny-insecure-transport", "grants"}
+	trustRootKeys     = []string{"mode", "name", "grants"}
+	commonGrantKeys   = []string{"sid", "accounts", "arns", "services", "organization", "source-account", "source-arn", "source-organization"}
 	resourceGrantKeys = append(slices.Clone(commonGrantKeys), "access", "actions")
 	trustGrantKeys    = append(slices.Clone(commonGrantKeys), "external-id", "require-mfa", "tag-session", "set-source-identity", "oidc", "github", "saml")
 	oidcKeys          = []string{"provider", "audiences", "subjects"}
