@@ -52,7 +52,11 @@ func Write(db *iamdb.DB, t *Template) (*Result, error) {
 		b.errs.Sort()
 		return nil, b.errs
 	}
-	findings := validate.Validate(db, JSON(p), WrittenPolicyName, opts)
+	// CheckPublic too: a grant never makes the resource or role public
+	// (Access Analyzer's CheckNoPublicAccess).
+	check := opts
+	check.CheckPublic = true
+	findings := validate.Validate(db, JSON(p), WrittenPolicyName, check)
 	if bad := findings.AtLeast(diag.Error); len(bad) > 0 {
 		d := diag.Errorf(diag.Position{File: t.File}, "the written policy does not validate as a %s policy (please report it): %s", opts.PolicyType, bad[0].Error())
 		d.Code = CodeInvalidPolicy
