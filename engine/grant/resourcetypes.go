@@ -22,6 +22,10 @@ type ResourceType struct {
 	Parts []Part
 	// Resource says how statements name the resource.
 	Resource ResourceElement
+	// Also are further dataset resource types whose ARNs the template's
+	// resources may have (a Lambda function's versions and aliases,
+	// which have policies of their own).
+	Also []string
 	// Example is an ARN of the resource, for the skeleton and messages.
 	Example string
 }
@@ -69,7 +73,7 @@ var resourceTypes = []ResourceType{
 	{Name: "AWS::SNS::Topic", Aliases: []string{"sns", "sns-topic", "topic"}, Noun: "topic", Service: "sns",
 		Parts: []Part{{"topic", ""}}, Resource: NamedResource, Example: "arn:aws:sns:us-east-1:111122223333:example-topic"},
 	{Name: "AWS::Lambda::Function", Aliases: []string{"lambda", "lambda-function", "function"}, Noun: "function", Service: "lambda",
-		Parts: []Part{{"function", ""}}, Resource: NamedResource, Example: "arn:aws:lambda:us-east-1:111122223333:function:example-function"},
+		Parts: []Part{{"function", ""}}, Resource: NamedResource, Also: []string{"function version", "function alias"}, Example: "arn:aws:lambda:us-east-1:111122223333:function:example-function"},
 	{Name: "AWS::SecretsManager::Secret", Aliases: []string{"secretsmanager", "secretsmanager-secret", "secret"}, Noun: "secret", Service: "secretsmanager",
 		Parts: []Part{{"Secret", ""}}, Resource: StarOrNamed, Example: "arn:aws:secretsmanager:us-east-1:111122223333:secret:example-AbCdEf"},
 	{Name: "AWS::ECR::Repository", Aliases: []string{"ecr", "ecr-repository", "repository"}, Noun: "repository", Service: "ecr",

@@ -102,12 +102,16 @@ func (b *builder) resources() {
 		}
 		return
 	}
-	var format interface{ MatchString(string) bool }
 	if svc != nil {
 		if r := svc.Resource(rt.Parts[0].Name); r != nil {
-			format = r.Format()
+			var formats []*iamdb.Resource
+			for _, n := range append([]string{rt.Parts[0].Name}, rt.Also...) {
+				if x := svc.Resource(n); x != nil {
+					formats = append(formats, x)
+				}
+			}
 			for _, e := range b.t.Resources {
-				if !format.MatchString(e.Value) {
+				if !slices.ContainsFunc(formats, func(x *iamdb.Resource) bool { return x.Format().MatchString(e.Value) }) {
 					b.fail(e.Pos, CodeInvalidARN, "%q is not the ARN of a %s: it has the form %s (for example %s)", e.Value, rt.Noun, r.ARN, rt.Example)
 				}
 			}
