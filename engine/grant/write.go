@@ -23,7 +23,9 @@ type Result struct {
 	// for a resource policy, its resource type.
 	Options validate.Options
 	// Findings are the validator's findings on the policy (never an
-	// ERROR), positioned in its JSON rendering (file WrittenPolicyName).
+	// ERROR), positioned in its JSON rendering (file WrittenPolicyName),
+	// after the writer's own warnings (KEY_POLICY_LOCKOUT), positioned
+	// in the template.
 	Findings diag.List
 }
 
@@ -62,7 +64,32 @@ func Write(db *iamdb.DB, t *Template) (*Result, error) {
 		d.Code = CodeInvalidPolicy
 		return nil, append(diag.List{d}, bad...)
 	}
+	if w, ok := b.lockout(p); ok {
+		findings = append(diag.List{w}, findings...)
+	}
 	return &Result{Policy: p, Options: opts, Findings: findings}, nil
+}
+
+// CodeKeyPolicyLockout: a KMS key policy that lets nobody change it.
+const CodeKeyPolicyLockout = "KEY_POLICY_LOCKOUT"
+
+// lockout warns when a KMS key policy allows nobody kms:PutKeyPolicy:
+// the key's policy could then never be changed, and KMS refuses such a
+// policy unless BypassPolicyLockoutSafetyCheck is set (AWS KMS Developer
+// Guide, "Default key policy": allow the account's root to keep the key
+// manageable).
+func (b *builder) lockout(p *Policy) (diag.Diagnostic, bool) {
+	if b.t.Mode != ModeResource || b.t.ResourceType.Service != "kms" {
+		return diag.Diagnostic{}, false
+	}
+	for _, st := range p.Statement {
+		if st.Effect == "Allow" && slices.Contains(st.Action, "kms:PutKeyPolicy") {
+			return diag.Diagnostic{}, false
+		}
+	}
+	w := diag.Warningf(diag.Position{File: b.t.File, Line: 1, Column: 1}, "no grant allows kms:PutKeyPolicy: nobody could change this key policy, and KMS refuses a key policy that does not let the principal setting it call PutKeyPolicy (unless BypassPolicyLockoutSafetyCheck is set); grant permissions-management to the key's administrators or the account (accounts: ['ACCOUNT'])")
+	w.Code = CodeKeyPolicyLockout
+	return w, true
 }
 
 type builder struct {
