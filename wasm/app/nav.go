@@ -11,6 +11,7 @@ import (
 var screenDefs = []screenDef{
 	{id: "crud", label: "Write: CRUD", new: newCrudScreen},
 	{id: "actions", label: "Write: actions", new: newActionsScreen},
+	{id: "grant", label: "Grant: resource & trust", new: newGrantScreen},
 	{id: "audit", label: "Audit", new: newAuditScreen},
 	{id: "browse", label: "Browse", new: newBrowseScreen},
 }
