@@ -89,6 +89,9 @@ func newWritePolicyCmd(app *App) *Command {
 // writePolicy writes the template's policy in one format; the warnings
 // and the size report go to stderr.
 func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.Options, format string) ([]byte, error) {
+	if workbench.IsGrant(src) {
+		return app.writeGrant(db, src, name, opts, format)
+	}
 	res, err := workbench.Write(db, src, name, workbench.WriteOptions{Options: opts, Formats: []string{format}})
 	if err != nil {
 		return nil, err
