@@ -45,8 +45,10 @@ type ValidateFinding struct {
 	// Code, Message, Path (JSON path) and Link (documentation) are the
 	// validator's.
 	Code, Message, Path, Link string
-	// Where is "line:column" (in characters), "" when unknown.
+	// Where is "line:column" (in characters), "" when unknown; Line is
+	// the line (0 when unknown).
 	Where string
+	Line  int
 	// Policy names the policy when the input holds several (an account
 	// dump), "" otherwise.
 	Policy string
@@ -96,7 +98,7 @@ func validateFinding(d diag.Diagnostic, policy string, units func(int) int) Vali
 		f.Message += " (did you mean " + strings.Join(d.Suggestions, " or ") + "?)"
 	}
 	if d.Start.IsValid() {
-		f.Where = fmt.Sprintf("%d:%d", d.Start.Line, d.Start.Column)
+		f.Where, f.Line = fmt.Sprintf("%d:%d", d.Start.Line, d.Start.Column), d.Start.Line
 		f.Start = units(d.Start.Offset)
 		f.End = f.Start
 		if d.End.IsValid() && d.End.Offset > d.Start.Offset {

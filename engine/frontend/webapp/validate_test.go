@@ -51,6 +51,9 @@ func TestValidatePolicy(t *testing.T) {
 				var line, col int
 				fmt.Sscanf(fd.Where, "%d:%d", &line, &col)
 				before := string(utf16.Decode(units[:fd.Start]))
+				if line != fd.Line {
+					t.Errorf("%s at %s: Line %d", fd.Code, fd.Where, fd.Line)
+				}
 				if l, c := strings.Count(before, "\n")+1, len([]rune(before[strings.LastIndex(before, "\n")+1:]))+1; l != line || c != col {
 					t.Errorf("%s at %s: span starts at %d:%d", fd.Code, fd.Where, l, c)
 				}
