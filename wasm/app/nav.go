@@ -14,6 +14,7 @@ var screenDefs = []screenDef{
 	{id: "grant", label: "Grant: resource & trust", new: newGrantScreen},
 	{id: "audit", label: "Audit", new: newAuditScreen},
 	{id: "browse", label: "Browse", new: newBrowseScreen},
+	{id: "validate", label: "Validate", new: newValidateScreen},
 }
 
 // screenID names a screen: its tab is data-testid "tab-<id>", and the
