@@ -27,6 +27,7 @@ func (t *Template) Marshal() ([]byte, error) {
 	}
 	if mode == ModeActions {
 		add("actions", list(t.Actions, true))
+		addConditions(add, t.Conditions)
 		return encode(root)
 	}
 	for _, s := range []struct {
