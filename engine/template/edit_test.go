@@ -164,9 +164,8 @@ func checkLikeApply(t *testing.T, src, out []byte, edits []ListEdit) {
 	}
 }
 
-// normalised drops what Marshal does not keep: positions (of entries and
-// condition clauses), the file name, empty lists (nil or not), the default
-// effect.
+// normalised drops what Marshal does not keep: positions, the file name,
+// empty lists (nil or not), the default effect.
 func normalised(t *Template) Template {
 	c := *t
 	c.File = ""
@@ -185,8 +184,30 @@ func normalised(t *Template) Template {
 		}
 		*l = n
 	}
-	c.Conditions = stripped(t).Conditions
+	c.Conditions = conditionsWithoutPos(c.Conditions)
 	return c
+}
+
+// conditionsWithoutPos copies condition blocks without their positions
+// and empty values, which Marshal does not keep.
+func conditionsWithoutPos(blocks []ConditionBlock) []ConditionBlock {
+	var out []ConditionBlock
+	for _, b := range blocks {
+		nb := ConditionBlock{Section: b.Section}
+		for _, cl := range b.Clauses {
+			cl.Pos = diag.Position{}
+			var vs []Entry
+			for _, v := range cl.Values {
+				if v.Value != "" {
+					vs = append(vs, Entry{Value: v.Value})
+				}
+			}
+			cl.Values = vs
+			nb.Clauses = append(nb.Clauses, cl)
+		}
+		out = append(out, nb)
+	}
+	return out
 }
 
 // editCorpus is every template the repository has: the writer's golden

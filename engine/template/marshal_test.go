@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/internal/testshared"
 )
 
@@ -60,16 +59,7 @@ func stripped(t *Template) Template {
 		clean(w.SingleActions), clean(w.ServiceRead), clean(w.ServiceWrite), clean(w.ServiceList), clean(w.ServiceTagging), clean(w.ServicePermissionsManagement)
 	s := &c.STS
 	s.AssumeRole, s.AssumeRoleWithSAML, s.AssumeRoleWithWebIdentity = clean(s.AssumeRole), clean(s.AssumeRoleWithSAML), clean(s.AssumeRoleWithWebIdentity)
-	c.Conditions = nil
-	for _, b := range t.Conditions {
-		nb := ConditionBlock{Section: b.Section}
-		for _, cl := range b.Clauses {
-			cl.Pos = diag.Position{}
-			cl.Values = clean(cl.Values)
-			nb.Clauses = append(nb.Clauses, cl)
-		}
-		c.Conditions = append(c.Conditions, nb)
-	}
+	c.Conditions = conditionsWithoutPos(t.Conditions)
 	if c.Effect == "Allow" {
 		c.Effect = ""
 	}

@@ -53,7 +53,11 @@ func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 		return nil, b.problems
 	}
 	p := b.render(effect, opts)
-	b.warnConditions()
+	if b.conds != nil {
+		// The condition warnings come last: put them in template order.
+		b.warnConditions()
+		b.warnings.Sort()
+	}
 	return &Result{Policy: p, Warnings: b.warnings}, nil
 }
 
