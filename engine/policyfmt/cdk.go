@@ -28,18 +28,21 @@ var cdkProps = map[string]string{
 // iam.PolicyStatement.fromJson, and its policy, not being an identity
 // policy, is left out of addManagedPolicies. Strings are single-quoted
 // TypeScript literals ("${aws:username}" needs no escape there).
-func CDKSet(set []Named) []byte {
+func CDKSet(set []Named) []byte { return cdkRender(docsOf(set)) }
+
+// cdkRender is CDKSet on policy trees.
+func cdkRender(set []namedDoc) []byte {
 	var b strings.Builder
 	b.WriteString("// IAM managed policies written by policy-sentry (write-policy --fmt cdk), for aws-cdk-lib v2.\n")
 	b.WriteString("import * as iam from 'aws-cdk-lib/aws-iam';\n")
 	b.WriteString("import { Construct } from 'constructs';\n")
-	var managed []Named
+	var managed []namedDoc
 	for _, n := range set {
-		fn := identifier(n.Name, false) + "Statements"
+		fn := identifier(n.name, false) + "Statements"
 		identity := true
-		fmt.Fprintf(&b, "\n/** The statements of the policy %s. */\n", tsString(n.Name))
+		fmt.Fprintf(&b, "\n/** The statements of the policy %s. */\n", tsString(n.name))
 		fmt.Fprintf(&b, "export function %s(): iam.PolicyStatement[] {\n  return [\n", fn)
-		for _, s := range statements(tree(n.Policy)) {
+		for _, s := range statements(n.doc) {
 			if !cdkStatement(&b, s) {
 				identity = false
 				b.WriteString("    iam.PolicyStatement.fromJson(")
@@ -57,13 +60,13 @@ func CDKSet(set []Named) []byte {
 	}
 	names := make([]string, len(managed))
 	for i, n := range managed {
-		names[i] = n.Name
+		names[i] = n.name
 	}
 	fmt.Fprintf(&b, "\n/** Adds the managed policies to scope: %s. */\n", strings.Join(names, ", "))
 	b.WriteString("export function addManagedPolicies(scope: Construct): iam.ManagedPolicy[] {\n  return [\n")
 	for _, n := range managed {
 		fmt.Fprintf(&b, "    new iam.ManagedPolicy(scope, %s, { statements: %sStatements() }),\n",
-			tsString(identifier(n.Name, true)), identifier(n.Name, false))
+			tsString(identifier(n.name, true)), identifier(n.name, false))
 	}
 	b.WriteString("  ];\n}\n")
 	return []byte(b.String())

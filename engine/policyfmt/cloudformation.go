@@ -20,18 +20,18 @@ import (
 // cfnTemplate builds the template as ordered Values; ref makes the value
 // of a Ref to a logical ID (the short tag !Ref in YAML, {"Ref": id} in
 // JSON).
-func cfnTemplate(set []Named, ref func(id string) Value) Object {
+func cfnTemplate(set []namedDoc, ref func(id string) Value) Object {
 	var resources, outputs Object
 	for i, n := range set {
-		id := identifier(n.Name, true)
+		id := identifier(n.name, true)
 		props := Object{}
 		if len(set) > 1 {
-			props = append(props, Field{"Description", fmt.Sprintf("%s (%d of %d), written by policy-sentry", n.Name, i+1, len(set))})
+			props = append(props, Field{"Description", fmt.Sprintf("%s (%d of %d), written by policy-sentry", n.name, i+1, len(set))})
 		}
-		props = append(props, Field{"PolicyDocument", tree(n.Policy)})
+		props = append(props, Field{"PolicyDocument", n.doc})
 		resources = append(resources, Field{id, Object{{"Type", "AWS::IAM::ManagedPolicy"}, {"Properties", props}}})
 		outputs = append(outputs, Field{id + "Arn", Object{
-			{"Description", "The ARN of the managed policy " + n.Name},
+			{"Description", "The ARN of the managed policy " + n.name},
 			{"Value", ref(id)},
 		}})
 	}
@@ -51,7 +51,10 @@ func CloudFormation(p *writer.Policy) []byte { return CloudFormationSet(single(p
 
 // CloudFormationSet renders several policies as one CloudFormation
 // template in YAML (yaml.v3 quotes what YAML would read as another type).
-func CloudFormationSet(set []Named) []byte {
+func CloudFormationSet(set []Named) []byte { return cfnYAML(docsOf(set)) }
+
+// cfnYAML is CloudFormationSet on policy trees.
+func cfnYAML(set []namedDoc) []byte {
 	doc := cfnTemplate(set, func(id string) Value { return cfnRef(id) })
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -121,7 +124,10 @@ func CloudFormationJSON(p *writer.Policy) []byte { return CloudFormationJSONSet(
 // CloudFormationJSONSet renders several policies as one CloudFormation
 // template in JSON, indented by two spaces, characters outside ASCII as
 // they are.
-func CloudFormationJSONSet(set []Named) []byte {
+func CloudFormationJSONSet(set []Named) []byte { return cfnJSON(docsOf(set)) }
+
+// cfnJSON is CloudFormationJSONSet on policy trees.
+func cfnJSON(set []namedDoc) []byte {
 	doc := cfnTemplate(set, func(id string) Value { return Object{{"Ref", id}} })
 	var b strings.Builder
 	writeJSON(&b, doc, 0)

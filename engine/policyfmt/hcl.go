@@ -27,23 +27,26 @@ func TerraformHCL(p *writer.Policy) []byte { return TerraformHCLSet(single(p)) }
 // provider would turn into "${" too), or an element the data source
 // cannot express, is written instead as an aws_iam_policy whose policy is
 // jsonencode({...}) of the document itself.
-func TerraformHCLSet(set []Named) []byte {
+func TerraformHCLSet(set []Named) []byte { return hclRender(docsOf(set)) }
+
+// hclRender is TerraformHCLSet on policy trees.
+func hclRender(set []namedDoc) []byte {
 	var b strings.Builder
 	b.WriteString("# IAM policies written by policy-sentry (write-policy --fmt terraform-hcl).\n")
 	for _, n := range set {
-		id := strings.ToLower(identifierSnake(n.Name))
-		doc := tree(n.Policy)
+		id := strings.ToLower(identifierSnake(n.name))
+		doc := n.doc
 		b.WriteString("\n")
 		if !hclDataSource(&b, id, doc) {
 			fmt.Fprintf(&b, "resource \"aws_iam_policy\" %s {\n", hclString(id))
-			fmt.Fprintf(&b, "  name_prefix = %s\n", hclString(n.Name+"-"))
+			fmt.Fprintf(&b, "  name_prefix = %s\n", hclString(n.name+"-"))
 			b.WriteString("  policy = jsonencode(")
 			hclValue(&b, doc, 1)
 			b.WriteString(")\n}\n")
 			continue
 		}
 		fmt.Fprintf(&b, "\nresource \"aws_iam_policy\" %s {\n", hclString(id))
-		fmt.Fprintf(&b, "  name_prefix = %s\n", hclString(n.Name+"-"))
+		fmt.Fprintf(&b, "  name_prefix = %s\n", hclString(n.name+"-"))
 		fmt.Fprintf(&b, "  policy      = data.aws_iam_policy_document.%s.json\n}\n", id)
 	}
 	return []byte(b.String())

@@ -189,6 +189,22 @@ type Named struct {
 	Policy *writer.Policy
 }
 
+// namedDoc is a policy's JSON tree with its name: what the
+// infrastructure-as-code renderers read.
+type namedDoc struct {
+	name string
+	doc  Object
+}
+
+// docsOf turns named policies into named trees.
+func docsOf(set []Named) []namedDoc {
+	out := make([]namedDoc, len(set))
+	for i, n := range set {
+		out[i] = namedDoc{n.Name, tree(n.Policy)}
+	}
+	return out
+}
+
 // single names a policy written whole.
 func single(p *writer.Policy) []Named { return []Named{{Name: "policy", Policy: p}} }
 
