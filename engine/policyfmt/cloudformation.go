@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/writer"
-	"go.yaml.in/yaml/v3"
 )
 
 // The CloudFormation templates hold one AWS::IAM::ManagedPolicy per
@@ -50,71 +51,109 @@ type cfnRef string
 func CloudFormation(p *writer.Policy) []byte { return CloudFormationSet(single(p)) }
 
 // CloudFormationSet renders several policies as one CloudFormation
-// template in YAML (yaml.v3 quotes what YAML would read as another type).
+// template in YAML.
 func CloudFormationSet(set []Named) []byte { return cfnYAML(docsOf(set)) }
 
-// cfnYAML is CloudFormationSet on policy trees.
+// cfnYAML is CloudFormationSet on policy trees. Block style, two-space
+// indentation; a string is plain when YAML 1.1 (CloudFormation's reader)
+// reads it back as the same string (needsQuotes: not yes, on, 0777,
+// 2026-01-01, null, ~, no indicator first, no ": " or " #", printable
+// ASCII), otherwise double-quoted with JSON's escapes, which YAML's
+// double-quoted style shares.
 func cfnYAML(set []namedDoc) []byte {
-	doc := cfnTemplate(set, func(id string) Value { return cfnRef(id) })
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(yamlNode(doc)); err != nil {
-		return []byte("# " + strings.ReplaceAll(err.Error(), "\n", " ") + "\n")
-	}
-	_ = enc.Close()
-	return buf.Bytes()
+	var b strings.Builder
+	yamlBlock(&b, cfnTemplate(set, func(id string) Value { return cfnRef(id) }), 0)
+	return []byte(b.String())
 }
 
-// yamlNode converts a Value to a yaml.v3 node.
-func yamlNode(v Value) *yaml.Node {
+// yamlBlock writes an object's fields, or a list's items, at indent; the
+// caller has written the first line's indentation.
+func yamlBlock(b *strings.Builder, v Value, indent int) {
+	pad := strings.Repeat(" ", indent)
 	switch x := v.(type) {
 	case Object:
-		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		for _, f := range x {
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: f.Key}, yamlNode(f.Value))
+		for i, f := range x {
+			if i > 0 {
+				b.WriteString(pad)
+			}
+			b.WriteString(yamlString(f.Key) + ":")
+			yamlAfterKey(b, f.Value, indent)
 		}
-		return n
 	case []Value:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-		if len(x) == 0 {
-			n.Style = yaml.FlowStyle
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(pad)
+			}
+			b.WriteString("- ")
+			switch y := e.(type) {
+			case Object:
+				if len(y) > 0 {
+					yamlBlock(b, y, indent+2)
+					continue
+				}
+			case []Value:
+				if len(y) > 0 {
+					yamlBlock(b, y, indent+2)
+					continue
+				}
+			}
+			b.WriteString(yamlInline(e) + "\n")
 		}
-		for _, e := range x {
-			n.Content = append(n.Content, yamlNode(e))
-		}
-		return n
-	case cfnRef:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Ref", Value: string(x)}
-	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: x}
-		// CloudFormation reads YAML 1.1, where yes, on, 0777 and
-		// 2026-01-01 are not strings: quote what PyYAML would.
-		if strings.ContainsAny(x, "\n\r\t") || hasControl(x) || implicit().MatchString(x) {
-			n.Style = yaml.DoubleQuotedStyle
-		}
-		return n
-	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(x.String(), ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: x.String()}
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(x)}
 	}
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 }
 
-// hasControl reports a control character or a line separator, which are
-// safest double-quoted.
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0xfeff {
-			return true
+// yamlAfterKey writes a field's value after "key:".
+func yamlAfterKey(b *strings.Builder, v Value, indent int) {
+	switch x := v.(type) {
+	case Object:
+		if len(x) > 0 {
+			b.WriteString("\n" + strings.Repeat(" ", indent+2))
+			yamlBlock(b, x, indent+2)
+			return
+		}
+	case []Value:
+		if len(x) > 0 {
+			b.WriteString("\n" + strings.Repeat(" ", indent+2))
+			yamlBlock(b, x, indent+2)
+			return
 		}
 	}
-	return false
+	b.WriteString(" " + yamlInline(v) + "\n")
+}
+
+// yamlInline is a scalar, an empty collection or a !Ref on one line.
+func yamlInline(v Value) string {
+	switch x := v.(type) {
+	case cfnRef:
+		return "!Ref " + yamlString(string(x))
+	case string:
+		return yamlString(x)
+	case json.Number:
+		return x.String()
+	case bool:
+		return fmt.Sprint(x)
+	case Object:
+		return "{}"
+	case []Value:
+		return "[]"
+	}
+	return "null"
+}
+
+// yaml12Number matches the plain scalars YAML 1.2's core schema reads
+// as numbers that YAML 1.1 reads as strings (1e3, 0o17, +.5): quoted
+// too, so that either reader gets a string.
+var yaml12Number = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+)$`)
+})
+
+// yamlString is s plain when YAML 1.1 and 1.2 read it back unchanged,
+// else double-quoted.
+func yamlString(s string) string {
+	if needsQuotes(s) || strings.ContainsAny(s, "\"'\\") || yaml12Number().MatchString(s) {
+		return jsonString(s)
+	}
+	return s
 }
 
 // CloudFormationJSON renders the policy as a CloudFormation template in
@@ -182,6 +221,13 @@ func writeJSON(b *strings.Builder, v Value, depth int) {
 
 // jsonString quotes s as a JSON string without HTML escaping.
 func jsonString(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		return `"` + s + `"`
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

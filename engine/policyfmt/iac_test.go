@@ -51,9 +51,7 @@ func loadIaCCases(t *testing.T) []iacCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.UseNumber()
-		v, err := decodeValue(d)
+		v, err := parseTree(b)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -406,6 +404,11 @@ func TestCloudFormationYAML(t *testing.T) {
 				t.Fatalf("YAML does not parse: %v", err)
 			}
 			tmpl := cfnYAMLValue(t, n.Content[0]).(map[string]any)
+			strs := map[string]bool{}
+			for _, d := range c.docs {
+				walkStrings(d.doc, func(s string) { strs[s] = true })
+			}
+			checkPlainStrings(t, n.Content[0], strs)
 			compare(t, "cloudformation", cfnPolicies(t, c, tmpl), c.want(t))
 		})
 	}
@@ -445,6 +448,18 @@ func cfnYAMLValue(t *testing.T, n *yaml.Node) any {
 	}
 	t.Fatalf("line %d: unexpected YAML node (kind %v, tag %s)", n.Line, n.Kind, n.Tag)
 	return nil
+}
+
+// checkPlainStrings fails a plain scalar spelling one of the policy's
+// strings that yaml.v3 (YAML 1.2) does not read as a string.
+func checkPlainStrings(t *testing.T, n *yaml.Node, strs map[string]bool) {
+	t.Helper()
+	if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Tag != "!!str" && n.Tag != "!Ref" && strs[n.Value] {
+		t.Errorf("line %d: plain %q is a %s in YAML 1.2", n.Line, n.Value, n.Tag)
+	}
+	for _, c := range n.Content {
+		checkPlainStrings(t, c, strs)
+	}
 }
 
 // TestCloudFormationJSON reads the cloudformation-json output with

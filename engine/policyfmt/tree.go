@@ -25,56 +25,159 @@ func tree(p *writer.Policy) Object {
 		// marshals. Render nothing rather than panic.
 		return Object{}
 	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	v, err := decodeValue(d)
-	if err != nil {
+	r := &jsonReader{b: b}
+	o, _ := r.value().(Object)
+	if r.err != nil {
 		return Object{}
 	}
-	o, _ := v.(Object)
 	return o
 }
 
-// decodeValue reads one JSON value from d keeping object keys in order.
-func decodeValue(d *json.Decoder) (Value, error) {
-	tok, err := d.Token()
-	if err != nil {
-		return nil, err
+// parseTree reads one JSON document as ordered Values (tests read their
+// cases with it).
+func parseTree(b []byte) (Value, error) {
+	r := &jsonReader{b: b}
+	v := r.value()
+	r.space()
+	if r.err == nil && r.i != len(b) {
+		r.fail("text after the value")
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			o := Object{}
-			for d.More() {
-				k, err := d.Token()
-				if err != nil {
-					return nil, err
-				}
-				v, err := decodeValue(d)
-				if err != nil {
-					return nil, err
-				}
-				o = append(o, Field{Key: fmt.Sprint(k), Value: v})
-			}
-			_, err := d.Token()
-			return o, err
-		case '[':
-			a := []Value{}
-			for d.More() {
-				v, err := decodeValue(d)
-				if err != nil {
-					return nil, err
-				}
-				a = append(a, v)
-			}
-			_, err := d.Token()
-			return a, err
+	return v, r.err
+}
+
+// jsonReader reads JSON keeping object keys in order: value =
+// object | array | string | number | true | false | null.
+type jsonReader struct {
+	b   []byte
+	i   int
+	err error
+}
+
+func (r *jsonReader) fail(msg string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("offset %d: %s", r.i, msg)
+	}
+	r.i = len(r.b)
+}
+
+func (r *jsonReader) space() {
+	for r.i < len(r.b) && (r.b[r.i] == ' ' || r.b[r.i] == '\t' || r.b[r.i] == '\n' || r.b[r.i] == '\r') {
+		r.i++
+	}
+}
+
+func (r *jsonReader) value() Value {
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail("unexpected end")
+		return nil
+	}
+	switch c := r.b[r.i]; {
+	case c == '{':
+		r.i++
+		o := Object{}
+		r.space()
+		if r.i < len(r.b) && r.b[r.i] == '}' {
+			r.i++
+			return o
 		}
-		return nil, fmt.Errorf("unexpected %v", t)
+		for r.err == nil {
+			r.space()
+			k := r.str()
+			r.space()
+			if r.i >= len(r.b) || r.b[r.i] != ':' {
+				r.fail("expected :")
+				return nil
+			}
+			r.i++
+			o = append(o, Field{Key: k, Value: r.value()})
+			r.space()
+			if r.i < len(r.b) && r.b[r.i] == ',' {
+				r.i++
+				continue
+			}
+			if r.i < len(r.b) && r.b[r.i] == '}' {
+				r.i++
+				return o
+			}
+			r.fail("expected , or }")
+		}
+		return nil
+	case c == '[':
+		r.i++
+		a := []Value{}
+		r.space()
+		if r.i < len(r.b) && r.b[r.i] == ']' {
+			r.i++
+			return a
+		}
+		for r.err == nil {
+			a = append(a, r.value())
+			r.space()
+			if r.i < len(r.b) && r.b[r.i] == ',' {
+				r.i++
+				continue
+			}
+			if r.i < len(r.b) && r.b[r.i] == ']' {
+				r.i++
+				return a
+			}
+			r.fail("expected , or ]")
+		}
+		return nil
+	case c == '"':
+		return r.str()
+	case bytes.HasPrefix(r.b[r.i:], []byte("true")):
+		r.i += 4
+		return true
+	case bytes.HasPrefix(r.b[r.i:], []byte("false")):
+		r.i += 5
+		return false
+	case bytes.HasPrefix(r.b[r.i:], []byte("null")):
+		r.i += 4
+		return nil
 	default:
-		return t, nil
+		start := r.i
+		for r.i < len(r.b) && strings.IndexByte("+-0123456789.eE", r.b[r.i]) >= 0 {
+			r.i++
+		}
+		n := json.Number(r.b[start:r.i])
+		if _, err := n.Float64(); err != nil {
+			r.fail("bad value")
+			return nil
+		}
+		return n
 	}
+}
+
+// str reads a string: as it is when it has no escape, else through
+// encoding/json.
+func (r *jsonReader) str() string {
+	if r.i >= len(r.b) || r.b[r.i] != '"' {
+		r.fail("expected a string")
+		return ""
+	}
+	start := r.i
+	escaped := false
+	for r.i++; r.i < len(r.b) && r.b[r.i] != '"'; r.i++ {
+		if r.b[r.i] == '\\' {
+			escaped = true
+			r.i++
+		}
+	}
+	if r.i >= len(r.b) {
+		r.fail("unclosed string")
+		return ""
+	}
+	r.i++
+	if !escaped {
+		return string(r.b[start+1 : r.i-1])
+	}
+	var s string
+	if err := json.Unmarshal(r.b[start:r.i], &s); err != nil {
+		r.fail(err.Error())
+	}
+	return s
 }
 
 // get returns the value of key in o.
