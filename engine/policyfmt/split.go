@@ -71,21 +71,21 @@ type SplitResult struct {
 	Optimal bool
 }
 
-// Summary says what the split did in one line, e.g. "split into 2
-// policies that each fit the managed policy quota (6144 characters) and
-// together grant exactly what the single policy grants: policy-1 6012,
-// policy-2 1380 characters".
+// Summary says what the split did in one line ("no split needed: ..."
+// for one part), e.g. "split into 2 policies that each fit the group
+// inline policy quota (5120 characters) and together grant exactly what
+// the single policy grants: policy-1 4303, policy-2 1671 characters".
 func (r *SplitResult) Summary() string {
 	sizes := make([]string, len(r.Parts))
 	for i, n := range r.Parts {
 		sizes[i] = fmt.Sprintf("%s %d", n.Name, r.Sizes[i])
 	}
-	noun := "policies"
 	if len(r.Parts) == 1 {
-		noun = "policy"
+		return fmt.Sprintf("no split needed: the policy fits the %s quota (%d characters) as policy-1 (%s characters)",
+			r.Limit.Name, r.Limit.Chars, strings.TrimPrefix(sizes[0], "policy-1 "))
 	}
-	out := fmt.Sprintf("split into %d %s that each fit the %s quota (%d characters) and together grant exactly what the single policy grants: %s characters",
-		len(r.Parts), noun, r.Limit.Name, r.Limit.Chars, strings.Join(sizes, ", "))
+	out := fmt.Sprintf("split into %d policies that each fit the %s quota (%d characters) and together grant exactly what the single policy grants: %s characters",
+		len(r.Parts), r.Limit.Name, r.Limit.Chars, strings.Join(sizes, ", "))
 	if len(r.Divided) > 0 {
 		out += "; statements too long for one policy had their Action or Resource list divided: " + strings.Join(r.Divided, ", ")
 	}
