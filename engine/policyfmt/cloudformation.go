@@ -151,9 +151,34 @@ var yaml12Number = sync.OnceValue(func() *regexp.Regexp {
 // else double-quoted.
 func yamlString(s string) string {
 	if needsQuotes(s) || strings.ContainsAny(s, "\"'\\") || yaml12Number().MatchString(s) {
-		return jsonString(s)
+		return yamlQuote(s)
 	}
 	return s
+}
+
+// yamlQuote double-quotes s with JSON's escapes, and escapes too the
+// characters YAML does not allow raw (DEL, the C1 controls, U+FEFF,
+// U+FFFE, U+FFFF), which JSON allows.
+func yamlQuote(s string) string {
+	q := jsonString(s)
+	if !strings.ContainsFunc(q, yamlNotPrintable) {
+		return q
+	}
+	var b strings.Builder
+	for _, r := range q {
+		if yamlNotPrintable(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// yamlNotPrintable reports a character outside YAML's printable set
+// that JSON writes raw.
+func yamlNotPrintable(r rune) bool {
+	return r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff || r == 0xfffe || r == 0xffff
 }
 
 // CloudFormationJSON renders the policy as a CloudFormation template in

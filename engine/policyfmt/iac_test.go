@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -222,44 +223,51 @@ func TestTerraformHCL(t *testing.T) {
 	for _, c := range loadIaCCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			src := render(t, c, "terraform-hcl")
-			f, diags := hclsyntax.ParseConfig(src, c.name+".tf", hcl.InitialPos)
-			if diags.HasErrors() {
-				t.Fatalf("HCL does not parse: %v\n%s", diags, src)
-			}
-			data := map[string]map[string]any{}
-			got := map[string]map[string]any{}
-			for _, b := range f.Body.(*hclsyntax.Body).Blocks {
-				switch {
-				case b.Type == "data" && b.Labels[0] == "aws_iam_policy_document":
-					data[b.Labels[1]] = canon(t, hclDataSourceDoc(t, b.Body))
-				case b.Type == "resource" && b.Labels[0] == "aws_iam_policy":
-					name := strings.TrimSuffix(hclEval(t, b.Body.Attributes["name_prefix"].Expr).(string), "-")
-					switch e := b.Body.Attributes["policy"].Expr.(type) {
-					case *hclsyntax.ScopeTraversalExpr:
-						tr := e.Traversal
-						if tr.RootName() != "data" || len(tr) != 4 || tr[1].(hcl.TraverseAttr).Name != "aws_iam_policy_document" || tr[3].(hcl.TraverseAttr).Name != "json" {
-							t.Fatalf("policy refers to %v", tr)
-						}
-						doc, ok := data[tr[2].(hcl.TraverseAttr).Name]
-						if !ok || tr[2].(hcl.TraverseAttr).Name != b.Labels[1] {
-							t.Fatalf("resource %s refers to a missing data source", b.Labels[1])
-						}
-						got[name] = doc
-					case *hclsyntax.FunctionCallExpr:
-						if e.Name != "jsonencode" || len(e.Args) != 1 {
-							t.Fatalf("policy = %s(...)", e.Name)
-						}
-						got[name] = canon(t, hclEval(t, e.Args[0]))
-					default:
-						t.Fatalf("policy is a %T", e)
-					}
-				default:
-					t.Errorf("unexpected block %s %v", b.Type, b.Labels)
-				}
-			}
-			compare(t, "terraform-hcl", got, c.want(t))
+			compare(t, "terraform-hcl", hclReadBack(t, src), c.want(t))
 		})
 	}
+}
+
+// hclReadBack parses terraform-hcl output and rebuilds its policies by
+// name as the AWS provider would.
+func hclReadBack(t *testing.T, src []byte) map[string]map[string]any {
+	t.Helper()
+	f, diags := hclsyntax.ParseConfig(src, "policy.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("HCL does not parse: %v\n%s", diags, src)
+	}
+	data := map[string]map[string]any{}
+	got := map[string]map[string]any{}
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		switch {
+		case b.Type == "data" && b.Labels[0] == "aws_iam_policy_document":
+			data[b.Labels[1]] = canon(t, hclDataSourceDoc(t, b.Body))
+		case b.Type == "resource" && b.Labels[0] == "aws_iam_policy":
+			name := strings.TrimSuffix(hclEval(t, b.Body.Attributes["name_prefix"].Expr).(string), "-")
+			switch e := b.Body.Attributes["policy"].Expr.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				tr := e.Traversal
+				if tr.RootName() != "data" || len(tr) != 4 || tr[1].(hcl.TraverseAttr).Name != "aws_iam_policy_document" || tr[3].(hcl.TraverseAttr).Name != "json" {
+					t.Fatalf("policy refers to %v", tr)
+				}
+				doc, ok := data[tr[2].(hcl.TraverseAttr).Name]
+				if !ok || tr[2].(hcl.TraverseAttr).Name != b.Labels[1] {
+					t.Fatalf("resource %s refers to a missing data source", b.Labels[1])
+				}
+				got[name] = doc
+			case *hclsyntax.FunctionCallExpr:
+				if e.Name != "jsonencode" || len(e.Args) != 1 {
+					t.Fatalf("policy = %s(...)", e.Name)
+				}
+				got[name] = canon(t, hclEval(t, e.Args[0]))
+			default:
+				t.Fatalf("policy is a %T", e)
+			}
+		default:
+			t.Errorf("unexpected block %s %v", b.Type, b.Labels)
+		}
+	}
+	return got
 }
 
 // hclEval evaluates a literal HCL expression to plain Go values.
@@ -494,6 +502,16 @@ func TestCDKTypeScript(t *testing.T) {
 			t.Fatal(err)
 		}
 		files = append(files, p)
+	}
+	// 40 policies of random strings: the escaping, checked by the
+	// compiler (no golden file).
+	for i, c := range randomCases(40) {
+		c.name = fmt.Sprintf("random%02d", i)
+		p := filepath.Join(dir, c.name+".ts")
+		if err := os.WriteFile(p, cdkRender(c.docs), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cases, files = append(cases, c), append(files, p)
 	}
 	node := testtool.Command(t, "node", "apt-get install nodejs (scripts/setup.sh does)")
 	tsjs := extractTypeScript(t, testtool.NPM(t, testtool.TypeScript), dir)
