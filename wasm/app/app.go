@@ -38,16 +38,18 @@ type App struct {
 }
 
 // OutputSettings are the output panel's settings: the format shown (an
-// output tab: json, yaml, terraform) and the writer's minimize options.
+// output tab: a policyfmt format name), the writer's minimize options
+// and the split quota ("" for none, else a webapp.SplitChoices key).
 type OutputSettings struct {
 	Tab       string
 	Minimize  bool
 	MinLength int
+	Split     string
 }
 
-// writerOptions are the writer's options the settings select.
-func (o OutputSettings) writerOptions() writer.Options {
-	return writer.Options{Minimize: o.Minimize, MinLength: o.MinLength}
+// writerOptions are the options the settings select for writing.
+func (o OutputSettings) writerOptions() webapp.OutputOptions {
+	return webapp.OutputOptions{Options: writer.Options{Minimize: o.Minimize, MinLength: o.MinLength}, Split: o.Split}
 }
 
 // newApp makes every screen of screenDefs, the first one shown.
@@ -118,7 +120,7 @@ func (a *App) drop(fs []webapp.File) {
 
 // state is what is saved and shared.
 func (a *App) state() webapp.State {
-	s := webapp.State{Tab: string(a.Tab), Minimize: a.Output.Minimize, MinLength: a.Output.MinLength, OutTab: a.Output.Tab}
+	s := webapp.State{Tab: string(a.Tab), Minimize: a.Output.Minimize, MinLength: a.Output.MinLength, OutTab: a.Output.Tab, Split: a.Output.Split}
 	for _, sc := range a.screens {
 		if v, ok := sc.(stateSaver); ok {
 			v.saveState(&s)
@@ -131,7 +133,7 @@ func (a *App) apply(s webapp.State) {
 	if s.Tab != "" {
 		a.Tab = screenID(s.Tab)
 	}
-	a.Output.Minimize, a.Output.MinLength = s.Minimize, s.MinLength
+	a.Output.Minimize, a.Output.MinLength, a.Output.Split = s.Minimize, s.MinLength, s.Split
 	if s.OutTab != "" {
 		a.Output.Tab = s.OutTab
 	}

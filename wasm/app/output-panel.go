@@ -22,6 +22,19 @@ type OutputPanel struct {
 	Copied func(ok string) func(error)
 }
 
+// formats are the output tabs (every format, webapp.FormatChoices).
+func (c *OutputPanel) formats() []webapp.Choice { return webapp.FormatChoices() }
+
+// splits are the split menu's entries (webapp.SplitChoices).
+func (c *OutputPanel) splits() []webapp.Choice { return webapp.SplitChoices() }
+
+// OnSplit sets the split quota (the write screens rewrite their
+// policies before they are next shown).
+func (c *OutputPanel) OnSplit(e vugu.DOMEvent) {
+	c.Settings.Split = e.PropString("target", "value")
+	c.Save()
+}
+
 func (c *OutputPanel) tabClass(tab string) string {
 	if c.Settings.Tab == tab {
 		return "tab active"

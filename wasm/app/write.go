@@ -5,7 +5,6 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/template"
-	"github.com/leastpriv/policysentry/engine/writer"
 	"github.com/vugu/vugu"
 )
 
@@ -27,7 +26,7 @@ type writeScreen struct {
 
 	tmpl  *template.Template
 	stale bool           // Out is out of date: the screen was hidden when its input changed
-	opts  writer.Options // the options Out was written with
+	opts  webapp.OutputOptions // the options Out was written with
 	panel *OutputPanel
 }
 
@@ -78,7 +77,7 @@ func (w *writeScreen) regen(fromForm bool) {
 	w.stale = false
 	w.opts = w.app.Output.writerOptions()
 	start := time.Now()
-	o := webapp.WritePolicy(w.app.DB, w.YAML, w.opts)
+	o := webapp.WritePolicyWith(w.app.DB, w.YAML, w.opts)
 	// A template read from the text is the form's model (form edits keep
 	// the two in step; the text is the truth).
 	if o.Template != nil {

@@ -21,6 +21,8 @@ type State struct {
 	Minimize    bool   `json:"min,omitempty"`
 	MinLength   int    `json:"minLen,omitempty"`
 	OutTab      string `json:"out,omitempty"`
+	// Split is the output panel's split quota (SplitChoices' Key).
+	Split string `json:"split,omitempty"`
 	Service     string `json:"svc,omitempty"`
 	// Screens holds the state of the screens added after the fields
 	// above, by screen id (see Screen and SetScreen), so that a new

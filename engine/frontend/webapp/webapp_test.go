@@ -136,3 +136,37 @@ func TestSavedRoundTrip(t *testing.T) {
 		t.Errorf("damaged saved state accepted")
 	}
 }
+
+// TestWritePolicySplit checks the output panel's split and format menus:
+// with a split every tab shows the parts and SplitText says what was
+// done; an unknown quota is an error; the menus list every format and
+// every quota.
+func TestWritePolicySplit(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../api/testdata/crud.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := WritePolicyWith(db, string(src), OutputOptions{Split: "user-inline"})
+	if len(out.Errors) > 0 || !strings.HasPrefix(out.SplitText, "split into 2 policies") {
+		t.Fatalf("errors %v, SplitText %q", out.Errors, out.SplitText)
+	}
+	if !strings.Contains(out.JSON, `"policy-2": {`) || !strings.Contains(out.Text("cloudformation"), "Policy2:") || !strings.Contains(out.Text("cdk"), "policy2Statements") {
+		t.Errorf("renderings are not of the parts:\n%s", out.JSON)
+	}
+	if whole := WritePolicyWith(db, string(src), OutputOptions{}); whole.SplitText != "" || whole.Text("terraform-hcl") == "" {
+		t.Errorf("without a split: SplitText %q", whole.SplitText)
+	}
+	if bad := WritePolicyWith(db, string(src), OutputOptions{Split: "huge"}); len(bad.Errors) != 1 || !strings.Contains(bad.Errors[0].Message, "unknown split quota") {
+		t.Errorf("unknown quota: %v", bad.Errors)
+	}
+	if fc := FormatChoices(); len(fc) != len(policyfmt.Formats()) || fc[3] != (Choice{"terraform-hcl", "Terraform HCL"}) {
+		t.Errorf("FormatChoices = %v", fc)
+	}
+	if sc := SplitChoices(); len(sc) != 5 || sc[0].Key != "" || sc[3] != (Choice{"managed", "Split for a managed policy (6,144)"}) {
+		t.Errorf("SplitChoices = %v", sc)
+	}
+}
