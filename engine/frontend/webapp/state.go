@@ -22,6 +22,9 @@ type State struct {
 	MinLength   int    `json:"minLen,omitempty"`
 	OutTab      string `json:"out,omitempty"`
 	Service     string `json:"svc,omitempty"`
+	// Compare and Simulate are the review screens' inputs.
+	Compare  CompareState  `json:"compare,omitzero"`
+	Simulate SimulateState `json:"simulate,omitzero"`
 }
 
 // maxFragment bounds a decoded share link (1 MiB).

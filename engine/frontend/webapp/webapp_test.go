@@ -12,7 +12,9 @@ import (
 )
 
 func TestFragmentRoundTrip(t *testing.T) {
-	s := State{Tab: "actions", CRUDYAML: DefaultCRUD, ActionsYAML: DefaultActions, AuditText: "{}", Minimize: true, MinLength: 3, OutTab: "yaml", Service: "kms"}
+	s := State{Tab: "actions", CRUDYAML: DefaultCRUD, ActionsYAML: DefaultActions, AuditText: "{}", Minimize: true, MinLength: 3, OutTab: "yaml", Service: "kms",
+		Compare:  CompareState{Old: "{}", New: "{\"Statement\": []}", Guardrails: "iam-write", MustNotGrant: "builtin: [organizations]", Public: true},
+		Simulate: SimulateState{Identity: "{}", SCP: "{}", Action: "s3:GetObject", ResourceARN: "arn:aws:s3:::b/k", Context: "aws:SourceIp=10.0.0.1"}}
 	f := EncodeFragment(s)
 	if !strings.HasPrefix(f, "s=") || strings.ContainsAny(f, "+/= #&") && strings.Count(f, "=") != 1 {
 		t.Fatalf("fragment %q is not URL-safe", f)
