@@ -34,3 +34,5 @@ func download(name, mime, text string)                          {}
 func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                          {}
 func (c *Root) syncBigText()                                    {}
+func selectText(id string, start, end, line int)                {}
+func focusAfterRender(id string, start, end int)                {}

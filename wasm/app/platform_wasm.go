@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -346,8 +347,7 @@ var bigTexts = map[string]*bigText{}
 // syncBigText copies the large text fields of the model into the DOM.
 func (c *Root) syncBigText() {
 	doc := js.Global().Get("document")
-	for id, v := range map[string]string{"crud-yaml": c.CRUDYAML, "actions-yaml": c.ActionsYAML,
-		"audit-input": c.AuditText, "audit-list": c.AuditList, "share-link": c.ShareURL} {
+	for id, v := range c.bigTextValues() {
 		el := doc.Call("getElementById", id)
 		if !el.Truthy() {
 			delete(bigTexts, id)
@@ -363,5 +363,44 @@ func (c *Root) syncBigText() {
 			el.Set("value", v)
 		}
 		bigTexts[id] = &bigText{el: el, val: v}
+	}
+	if p := pendingSelection; p != nil {
+		pendingSelection = nil
+		selectText(p.id, p.start, p.end, 0)
+	}
+}
+
+// selection is a text range of a textarea, in UTF-16 code units.
+type selection struct {
+	id         string
+	start, end int
+}
+
+// pendingSelection is selected after the next render (focusAfterRender).
+var pendingSelection *selection
+
+// focusAfterRender selects a range of a textarea once the render under
+// way has put the model's text in it.
+func focusAfterRender(id string, start, end int) {
+	pendingSelection = &selection{id, start, end}
+}
+
+// selectText focuses a textarea, selects [start, end) (UTF-16 code units,
+// what webapp.Loc gives) and scrolls line (1-based; 0: leave the scroll)
+// into view, a few lines from the top.
+func selectText(id string, start, end, line int) {
+	el := js.Global().Get("document").Call("getElementById", id)
+	if !el.Truthy() {
+		return
+	}
+	el.Call("focus", map[string]any{"preventScroll": true})
+	el.Call("setSelectionRange", start, end)
+	if line > 0 {
+		lh, err := strconv.ParseFloat(strings.TrimSuffix(js.Global().Call("getComputedStyle", el).Get("lineHeight").String(), "px"), 64)
+		if err != nil || lh <= 0 {
+			lh = 18
+		}
+		el.Set("scrollTop", max(0, float64(line-3)*lh))
+		el.Call("scrollIntoView", map[string]any{"block": "nearest"})
 	}
 }

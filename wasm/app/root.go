@@ -23,7 +23,8 @@ type Root struct {
 	// DB is the IAM dataset once loaded.
 	DB *iamdb.DB
 
-	// Tab is the screen shown: crud, actions, audit or browse.
+	// Tab is the screen shown: crud, actions, audit, browse, compare or
+	// simulate.
 	Tab string
 	// Notice is a one-line message under the tabs.
 	Notice string
@@ -82,6 +83,14 @@ type Root struct {
 	Service      string
 	filter       webapp.ActionFilter
 
+	// CompareIn and SimulateIn are the Compare and Simulate screens'
+	// inputs (saved and shared); compareScreen and simulateScreen show
+	// them.
+	CompareIn      webapp.CompareState
+	SimulateIn     webapp.SimulateState
+	compareScreen  *Compare
+	simulateScreen *Simulate
+
 	crudPanel, actionsPanel *OutputPanel
 	env                     vugu.EventEnv
 }
@@ -94,6 +103,9 @@ func (c *Root) Init(ctx vugu.InitCtx) {
 	c.CRUDYAML, c.ActionsYAML = webapp.DefaultCRUD, webapp.DefaultActions
 	c.crudPanel = &OutputPanel{Root: c, Mode: "crud"}
 	c.actionsPanel = &OutputPanel{Root: c, Mode: "actions"}
+	db := func() *iamdb.DB { return c.DB }
+	c.compareScreen = &Compare{DB: db, State: &c.CompareIn, Changed: c.save}
+	c.simulateScreen = &Simulate{DB: db, State: &c.SimulateIn, Changed: c.save}
 	c.restore()
 	onHashChange(func(h string) {
 		c.env.Lock()

@@ -327,7 +327,8 @@ func (c *Root) browseActions() []*iamdb.Action {
 // state is what is saved and shared.
 func (c *Root) state() webapp.State {
 	return webapp.State{Tab: c.Tab, CRUDYAML: c.CRUDYAML, ActionsYAML: c.ActionsYAML, AuditText: c.AuditText,
-		AuditList: c.AuditList, Minimize: c.Minimize, MinLength: c.MinLength, OutTab: c.OutTab, Service: c.Service}
+		AuditList: c.AuditList, Minimize: c.Minimize, MinLength: c.MinLength, OutTab: c.OutTab, Service: c.Service,
+		Compare: c.CompareIn, Simulate: c.SimulateIn}
 }
 
 func (c *Root) apply(s webapp.State) {
@@ -348,6 +349,7 @@ func (c *Root) apply(s webapp.State) {
 		c.OutTab = s.OutTab
 	}
 	c.Service = s.Service
+	c.CompareIn, c.SimulateIn = s.Compare, s.Simulate
 }
 
 // restore loads a shared link's state, else the saved one. Opening a
