@@ -452,7 +452,7 @@ func (c *Compare) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 										_ = vgiterkey
 										h := h
 										_ = h
-										vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "change hit"}}}
+										vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "change guard-hit"}}}
 										vgparent.AppendChild(vgn)
 										{
 											vgparent := vgn
@@ -548,7 +548,7 @@ func (c *Compare) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 										_ = vgiterkey
 										p := p
 										_ = p
-										vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "change hit"}}}
+										vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "change guard-hit"}}}
 										vgparent.AppendChild(vgn)
 										{
 											vgparent := vgn
@@ -2781,6 +2781,8 @@ func (c *Simulate) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					{
 						vgparent := vgn
 						_ = vgparent
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " "}
+						vgparent.AppendChild(vgn)
 						for vgiterkeyt, h := range c.actionHits() {
 							var vgiterkey interface{} = vgiterkeyt
 							_ = vgiterkey
@@ -3098,6 +3100,8 @@ func (c *Simulate) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 													{
 														vgparent := vgn
 														_ = vgparent
+														vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " "}
+														vgparent.AppendChild(vgn)
 														for vgiterkeyt, k := range m.Conditions {
 															var vgiterkey interface{} = vgiterkeyt
 															_ = vgiterkey
@@ -3177,6 +3181,8 @@ func (c *Simulate) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											{
 												vgparent := vgn
 												_ = vgparent
+												vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " "}
+												vgparent.AppendChild(vgn)
 												for vgiterkeyt, k := range r.Nearest.Conditions {
 													var vgiterkey interface{} = vgiterkeyt
 													_ = vgiterkey

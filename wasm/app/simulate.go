@@ -11,6 +11,12 @@ import (
 	"github.com/vugu/vugu"
 )
 
+// Lists that can become empty start with a space in the .vugu files:
+// Vugu 0.4's renderer leaves an element's old children in place when its
+// new child list is empty (opcodeRemoveOtherNodes does nothing after a
+// move to a first child that is not there), so an empty list would keep
+// showing the previous one.
+
 // Simulate is the Simulate screen: the decision for one request against
 // the policies pasted, with the statements that decided it. Its input
 // lives in the app's state (State), so that it is saved, shared and kept
