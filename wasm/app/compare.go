@@ -1,6 +1,8 @@
 package main
 
 import (
+	"maps"
+
 	"github.com/leastpriv/policysentry/engine/diff"
 	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -15,15 +17,34 @@ import (
 type Compare struct {
 	// DB returns the dataset, nil while it loads.
 	DB func() *iamdb.DB
-	// State is the screen's input, owned by the app.
+	// State is the screen's input (the screen's own, or one given).
 	State *webapp.CompareState
 	// Changed is called after each edit (the app saves its state).
 	Changed func()
 
+	input    webapp.CompareState // State's target when the app made the screen
 	result   webapp.CompareView
 	resultOf webapp.CompareState
 	resultDB *iamdb.DB
 }
+
+// newCompareScreen makes the Compare screen; its state is its own,
+// saved under "compare" in webapp.State.Screens.
+func newCompareScreen(app *App) screen {
+	c := &Compare{DB: func() *iamdb.DB { return app.DB }, Changed: app.save}
+	c.State = &c.input
+	return c
+}
+
+func (c *Compare) saveState(s *webapp.State) { s.SetScreen("compare", *c.State) }
+
+func (c *Compare) loadState(s webapp.State) {
+	var in webapp.CompareState
+	s.Screen("compare", &in)
+	*c.State = in
+}
+
+func (c *Compare) bigTexts(m map[string]string) { maps.Copy(m, c.texts()) }
 
 // compareBoxes are the textareas of the screen by the box names of
 // webapp.Loc.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf16"
 
@@ -25,11 +26,12 @@ import (
 type Simulate struct {
 	// DB returns the dataset, nil while it loads.
 	DB func() *iamdb.DB
-	// State is the screen's input, owned by the app.
+	// State is the screen's input (the screen's own, or one given).
 	State *webapp.SimulateState
 	// Changed is called after each edit (the app saves its state).
 	Changed func()
 
+	input    webapp.SimulateState // State's target when the app made the screen
 	result   webapp.SimulateView
 	resultOf webapp.SimulateState
 	resultDB *iamdb.DB
@@ -37,6 +39,24 @@ type Simulate struct {
 	keysOf  [2]string
 	keyList []workbench.ContextKey
 }
+
+// newSimulateScreen makes the Simulate screen; its state is its own,
+// saved under "simulate" in webapp.State.Screens.
+func newSimulateScreen(app *App) screen {
+	c := &Simulate{DB: func() *iamdb.DB { return app.DB }, Changed: app.save}
+	c.State = &c.input
+	return c
+}
+
+func (c *Simulate) saveState(s *webapp.State) { s.SetScreen("simulate", *c.State) }
+
+func (c *Simulate) loadState(s webapp.State) {
+	var in webapp.SimulateState
+	s.Screen("simulate", &in)
+	*c.State = in
+}
+
+func (c *Simulate) bigTexts(m map[string]string) { maps.Copy(m, c.texts()) }
 
 // texts are the screen's large text fields by element id (see
 // syncBigText).

@@ -22,9 +22,10 @@ type State struct {
 	MinLength   int    `json:"minLen,omitempty"`
 	OutTab      string `json:"out,omitempty"`
 	Service     string `json:"svc,omitempty"`
-	// Compare and Simulate are the review screens' inputs.
-	Compare  CompareState  `json:"compare,omitzero"`
-	Simulate SimulateState `json:"simulate,omitzero"`
+	// Screens holds the state of the screens added after the fields
+	// above, by screen id (see Screen and SetScreen), so that a new
+	// screen needs no field here.
+	Screens map[string]json.RawMessage `json:"screens,omitempty"`
 }
 
 // maxFragment bounds a decoded share link (1 MiB).
