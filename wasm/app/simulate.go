@@ -38,6 +38,9 @@ type Simulate struct {
 	// keysOf caches the context keys offered for an action and resource.
 	keysOf  [2]string
 	keyList []workbench.ContextKey
+	// hitsOf caches the action suggestions for what is typed.
+	hitsOf  string
+	hitList []webapp.ActionHit
 }
 
 // newSimulateScreen makes the Simulate screen; its state is its own,
@@ -117,7 +120,10 @@ func (c *Simulate) actionHits() []webapp.ActionHit {
 	if db == nil || strings.ContainsAny(c.State.Action, "*?") {
 		return nil
 	}
-	return webapp.SearchActions(db, c.State.Action, 20)
+	if c.hitList == nil || c.hitsOf != c.State.Action {
+		c.hitsOf, c.hitList = c.State.Action, webapp.SearchActions(db, c.State.Action, 20)
+	}
+	return c.hitList
 }
 
 func (c *Simulate) decisionClass(r webapp.DecisionView) string {
