@@ -143,7 +143,7 @@ func (c *Compare) OnPublic(e vugu.DOMEvent) {
 
 // Select highlights a statement in its policy box.
 func (c *Compare) Select(e vugu.DOMEvent, l webapp.Loc) {
-	selectText(compareBoxes[l.Box], l.Start, l.End, l.Line)
+	selectRange(compareBoxes[l.Box], l.Start, l.End, l.Line)
 }
 
 func (c *Compare) locTitle(l webapp.Loc) string { return locTitle(l) }

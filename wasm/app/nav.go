@@ -13,6 +13,7 @@ var screenDefs = []screenDef{
 	{id: "actions", label: "Write: actions", new: newActionsScreen},
 	{id: "audit", label: "Audit", new: newAuditScreen},
 	{id: "browse", label: "Browse", new: newBrowseScreen},
+	{id: "validate", label: "Validate", new: newValidateScreen},
 	{id: "compare", label: "Compare", new: newCompareScreen},
 	{id: "simulate", label: "Simulate", new: newSimulateScreen},
 }

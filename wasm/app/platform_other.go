@@ -34,5 +34,5 @@ func download(name, mime, text string)                         {}
 func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                         {}
 func setBigTexts(m map[string]string)                          {}
-func selectText(id string, start, end, line int)               {}
-func focusAfterRender(id string, start, end int)               {}
+func selectRange(id string, start, end, line int)              {}
+func focusAfterRender(id string, start, end, line int)         {}

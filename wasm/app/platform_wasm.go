@@ -367,41 +367,38 @@ func setBigTexts(m map[string]string) {
 	}
 	if p := pendingSelection; p != nil {
 		pendingSelection = nil
-		selectText(p.id, p.start, p.end, 0)
+		selectRange(p.id, p.start, p.end, p.line)
 	}
 }
 
 // selection is a text range of a textarea, in UTF-16 code units.
 type selection struct {
-	id         string
-	start, end int
+	id               string
+	start, end, line int
 }
 
 // pendingSelection is selected after the next render (focusAfterRender).
 var pendingSelection *selection
 
-// focusAfterRender selects a range of a textarea once the render under
-// way has put the model's text in it (setBigTexts).
-func focusAfterRender(id string, start, end int) {
-	pendingSelection = &selection{id, start, end}
+// focusAfterRender selects a range of a textarea (see selectRange) once
+// the render under way has put the model's text in it (setBigTexts).
+func focusAfterRender(id string, start, end, line int) {
+	pendingSelection = &selection{id, start, end, line}
 }
 
-// selectText focuses a textarea, selects [start, end) (UTF-16 code units,
-// what webapp.Loc gives) and scrolls line (1-based; 0: leave the scroll)
-// into view, a few lines from the top.
-func selectText(id string, start, end, line int) {
+// selectRange selects start:end (UTF-16 code units) in a text control,
+// focused, and scrolls the control to line (1-based) with a few lines of
+// context above.
+func selectRange(id string, start, end, line int) {
 	el := js.Global().Get("document").Call("getElementById", id)
 	if !el.Truthy() {
 		return
 	}
-	el.Call("focus", map[string]any{"preventScroll": true})
+	el.Call("focus")
 	el.Call("setSelectionRange", start, end)
-	if line > 0 {
-		lh, err := strconv.ParseFloat(strings.TrimSuffix(js.Global().Call("getComputedStyle", el).Get("lineHeight").String(), "px"), 64)
-		if err != nil || lh <= 0 {
-			lh = 18
-		}
-		el.Set("scrollTop", max(0, float64(line-3)*lh))
-		el.Call("scrollIntoView", map[string]any{"block": "nearest"})
+	lh, err := strconv.ParseFloat(strings.TrimSuffix(js.Global().Call("getComputedStyle", el).Get("lineHeight").String(), "px"), 64)
+	if err != nil {
+		lh = 18 // "normal"
 	}
+	el.Set("scrollTop", max(0, float64(line-4)*lh))
 }

@@ -192,12 +192,12 @@ func (c *Simulate) OnPickKey(e vugu.DOMEvent) {
 	c.State.Context = ctx
 	c.Changed()
 	n := len(utf16.Encode([]rune(ctx)))
-	focusAfterRender("sim-context", n, n)
+	focusAfterRender("sim-context", n, n, strings.Count(ctx, "\n")+1)
 }
 
 // Select highlights a statement in its policy box.
 func (c *Simulate) Select(e vugu.DOMEvent, l webapp.Loc) {
-	selectText("sim-"+l.Box, l.Start, l.End, l.Line)
+	selectRange("sim-"+l.Box, l.Start, l.End, l.Line)
 }
 
 func (c *Simulate) locTitle(l webapp.Loc) string { return locTitle(l) }
