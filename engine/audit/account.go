@@ -201,7 +201,7 @@ func (a *account) policyIndex(raw json.RawMessage, docName, path string, rank po
 	}
 	text, err := documentText(raw)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s: %w", a.file, path, err)
+		return 0, &docError{path: path, err: err}
 	}
 	if i, ok := a.byContent[string(text)]; ok {
 		if rank.less(a.order[i]) {
@@ -213,7 +213,7 @@ func (a *account) policyIndex(raw json.RawMessage, docName, path string, rank po
 	}
 	d, err := policy.Parse(text, docName)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s: %w", a.file, path, err)
+		return 0, &docError{path: path, err: err}
 	}
 	pr := a.analyzeDoc(d, true)
 	a.rep.Policies = append(a.rep.Policies, pr)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/leastpriv/policysentry/engine/diag"
 )
@@ -89,6 +90,58 @@ type authDecoder struct {
 	name  string
 	dec   *json.Decoder
 	lines *diag.Lines
+	// The element last decoded: its text, start offset and JSON path, to
+	// place problems the visitor finds in it.
+	elem      []byte
+	elemStart int64
+	elemPath  string
+}
+
+// docError is a policy document of an element that cannot be read: path
+// is the document's JSON path, err the policy parser's error.
+type docError struct {
+	path string
+	err  error
+}
+
+func (e *docError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *docError) Unwrap() error { return e.err }
+
+// visited places an error of the visitor: a document's diagnostics at
+// their line and column in the file (a document given as JSON) or at the
+// document (a string, URL-encoded or not, whose own places are inside it).
+func (d *authDecoder) visited(err error) error {
+	var de *docError
+	if err == nil || !errors.As(err, &de) || !strings.HasPrefix(de.path, d.elemPath) {
+		return err
+	}
+	rel := de.path[len(d.elemPath):]
+	p, start, ok := pathStart(d.elem, rel)
+	if !ok || p != rel {
+		return d.fail(d.elemStart, de.path, "%v", de.err)
+	}
+	base := d.elemStart + start
+	var l diag.List
+	if !errors.As(de.err, &l) || len(l) == 0 || d.elem[start] != '{' {
+		return d.fail(base, de.path, "the policy document: %v", de.err)
+	}
+	if d.lines == nil {
+		d.lines = diag.NewLines(d.name, d.src)
+	}
+	out := make(diag.List, len(l))
+	for i, dg := range l {
+		dg.Path = de.path + strings.TrimPrefix(dg.Path, "$")
+		if dg.Start.IsValid() {
+			dg.Start = d.lines.Position(int(base) + dg.Start.Offset)
+		} else {
+			dg.Start = d.lines.Position(int(base))
+		}
+		if dg.End.IsValid() {
+			dg.End = d.lines.Position(int(base) + dg.End.Offset)
+		}
+		out[i] = dg
+	}
+	return out
 }
 
 // fail is a diagnostic at byte offset off and JSON path path.
@@ -106,10 +159,20 @@ func (d *authDecoder) fail(off int64, path, format string, args ...any) error {
 // syntax turns a decoder error into a located diagnostic.
 func (d *authDecoder) syntax(err error, path string) error {
 	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return d.fail(se.Offset-1, path, "%s: fix the JSON (the file must be `aws iam get-account-authorization-details` output)", se.Error())
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	if errors.As(err, &se) {
+		// A json.Decoder's offsets count from its buffer, not the file:
+		// the first syntax error of the whole text is the one it met, and
+		// json.Unmarshal places it exactly (a scan, no values built).
+		var raw json.RawMessage
+		if uerr := json.Unmarshal(d.src, &raw); errors.As(uerr, &se) {
+			if strings.HasPrefix(se.Error(), "unexpected end") {
+				err = io.ErrUnexpectedEOF
+			} else {
+				return d.fail(se.Offset-1, path, "%s: fix the JSON (the file must be `aws iam get-account-authorization-details` output)", se.Error())
+			}
+		}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return d.fail(int64(len(d.src)), path, "the JSON ends too early: the file is cut short (download or copy it again)")
 	}
 	return d.fail(d.dec.InputOffset(), path, "%v", err)
@@ -153,7 +216,7 @@ func (d *authDecoder) run(v authVisitor) error {
 					if err := d.element(path, i, &u); err != nil {
 						return err
 					}
-					return v.user(i, &u, int(d.dec.InputOffset()))
+					return d.visited(v.user(i, &u, int(d.dec.InputOffset())))
 				}
 			}
 		case "GroupDetailList":
@@ -163,7 +226,7 @@ func (d *authDecoder) run(v authVisitor) error {
 					if err := d.element(path, i, &g); err != nil {
 						return err
 					}
-					return v.group(i, &g, int(d.dec.InputOffset()))
+					return d.visited(v.group(i, &g, int(d.dec.InputOffset())))
 				}
 			}
 		case "RoleDetailList":
@@ -173,7 +236,7 @@ func (d *authDecoder) run(v authVisitor) error {
 					if err := d.element(path, i, &r); err != nil {
 						return err
 					}
-					return v.role(i, &r, int(d.dec.InputOffset()))
+					return d.visited(v.role(i, &r, int(d.dec.InputOffset())))
 				}
 			}
 		case "Policies":
@@ -183,7 +246,7 @@ func (d *authDecoder) run(v authVisitor) error {
 					if err := d.element(path, i, &p); err != nil {
 						return err
 					}
-					return v.policy(i, &p, int(d.dec.InputOffset()))
+					return d.visited(v.policy(i, &p, int(d.dec.InputOffset())))
 				}
 			}
 		default:
@@ -272,6 +335,7 @@ func (d *authDecoder) element(path string, i int, v any) error {
 	if err := d.dec.Decode(&raw); err != nil {
 		return d.syntax(err, epath)
 	}
+	d.elem, d.elemStart, d.elemPath = raw, start, epath
 	if len(raw) == 0 || raw[0] != '{' {
 		return d.fail(start, epath, "expected an object, found %s", describeRaw(raw))
 	}
@@ -282,7 +346,7 @@ func (d *authDecoder) element(path string, i int, v any) error {
 			if !found {
 				p, off = "", 0
 			}
-			return d.fail(start+off, epath+p, "expected %s, found %s", jsonKind(te.Type.String()), te.Value)
+			return d.fail(start+off, epath+p, "expected %s, found %s", jsonKind(te.Type.String()), article(te.Value))
 		}
 		return d.fail(start, epath, "%v", err)
 	}
@@ -302,6 +366,20 @@ func jsonKind(t string) string {
 		return "a value"
 	}
 	return "an object"
+}
+
+// article names a JSON kind as json.UnmarshalTypeError gives it ("number")
+// with its article.
+func article(kind string) string {
+	switch kind {
+	case "object", "array":
+		return "an " + kind
+	case "bool":
+		return "true or false"
+	case "string", "number":
+		return "a " + kind
+	}
+	return kind
 }
 
 func describeToken(tok json.Token) string {
@@ -343,6 +421,17 @@ func describeRaw(raw []byte) string {
 // or the inside of an object or array): its JSON path below raw ("",
 // ".UserPolicyList[0].PolicyName") and its start offset.
 func valueAt(raw []byte, off int64) (string, int64, bool) {
+	return walkValues(raw, func(_ string, start, end int64) bool { return start <= off-1 && off-1 < end })
+}
+
+// pathStart finds the value at JSON path rel (".RolePolicyList[0].PolicyDocument") in raw.
+func pathStart(raw []byte, rel string) (string, int64, bool) {
+	return walkValues(raw, func(p string, _, _ int64) bool { return p == rel })
+}
+
+// walkValues visits the values of raw, innermost first, and returns the
+// first whose path and span match: its path and start offset.
+func walkValues(raw []byte, match func(path string, start, end int64) bool) (string, int64, bool) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	next := func(o int64) int64 {
 		for o < int64(len(raw)) {
@@ -355,7 +444,6 @@ func valueAt(raw []byte, off int64) (string, int64, bool) {
 		}
 		return o
 	}
-	target := off - 1
 	var walk func(path string) (string, int64, bool, error)
 	walk = func(path string) (string, int64, bool, error) {
 		start := next(dec.InputOffset())
@@ -388,7 +476,7 @@ func valueAt(raw []byte, off int64) (string, int64, bool) {
 				return "", 0, false, err
 			}
 		}
-		if start <= target && target < dec.InputOffset() {
+		if match(path, start, dec.InputOffset()) {
 			return path, start, true, nil
 		}
 		return "", 0, false, nil
