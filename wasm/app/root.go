@@ -83,7 +83,9 @@ type Root struct {
 	filter       webapp.ActionFilter
 
 	crudPanel, actionsPanel *OutputPanel
-	env                     vugu.EventEnv
+	// account is the Audit screen's account view.
+	account *AccountPanel
+	env     vugu.EventEnv
 }
 
 // Init starts loading the dataset and restores the saved state.
@@ -94,6 +96,7 @@ func (c *Root) Init(ctx vugu.InitCtx) {
 	c.CRUDYAML, c.ActionsYAML = webapp.DefaultCRUD, webapp.DefaultActions
 	c.crudPanel = &OutputPanel{Root: c, Mode: "crud"}
 	c.actionsPanel = &OutputPanel{Root: c, Mode: "actions"}
+	c.account = &AccountPanel{Root: c}
 	c.restore()
 	onHashChange(func(h string) {
 		c.env.Lock()
@@ -209,6 +212,8 @@ func (c *Root) outputPanel(mode string) vugu.Builder {
 	}
 	return c.crudPanel
 }
+
+func (c *Root) accountPanel() vugu.Builder { return c.account }
 
 func (c *Root) out(mode string) *webapp.PolicyOutput {
 	if mode == "actions" {

@@ -41,6 +41,13 @@ func (c *Root) runAudit(files []webapp.File) {
 		}
 		files = []webapp.File{{Name: "pasted policy", Data: []byte(c.AuditText)}}
 	}
+	if len(files) == 1 && webapp.IsAccountFile(files[0].Data) {
+		// An account: audited per principal in the account panel.
+		c.auditGen++
+		c.Report, c.AuditErr, c.AuditBusy = nil, "", false
+		c.account.Run(files[0])
+		return
+	}
 	c.AuditBusy, c.AuditProgress, c.AuditErr = true, 0, ""
 	c.auditGen++
 	gen, db, list := c.auditGen, c.DB, c.AuditList
