@@ -149,8 +149,8 @@ func (p Progress) Fraction() float64 {
 }
 
 // progressEvery is how many principals are read or evaluated between
-// progress reports: small enough for a page that yields at each report to
-// stay responsive.
+// progress reports (managed policies too, while reading): small enough
+// for a page that yields at each report to stay responsive.
 const progressEvery = 32
 
 type account struct {
@@ -310,6 +310,9 @@ func (a *account) read(src []byte) error {
 				break
 			}
 			a.readBytes = n
+			if i%progressEvery == progressEvery-1 {
+				a.report(0)
+			}
 			return nil
 		},
 		group: func(i int, g *authGroup, n int) error {

@@ -81,10 +81,20 @@ func AuditAccount(db *iamdb.DB, f File, customList string, progress func(audit.P
 	if err != nil {
 		return nil, err
 	}
-	return newAccount(f.Name, res), nil
+	var step func()
+	if progress != nil {
+		// The rows are built after the audit: the last report again, so
+		// that the page can still yield.
+		last := audit.Progress{Read: len(f.Data), Size: len(f.Data), Principals: len(res.Report.Principals), Done: len(res.Report.Principals)}
+		step = func() { progress(last) }
+	}
+	return newAccount(f.Name, res, step), nil
 }
 
-func newAccount(file string, res *workbench.AuditResult) *Account {
+// rowsEvery is how many rows are built between calls of newAccount's step.
+const rowsEvery = 64
+
+func newAccount(file string, res *workbench.AuditResult, step func()) *Account {
 	rep := res.Report
 	a := &Account{File: file, result: res, byName: map[string]int{}, columns: map[string]int{}}
 	titles := map[string]string{}
@@ -95,6 +105,9 @@ func newAccount(file string, res *workbench.AuditResult) *Account {
 	}
 	rows := make([]counted, len(rep.Principals))
 	for i, p := range rep.Principals {
+		if step != nil && i%rowsEvery == rowsEvery-1 {
+			step()
+		}
 		typ, name, _ := strings.Cut(p.Name, "/")
 		r := &AccountRow{Principal: p.Name, Name: name, Type: typ, Worst: p.Worst, Notes: p.Notes, index: i}
 		c := counted{row: r, seen: map[string]bool{}, per: map[string]int{}}
