@@ -148,13 +148,16 @@ func TestAccountPanel(t *testing.T) {
 	if !strings.Contains(details, "policy ") || !strings.Contains(details, ", statement ") {
 		t.Errorf("findings of %s name no policy and statement: %.400q", who, details)
 	}
-	screenshot(t, ctx, "account-findings")
+	run(ctx, chromedp.ScrollIntoView(sel("account-findings"), chromedp.ByQuery))
+	viewShot(t, ctx, "account-findings")
 
 	// The CSV report, made in the page: one row per surviving finding.
 	var dl string
 	if err := run(ctx, chromedp.Evaluate(`(() => { window.__blobs = []; const real = URL.createObjectURL; URL.createObjectURL = b => { window.__blobs.push(b); return real(b); }; return true })()`, nil),
-		chromedp.Click(sel("account-download-csv")),
-		chromedp.Poll(`window.__blobs.length > 0 && window.__blobs[0].text()`, &dl, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+		chromedp.Click(sel("account-download-csv"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := runWithin(ctx, time.Minute, chromedp.Poll(`window.__blobs.length > 0 && window.__blobs[0].text()`, &dl, chromedp.WithPollingTimeout(time.Minute))); err != nil {
 		t.Fatalf("CSV download: %v", err)
 	}
 	recs, err := csv.NewReader(strings.NewReader(dl)).ReadAll()

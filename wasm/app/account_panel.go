@@ -192,8 +192,11 @@ func (c *AccountPanel) sortMark(col string) string {
 	if c.headClass(col) == "" {
 		return ""
 	}
-	// The report's order (worst) is worst first: "descending" by risk.
+	// The report's order (worst) is worst first: descending by risk.
 	asc := !c.Query.Desc
+	if col == "worst" {
+		asc = !asc
+	}
 	if asc {
 		return " ▲"
 	}
