@@ -14,7 +14,7 @@ import (
 // of principals (sortable, filterable, paged), one principal's findings,
 // and the report's downloads.
 type AccountPanel struct {
-	Root *Root
+	screen *AuditScreen
 	// File is the audited file's name; Busy, Progress (0 to 1000) and
 	// Stage show a running audit; Err its failure.
 	File     string
@@ -41,12 +41,12 @@ func (c *AccountPanel) Active() bool { return c.Busy || c.Account != nil || c.Er
 // Run audits an authorization-details file in a goroutine, yielding to
 // the browser at each progress report so that the page stays responsive.
 func (c *AccountPanel) Run(f webapp.File) {
-	r := c.Root
+	r := c.screen.app
 	if r.DB == nil {
 		return
 	}
 	c.gen++
-	gen, db, list := c.gen, r.DB, r.AuditList
+	gen, db, list := c.gen, r.DB, c.screen.List
 	c.File, c.Busy, c.Progress, c.Stage, c.Err = f.Name, true, 0, "Reading "+f.Name+"…", ""
 	c.Account, c.Selected, c.cached = nil, "", nil
 	c.Query = webapp.AccountQuery{Limit: accountPage}
@@ -87,9 +87,10 @@ func (c *AccountPanel) Close() {
 
 // OnFile reads the file picked in the panel.
 func (c *AccountPanel) OnFile(e vugu.DOMEvent) {
-	c.Root.readFiles(e.JSEventTarget().Get("files"), func(fs []webapp.File) {
+	c.screen.app.readFiles(e.JSEventTarget().Get("files"), func(fs []webapp.File) {
 		if len(fs) == 1 {
-			c.Root.Report, c.Root.AuditErr = nil, ""
+			c.screen.files = fs
+			c.screen.Report, c.screen.Err = nil, ""
 			c.Run(fs[0])
 		}
 	})
