@@ -331,26 +331,36 @@ func (d *authDecoder) list(path string, each func(i int) error) error {
 func (d *authDecoder) element(path string, i int, v any) error {
 	epath := path + "[" + strconv.Itoa(i) + "]"
 	start := d.next(d.dec.InputOffset())
-	var raw json.RawMessage
-	if err := d.dec.Decode(&raw); err != nil {
-		return d.syntax(err, epath)
-	}
-	d.elem, d.elemStart, d.elemPath = raw, start, epath
-	if len(raw) == 0 || raw[0] != '{' {
+	if start < int64(len(d.src)) && d.src[start] != '{' {
+		var raw json.RawMessage
+		if err := d.dec.Decode(&raw); err != nil {
+			return d.syntax(err, epath)
+		}
 		return d.fail(start, epath, "expected an object, found %s", describeRaw(raw))
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			p, off, found := valueAt(raw, te.Offset)
-			if !found {
-				p, off = "", 0
-			}
-			return d.fail(start+off, epath+p, "expected %s, found %s", jsonKind(te.Type.String()), article(te.Value))
-		}
-		return d.fail(start, epath, "%v", err)
+	// One pass into v; the element's text is a slice of the input, for
+	// placing problems, not a copy.
+	err := d.dec.Decode(v)
+	end := min(max(d.dec.InputOffset(), start), int64(len(d.src)))
+	d.elem, d.elemStart, d.elemPath = d.src[start:end], start, epath
+	if err == nil {
+		return nil
 	}
-	return nil
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return d.syntax(err, epath)
+	}
+	// A wrong type: the decoder read the whole element; decode its text
+	// again on its own for an offset within it.
+	raw := d.elem
+	if uerr := json.Unmarshal(raw, v); errors.As(uerr, &te) {
+		p, off, found := valueAt(raw, te.Offset)
+		if !found {
+			p, off = "", 0
+		}
+		return d.fail(start+off, epath+p, "expected %s, found %s", jsonKind(te.Type.String()), article(te.Value))
+	}
+	return d.fail(start, epath, "%v", err)
 }
 
 // jsonKind names a Go type as the JSON it reads.

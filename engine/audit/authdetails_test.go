@@ -207,3 +207,24 @@ func BenchmarkAnalyzeAccount(b *testing.B) {
 		b.ReportMetric(float64(w.Len())/1e6, "report-MB")
 	}
 }
+
+// BenchmarkDecodeAuthDetailsUnmarshal is the reference for
+// BenchmarkDecodeAuthDetails: the same file decoded whole with
+// json.Unmarshal into the same element types (how it was read before
+// the streaming decoder), every list held at once.
+func BenchmarkDecodeAuthDetailsUnmarshal(b *testing.B) {
+	src := replicateAccount(b, 200)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var ad struct {
+			UserDetailList  []authUser
+			GroupDetailList []authGroup
+			RoleDetailList  []authRole
+			Policies        []authPolicy
+		}
+		if err := json.Unmarshal(src, &ad); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
