@@ -42,6 +42,7 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzExclusions$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
+	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzDecodeAuthDetails$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzParseGuardrails$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzCompare$$' -fuzztime 2000x
 	$(GO) test ./engine/grant -run '^$$' -fuzz '^FuzzGrant$$' -fuzztime $(FUZZ_FAST)

@@ -3,14 +3,12 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -86,58 +84,6 @@ func (r *Report) PrincipalFindings(p *PrincipalReport) []Finding {
 	return out
 }
 
-// authDetails is the part of get-account-authorization-details output the
-// per-principal analysis reads.
-type authDetails struct {
-	UserDetailList []struct {
-		UserName                string
-		Arn                     string
-		GroupList               []string
-		UserPolicyList          []inlinePolicy
-		AttachedManagedPolicies []attachedPolicy
-		PermissionsBoundary     *boundaryRef
-	}
-	GroupDetailList []struct {
-		GroupName               string
-		Arn                     string
-		GroupPolicyList         []inlinePolicy
-		AttachedManagedPolicies []attachedPolicy
-	}
-	RoleDetailList []struct {
-		RoleName                 string
-		Arn                      string
-		AssumeRolePolicyDocument json.RawMessage
-		RolePolicyList           []inlinePolicy
-		AttachedManagedPolicies  []attachedPolicy
-		PermissionsBoundary      *boundaryRef
-	}
-	Policies []struct {
-		PolicyName        string
-		Arn               string
-		DefaultVersionId  string
-		PolicyVersionList []struct {
-			Document         json.RawMessage
-			VersionId        string
-			IsDefaultVersion bool
-		}
-	}
-}
-
-type inlinePolicy struct {
-	PolicyName     string
-	PolicyDocument json.RawMessage
-}
-
-type attachedPolicy struct {
-	PolicyName string
-	PolicyArn  string
-}
-
-type boundaryRef struct {
-	PermissionsBoundaryType string
-	PermissionsBoundaryArn  string
-}
-
 // IsAuthorizationDetails reports whether src looks like the output of
 // `aws iam get-account-authorization-details` (cheaply: by its keys).
 func IsAuthorizationDetails(src []byte) bool {
@@ -162,27 +108,50 @@ func IsAuthorizationDetails(src []byte) bool {
 // applied, escalation paths completed across policies, and each role's
 // trust policy assessed.
 func AnalyzeAccount(db *iamdb.DB, src []byte, name string, opts Options) (*Report, error) {
-	var ad authDetails
-	if err := json.Unmarshal(src, &ad); err != nil {
-		// The policy loader says where, with line and column.
-		if _, lerr := policy.Load(src, name); lerr != nil {
-			return nil, lerr
-		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			pos := diag.NewLines(name, src).Position(int(te.Offset))
-			return nil, fmt.Errorf("%s: %s: expected %s, found %s", pos, te.Field, te.Type, te.Value)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
 	rn, err := newRun(db, opts)
 	if err != nil {
 		return nil, err
 	}
 	a := &account{run: rn, byContent: map[string]int{}, byArn: map[string]int{}, file: name,
+		progress: opts.Progress, size: len(src),
 		rep: &Report{Policies: []*PolicyReport{}, db: db, lists: rn.allLists()}}
-	return a.analyze(&ad)
+	if err := a.read(src); err != nil {
+		return nil, err
+	}
+	return a.analyze()
 }
+
+// Progress says how far an account analysis has come, for a front end's
+// progress bar: Options.Progress receives it every progressEvery
+// principals while the input is read, then while they are evaluated.
+type Progress struct {
+	// Read and Size are the bytes of input read so far and in all.
+	Read, Size int
+	// Principals is the number of principals read so far (all of them
+	// once reading is over).
+	Principals int
+	// Done is the number of principals evaluated (0 while reading).
+	Done int
+}
+
+// Fraction is the share of the work done, from 0 to 1: reading (which
+// parses and analyses each distinct policy) counts for the first half,
+// evaluating the principals for the second.
+func (p Progress) Fraction() float64 {
+	f := 0.0
+	if p.Size > 0 {
+		f = 0.5 * float64(p.Read) / float64(p.Size)
+	}
+	if p.Principals > 0 {
+		f += 0.5 * float64(p.Done) / float64(p.Principals)
+	}
+	return min(f, 1)
+}
+
+// progressEvery is how many principals are read or evaluated between
+// progress reports (managed policies too, while reading): small enough
+// for a page that yields at each report to stay responsive.
+const progressEvery = 32
 
 type account struct {
 	*run
@@ -191,27 +160,64 @@ type account struct {
 	byContent map[string]int // document text -> policy index
 	byArn     map[string]int // managed policy ARN -> policy index
 	memo      map[string]*evalResult
+	// order ranks each policy by where it first appears in the order the
+	// report lists policies: managed policies, then the inline policies of
+	// groups, users and roles (input order within each).
+	order []policyRank
+	// What reading collected, resolved once every policy is known.
+	groups, users, roles []*pendingPrincipal
+	progress             func(Progress)
+	size, readBytes      int
+}
+
+// policyRank is a policy's place in the report: list (0 managed, 1
+// groups, 2 users, 3 roles), element, policy within the element.
+type policyRank [3]int
+
+func (r policyRank) less(o policyRank) bool {
+	for i := range r {
+		if r[i] != o[i] {
+			return r[i] < o[i]
+		}
+	}
+	return false
+}
+
+// pendingPrincipal is a principal as read: its inline policies analysed
+// (indexes), its managed policies and groups still names.
+type pendingPrincipal struct {
+	principalIn
+	name     string // user, group or role name
+	inline   []int
+	attached []string // managed policy ARNs
+	trustFs  []Finding
 }
 
 // policyIndex analyzes a document once per distinct text and returns its
 // index in the report; -1 when excluded.
-func (a *account) policyIndex(raw json.RawMessage, docName, path string) (int, error) {
+func (a *account) policyIndex(raw json.RawMessage, docName, path string, rank policyRank) (int, error) {
 	if a.excl.ExcludesPolicy(docName) {
 		return -1, nil
 	}
 	text, err := documentText(raw)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s: %w", a.file, path, err)
+		return 0, &docError{path: path, err: err}
 	}
 	if i, ok := a.byContent[string(text)]; ok {
+		if rank.less(a.order[i]) {
+			// The report names a shared document after its first place.
+			a.order[i] = rank
+			a.rep.Policies[i].Name = docName
+		}
 		return i, nil
 	}
 	d, err := policy.Parse(text, docName)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s: %w", a.file, path, err)
+		return 0, &docError{path: path, err: err}
 	}
 	pr := a.analyzeDoc(d, true)
 	a.rep.Policies = append(a.rep.Policies, pr)
+	a.order = append(a.order, rank)
 	i := len(a.rep.Policies) - 1
 	a.byContent[string(text)] = i
 	return i, nil
@@ -249,105 +255,206 @@ type principalIn struct {
 	trust           json.RawMessage
 }
 
-func (a *account) analyze(ad *authDetails) (*Report, error) {
-	// Managed policies first, so that attachments resolve by ARN.
-	for i, p := range ad.Policies {
-		for j, v := range p.PolicyVersionList {
-			if !v.IsDefaultVersion && v.VersionId != p.DefaultVersionId {
-				continue
-			}
-			name := fmt.Sprintf("policy/%s (%s)", p.PolicyName, v.VersionId)
-			idx, err := a.policyIndex(v.Document, name, fmt.Sprintf("$.Policies[%d].PolicyVersionList[%d].Document", i, j))
-			if err != nil {
-				return nil, err
-			}
-			if idx >= 0 {
-				a.byArn[p.Arn] = idx
-			}
-			break
-		}
+func (a *account) report(done int) {
+	if a.progress != nil {
+		n := len(a.groups) + len(a.users) + len(a.roles)
+		a.progress(Progress{Read: a.readBytes, Size: a.size, Principals: n, Done: done})
 	}
-	attached := func(list []attachedPolicy, owner string) []int {
-		var out []int
-		for _, ap := range list {
-			if i, ok := a.byArn[ap.PolicyArn]; ok {
-				out = append(out, i)
-				a.rep.Policies[i].AttachedTo = append(a.rep.Policies[i].AttachedTo, owner)
-			}
-		}
-		return out
-	}
-	inline := func(list []inlinePolicy, owner, path string) ([]int, error) {
+}
+
+// read streams the input: each managed policy's default version and each
+// principal's inline policies are analysed as they come (each distinct
+// document once); attachments and groups are kept as names.
+func (a *account) read(src []byte) error {
+	inline := func(list []inlinePolicy, owner, path string, rank policyRank) ([]int, error) {
 		var out []int
 		for j, ip := range list {
-			i, err := a.policyIndex(ip.PolicyDocument, owner+" inline policy "+ip.PolicyName, fmt.Sprintf("%s[%d].PolicyDocument", path, j))
+			rank[2] = j
+			i, err := a.policyIndex(ip.PolicyDocument, owner+" inline policy "+ip.PolicyName, fmt.Sprintf("%s[%d].PolicyDocument", path, j), rank)
 			if err != nil {
 				return nil, err
 			}
 			if i >= 0 {
 				out = append(out, i)
-				a.rep.Policies[i].AttachedTo = append(a.rep.Policies[i].AttachedTo, owner)
 			}
 		}
 		return out, nil
 	}
+	arns := func(list []attachedPolicy) []string {
+		out := make([]string, len(list))
+		for i, ap := range list {
+			out[i] = ap.PolicyArn
+		}
+		return out
+	}
+	read := func(n int) {
+		a.readBytes = n
+		if (len(a.groups)+len(a.users)+len(a.roles))%progressEvery == 0 {
+			a.report(0)
+		}
+	}
+	v := authVisitor{
+		policy: func(i int, p *authPolicy, n int) error {
+			for j, ver := range p.PolicyVersionList {
+				if !ver.IsDefaultVersion && ver.VersionId != p.DefaultVersionId {
+					continue
+				}
+				name := fmt.Sprintf("policy/%s (%s)", p.PolicyName, ver.VersionId)
+				idx, err := a.policyIndex(ver.Document, name, fmt.Sprintf("$.Policies[%d].PolicyVersionList[%d].Document", i, j), policyRank{0, i})
+				if err != nil {
+					return err
+				}
+				if idx >= 0 {
+					a.byArn[p.Arn] = idx
+				}
+				break
+			}
+			a.readBytes = n
+			if i%progressEvery == progressEvery-1 {
+				a.report(0)
+			}
+			return nil
+		},
+		group: func(i int, g *authGroup, n int) error {
+			owner := "group/" + g.GroupName
+			in, err := inline(g.GroupPolicyList, owner, fmt.Sprintf("$.GroupDetailList[%d].GroupPolicyList", i), policyRank{1, i})
+			if err != nil {
+				return err
+			}
+			a.groups = append(a.groups, &pendingPrincipal{principalIn: principalIn{kind: "group", name: owner, arn: g.Arn},
+				name: g.GroupName, inline: in, attached: arns(g.AttachedManagedPolicies)})
+			read(n)
+			return nil
+		},
+		user: func(i int, u *authUser, n int) error {
+			owner := "user/" + u.UserName
+			in, err := inline(u.UserPolicyList, owner, fmt.Sprintf("$.UserDetailList[%d].UserPolicyList", i), policyRank{2, i})
+			if err != nil {
+				return err
+			}
+			p := &pendingPrincipal{principalIn: principalIn{kind: "user", name: owner, arn: u.Arn, groups: u.GroupList},
+				name: u.UserName, inline: in, attached: arns(u.AttachedManagedPolicies)}
+			if u.PermissionsBoundary != nil {
+				p.boundaryArn = u.PermissionsBoundary.PermissionsBoundaryArn
+			}
+			a.users = append(a.users, p)
+			read(n)
+			return nil
+		},
+		role: func(i int, r *authRole, n int) error {
+			owner := "role/" + r.RoleName
+			in, err := inline(r.RolePolicyList, owner, fmt.Sprintf("$.RoleDetailList[%d].RolePolicyList", i), policyRank{3, i})
+			if err != nil {
+				return err
+			}
+			p := &pendingPrincipal{principalIn: principalIn{kind: "role", name: owner, arn: r.Arn},
+				name: r.RoleName, inline: in, attached: arns(r.AttachedManagedPolicies)}
+			if r.PermissionsBoundary != nil {
+				p.boundaryArn = r.PermissionsBoundary.PermissionsBoundaryArn
+			}
+			// The trust policy is assessed now, so that its text is not kept.
+			if len(r.AssumeRolePolicyDocument) > 0 && !a.excl.ExcludesPrincipal("role", r.RoleName) {
+				p.trust = r.AssumeRolePolicyDocument
+				fs, err := a.trustFindings(p.principalIn)
+				if err != nil {
+					return err
+				}
+				p.trust, p.trustFs = nil, fs
+			}
+			a.roles = append(a.roles, p)
+			read(n)
+			return nil
+		},
+	}
+	return decodeAuthDetails(src, a.file, v)
+}
+
+// renumber puts the policies in report order (managed, then groups',
+// users' and roles' inline policies, each in input order) whatever the
+// order of the lists in the input, and remaps every index held.
+func (a *account) renumber() {
+	n := len(a.rep.Policies)
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	sort.SliceStable(perm, func(i, j int) bool { return a.order[perm[i]].less(a.order[perm[j]]) })
+	newIdx := make([]int, n)
+	pols := make([]*PolicyReport, n)
+	for to, from := range perm {
+		newIdx[from] = to
+		pols[to] = a.rep.Policies[from]
+	}
+	a.rep.Policies = pols
+	for k, i := range a.byArn {
+		a.byArn[k] = newIdx[i]
+	}
+	for _, list := range [][]*pendingPrincipal{a.groups, a.users, a.roles} {
+		for _, p := range list {
+			for j, i := range p.inline {
+				p.inline[j] = newIdx[i]
+			}
+		}
+	}
+	a.byContent, a.order = nil, nil
+}
+
+func (a *account) analyze() (*Report, error) {
+	a.renumber()
+	attached := func(p *pendingPrincipal) []int {
+		out := p.inline
+		for _, i := range out {
+			a.rep.Policies[i].AttachedTo = append(a.rep.Policies[i].AttachedTo, p.principalIn.name)
+		}
+		for _, arn := range p.attached {
+			if i, ok := a.byArn[arn]; ok {
+				out = append(out, i)
+				a.rep.Policies[i].AttachedTo = append(a.rep.Policies[i].AttachedTo, p.principalIn.name)
+			}
+		}
+		return out
+	}
 	groupPolicies := map[string][]int{}
 	var ps []principalIn
-	for gi, g := range ad.GroupDetailList {
-		owner := "group/" + g.GroupName
-		in, err := inline(g.GroupPolicyList, owner, fmt.Sprintf("$.GroupDetailList[%d].GroupPolicyList", gi))
-		if err != nil {
-			return nil, err
-		}
-		pols := append(in, attached(g.AttachedManagedPolicies, owner)...)
-		groupPolicies[g.GroupName] = pols
-		if !a.excl.ExcludesPrincipal("group", g.GroupName) {
-			ps = append(ps, principalIn{kind: "group", name: owner, arn: g.Arn, policies: pols})
+	var trust [][]Finding
+	for _, g := range a.groups {
+		g.policies = attached(g)
+		groupPolicies[g.name] = g.policies
+		if !a.excl.ExcludesPrincipal("group", g.name) {
+			ps = append(ps, g.principalIn)
+			trust = append(trust, nil)
 		}
 	}
-	for ui, u := range ad.UserDetailList {
-		owner := "user/" + u.UserName
-		in, err := inline(u.UserPolicyList, owner, fmt.Sprintf("$.UserDetailList[%d].UserPolicyList", ui))
-		if err != nil {
-			return nil, err
+	for _, u := range a.users {
+		u.policies = attached(u)
+		for _, g := range u.groups {
+			u.policies = append(u.policies, groupPolicies[g]...)
 		}
-		pols := append(in, attached(u.AttachedManagedPolicies, owner)...)
-		for _, g := range u.GroupList {
-			pols = append(pols, groupPolicies[g]...)
-		}
-		p := principalIn{kind: "user", name: owner, arn: u.Arn, policies: pols, groups: u.GroupList}
-		if u.PermissionsBoundary != nil {
-			p.boundaryArn = u.PermissionsBoundary.PermissionsBoundaryArn
-		}
-		if !a.excl.ExcludesPrincipal("user", u.UserName) {
-			ps = append(ps, p)
+		if !a.excl.ExcludesPrincipal("user", u.name) {
+			ps = append(ps, u.principalIn)
+			trust = append(trust, nil)
 		}
 	}
-	for ri, r := range ad.RoleDetailList {
-		owner := "role/" + r.RoleName
-		in, err := inline(r.RolePolicyList, owner, fmt.Sprintf("$.RoleDetailList[%d].RolePolicyList", ri))
-		if err != nil {
-			return nil, err
-		}
-		p := principalIn{kind: "role", name: owner, arn: r.Arn, policies: append(in, attached(r.AttachedManagedPolicies, owner)...), trust: r.AssumeRolePolicyDocument}
-		if r.PermissionsBoundary != nil {
-			p.boundaryArn = r.PermissionsBoundary.PermissionsBoundaryArn
-		}
-		if !a.excl.ExcludesPrincipal("role", r.RoleName) {
-			ps = append(ps, p)
+	for _, r := range a.roles {
+		r.policies = attached(r)
+		if !a.excl.ExcludesPrincipal("role", r.name) {
+			ps = append(ps, r.principalIn)
+			trust = append(trust, r.trustFs)
 		}
 	}
+	a.groups, a.users, a.roles = nil, nil, nil
 	for _, pr := range a.rep.Policies {
 		sort.Strings(pr.AttachedTo)
 		pr.AttachedTo = dedupeSorted(pr.AttachedTo)
 	}
 	a.memo = map[string]*evalResult{}
-	for _, p := range ps {
-		rep, err := a.principal(p)
-		if err != nil {
-			return nil, err
-		}
+	a.rep.Principals = make([]*PrincipalReport, 0, len(ps))
+	for i, p := range ps {
+		rep := a.principal(p, trust[i])
 		a.rep.Principals = append(a.rep.Principals, rep)
+		if a.progress != nil && ((i+1)%progressEvery == 0 || i+1 == len(ps)) {
+			a.progress(Progress{Read: a.size, Size: a.size, Principals: len(ps), Done: i + 1})
+		}
 	}
 	for _, pr := range a.rep.Policies {
 		sort.Strings(pr.AtRisk)
@@ -415,7 +522,7 @@ func (a *account) risks(pols []int, res *evalResult) map[string]Severity {
 	return worst
 }
 
-func (a *account) principal(p principalIn) (*PrincipalReport, error) {
+func (a *account) principal(p principalIn, trustFs []Finding) *PrincipalReport {
 	sort.Ints(p.policies)
 	pols := p.policies[:0]
 	for i, x := range p.policies {
@@ -449,13 +556,9 @@ func (a *account) principal(p principalIn) (*PrincipalReport, error) {
 	for _, pi := range res.atRisk {
 		a.rep.Policies[pi].AtRisk = append(a.rep.Policies[pi].AtRisk, p.name)
 	}
-	if p.kind == "role" && len(p.trust) > 0 {
-		fs, err := a.trustFindings(p)
-		if err != nil {
-			return nil, err
-		}
-		trust = fs
-		rep.Findings = append(rep.Findings, fs...)
+	if len(trustFs) > 0 {
+		trust = trustFs
+		rep.Findings = append(rep.Findings, trustFs...)
 	}
 	sortFindings(rep.Findings)
 	// Counts are of distinct risks: the same list entry or path from
@@ -477,7 +580,7 @@ func (a *account) principal(p principalIn) (*PrincipalReport, error) {
 			break
 		}
 	}
-	return rep, nil
+	return rep
 }
 
 // evaluate combines policies: union of their grants, minus the union of

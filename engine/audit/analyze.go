@@ -19,6 +19,10 @@ type Options struct {
 	InfrastructureModification bool
 	// Exclusions leave out principals, policies and actions (nil: none).
 	Exclusions *Exclusions
+	// Progress, when set, is called as an account (authorization-details
+	// input) is read and its principals evaluated, every progressEvery
+	// principals, so that a front end can show a bar and yield in between.
+	Progress func(Progress)
 }
 
 // Report is the analysis of one or more policy documents, and for

@@ -2,6 +2,10 @@ package audit
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,5 +65,50 @@ func FuzzExclusions(f *testing.F) {
 		x.ExcludesPrincipal("role", "r")
 		x.KnownAccount("123456789012")
 		x.excludesAction("s3:GetObject")
+	})
+}
+
+// FuzzDecodeAuthDetails reads any input as authorization-details output
+// and analyses it per principal: never a panic; a problem is a diagnostic
+// with a JSON path and a place in the input.
+func FuzzDecodeAuthDetails(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/accounts/*.json")
+	bad, _ := filepath.Glob("testdata/accounts/bad/*.json")
+	for _, s := range append(seeds, bad...) {
+		if b, err := os.ReadFile(s); err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"UserDetailList":null,"IsTruncated":false,"Marker":{"a":[1,2,{}]}}`))
+	db := defaultDB(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		n := 0
+		count := func() error { n++; return nil }
+		v := authVisitor{
+			user:   func(int, *authUser, int) error { return count() },
+			group:  func(int, *authGroup, int) error { return count() },
+			role:   func(int, *authRole, int) error { return count() },
+			policy: func(int, *authPolicy, int) error { return count() },
+		}
+		err := decodeAuthDetails(src, "fuzz.json", v)
+		if err != nil {
+			var l diag.List
+			if !errors.As(err, &l) || len(l) != 1 {
+				t.Fatalf("not one diagnostic: %v", err)
+			}
+			if !strings.HasPrefix(l[0].Path, "$") || (len(src) > 0 && !l[0].Start.IsValid()) || l[0].Start.Offset > len(src) {
+				t.Fatalf("diagnostic without a place: %+v", l[0])
+			}
+			return
+		}
+		if !json.Valid(src) {
+			t.Fatal("invalid JSON read without an error")
+		}
+		if _, err := AnalyzeAccount(db, src, "fuzz.json", Options{Progress: func(Progress) {}}); err != nil {
+			var l diag.List
+			if !errors.As(err, &l) && !strings.Contains(err.Error(), "fuzz.json") {
+				t.Fatalf("error without the file: %v", err)
+			}
+		}
 	})
 }

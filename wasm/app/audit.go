@@ -24,11 +24,21 @@ type AuditScreen struct {
 	Progress int
 	Shown    int
 
+	// account is the account panel: an authorization-details file is
+	// audited per principal there.
+	account *AccountPanel
+
 	files []webapp.File // picked or dropped files (nil: the pasted text)
 	gen   int           // counts audits started: only the newest one's result is shown
 }
 
-func newAuditScreen(app *App) screen { return &AuditScreen{app: app} }
+func newAuditScreen(app *App) screen {
+	c := &AuditScreen{app: app}
+	c.account = &AccountPanel{screen: c}
+	return c
+}
+
+func (c *AuditScreen) accountPanel() vugu.Builder { return c.account }
 
 func (c *AuditScreen) saveState(s *webapp.State) { s.AuditText, s.AuditList = c.Text, c.List }
 
@@ -97,6 +107,13 @@ func (c *AuditScreen) run(files []webapp.File) {
 			return
 		}
 		files = []webapp.File{{Name: "pasted policy", Data: []byte(c.Text)}}
+	}
+	if len(files) == 1 && webapp.IsAccountFile(files[0].Data) {
+		// An account: audited per principal in the account panel.
+		c.gen++
+		c.Report, c.Err, c.Busy = nil, "", false
+		c.account.Run(files[0])
+		return
 	}
 	c.Busy, c.Progress, c.Err = true, 0, ""
 	c.gen++
