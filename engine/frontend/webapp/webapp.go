@@ -142,15 +142,6 @@ func SplitChoices() []Choice {
 	return out
 }
 
-// thousands formats n with commas: 10,240.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // File is the policy as a download in the named format (an output tab's
 // name; the default format for an unknown or empty one): file name
 // ("policy" and the format's extension), media type and text; empty when
