@@ -3,8 +3,9 @@ package validate
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 
 	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -13,9 +14,9 @@ import (
 )
 
 var (
-	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:][^\s]*$`)
-	vpcRe          = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	vpceRe         = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	conditionKeyRe = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:][^\s]*$`)
+	vpcRe          = lazyre.New(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpceRe         = lazyre.New(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	tagKeyPrefixes = []string{"resourcetag", "requesttag", "principaltag"}
 	// deprecatedGlobal are global keys AWS replaced, with their successor.
 	deprecatedGlobal = map[string]string{"aws:sourceowner": "aws:SourceAccount"}

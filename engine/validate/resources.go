@@ -2,8 +2,9 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -13,8 +14,8 @@ import (
 var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 
 var (
-	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	accountRe = regexp.MustCompile(`^\d{12}$`)
+	regionRe  = lazyre.New(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	accountRe = lazyre.New(`^\d{12}$`)
 )
 
 // wildOrVar reports a field that holds a wildcard or a policy variable,
