@@ -87,7 +87,7 @@ func TestPerformanceFigures(t *testing.T) {
 	for i := 0; i < perfColdRounds; i++ {
 		stop() // one browser at a time
 		ctx, stop = browser(t)
-		if err := run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := runWithin(ctx, perfTimeout, chromedp.ActionFunc(func(ctx context.Context) error {
 			_, err := page.AddScriptToEvaluateOnNewDocument(readyProbe).Do(ctx)
 			return err
 		})); err != nil {
@@ -188,6 +188,8 @@ const (
 	perfColdRounds   = 3
 	perfReloadRounds = 5
 	perfReturnAfter  = 5 * time.Second // first visit to return visit
+	// perfTimeout bounds each wait of a measurement (navigation, ready).
+	perfTimeout = 90 * time.Second
 )
 
 // loadFigures are one page load's times in ms from navigation start:
@@ -205,11 +207,13 @@ type loadFigures struct {
 // load's figures, logging its marks and resource timings.
 func measureLoad(t *testing.T, ctx context.Context, nav chromedp.Action, round string) loadFigures {
 	t.Helper()
-	if err := run(ctx, nav); err != nil {
-		t.Fatal(err)
+	// A measurement waits longer than a test step: on a loaded machine
+	// it should measure, not fail.
+	if err := runWithin(ctx, perfTimeout, nav); err != nil {
+		t.Fatalf("%s: navigation: %v", round, err)
 	}
-	if err := waitReady(ctx); err != nil {
-		t.Fatal(err)
+	if err := waitReadyWithin(ctx, perfTimeout); err != nil {
+		t.Fatalf("%s: waiting for ready: %v", round, err)
 	}
 	var f loadFigures
 	if err := run(ctx, chromedp.Poll(`window.__readyAt`, &f.ready)); err != nil {
@@ -265,7 +269,7 @@ func measureBare(t *testing.T, srv *server, wasm string) float64 {
 	ctx, cancel := browser(t)
 	defer cancel()
 	var at float64
-	if err := runWithin(ctx, readyTimeout, chromedp.Navigate(srv.URL+"/bare.html"), chromedp.Poll(`window.__instAt`, &at, chromedp.WithPollingTimeout(readyTimeout))); err != nil || at <= 0 {
+	if err := runWithin(ctx, perfTimeout, chromedp.Navigate(srv.URL+"/bare.html"), chromedp.Poll(`window.__instAt`, &at, chromedp.WithPollingTimeout(perfTimeout))); err != nil || at <= 0 {
 		t.Fatalf("bare page: instantiated at %v: %v", at, err)
 	}
 	return at

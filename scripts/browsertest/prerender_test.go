@@ -53,7 +53,7 @@ func TestPrerenderedPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	logConsoleOnFailure(t, recordConsole(ctx))
-	if err := run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+	if err := runWithin(ctx, readyTimeout, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
 	// Before the wasm: the prerendered page.
@@ -78,6 +78,11 @@ func TestPrerenderedPage(t *testing.T) {
 		t.Errorf("prerendered template %q", yml)
 	}
 	screenshot(t, ctx, "prerendered")
+	var fcp float64
+	if err := run(ctx, chromedp.Poll(`(performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime`, &fcp)); err != nil {
+		t.Errorf("no first-contentful-paint entry before the wasm: %v", err)
+	}
+	t.Logf("first contentful paint with the wasm held back: %.0f ms after navigation", fcp)
 
 	// Type into the template before the app runs; remember the elements
 	// and where they are.
@@ -85,7 +90,7 @@ func TestPrerenderedPage(t *testing.T) {
 	// a step that does not depend on the machine's load.
 	const typed = "tagging:\n- arn:aws:s3:::example-bucket/*\n"
 	var before string
-	if err := run(ctx,
+	if err := runWithin(ctx, readyTimeout,
 		chromedp.Evaluate(`(() => {
   const e = document.getElementById("crud-yaml");
   e.__prerendered = true;
@@ -107,7 +112,7 @@ func TestPrerenderedPage(t *testing.T) {
 	}
 
 	release()
-	if err := waitReady(ctx); err != nil {
+	if err := waitReadyWithin(ctx, 3*readyTimeout); err != nil {
 		screenshot(t, ctx, "prerendered-not-ready")
 		t.Fatal(err)
 	}
