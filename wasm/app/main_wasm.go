@@ -32,8 +32,12 @@ func main() {
 		start := time.Now()
 		br := buildEnv.RunBuild(root)
 		if first && hasTyped {
-			root.CRUDYAML = typed
-			root.save()
+			for _, s := range root.app.screens {
+				if c, ok := s.(*CrudScreen); ok {
+					c.YAML = typed
+				}
+			}
+			root.app.save()
 		}
 		mergeText(br)
 		if err := renderer.Render(br); err != nil {

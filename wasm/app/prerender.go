@@ -60,10 +60,10 @@ func prerender() ([]byte, error) {
 	for {
 		<-env.ch
 		env.Lock()
-		st := root.Status
+		st := root.app.Status
 		if st == "error" {
 			env.Unlock()
-			return nil, fmt.Errorf("%s", root.StatusText)
+			return nil, fmt.Errorf("%s", root.app.StatusText)
 		}
 		if st == "ready" {
 			break
@@ -71,13 +71,20 @@ func prerender() ([]byte, error) {
 		env.Unlock()
 	}
 	defer env.Unlock()
-	version := root.DB.Manifest.Version
+	a := root.app
+	version := a.DB.Manifest.Version
 	// As Init leaves it in the browser until the dataset is in: the
 	// loader writes its progress into this status line (id boot-status).
-	root.Status, root.StatusText, root.Progress = "loading", "loading the app… (IAM dataset "+version+")", 0
+	a.Status, a.StatusText, a.Progress = "loading", "loading the app… (IAM dataset "+version+")", 0
 	br := buildEnv.RunBuild(root)
 	mergeText(br)
-	if err := walkOut(br, br.Out, root); err != nil {
+	texts := map[string]string{}
+	for _, s := range a.screens {
+		if b, ok := s.(bigTexter); ok {
+			b.bigTexts(texts)
+		}
+	}
+	if err := walkOut(br, br.Out, texts); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -89,16 +96,16 @@ func prerender() ([]byte, error) {
 
 // walkOut applies staticNode to the nodes of bo and of the components
 // they embed.
-func walkOut(br *vugu.BuildResults, bo *vugu.BuildOut, root *Root) error {
+func walkOut(br *vugu.BuildResults, bo *vugu.BuildOut, texts map[string]string) error {
 	if bo == nil {
 		return fmt.Errorf("a component has no build output")
 	}
 	for _, n := range bo.Out {
 		err := n.Walk(func(n *vugu.VGNode) error {
 			if n.Component != nil {
-				return walkOut(br, br.ResultFor(n.Component), root)
+				return walkOut(br, br.ResultFor(n.Component), texts)
 			}
-			return staticNode(n, root)
+			return staticNode(n, texts)
 		})
 		if err != nil {
 			return err
@@ -109,12 +116,13 @@ func walkOut(br *vugu.BuildResults, bo *vugu.BuildOut, root *Root) error {
 
 // staticNode turns what the DOM renderer sets as JavaScript properties
 // (value, checked, disabled) into attributes, writes the text of the
-// template textareas (syncBigText sets them in the browser), and names
+// textareas (the screens' bigTexts; syncBigText sets them in the
+// browser), and names
 // the elements loader.js updates before the app runs. Form inputs are
 // read-only until the app runs (it drops the attribute on its first
 // render): typing there would be overwritten by the app's model; the
 // YAML textarea is kept (prerenderedText).
-func staticNode(n *vugu.VGNode, root *Root) error {
+func staticNode(n *vugu.VGNode, texts map[string]string) error {
 	if n.Type != vugu.ElementNode {
 		return nil
 	}
@@ -143,8 +151,7 @@ func staticNode(n *vugu.VGNode, root *Root) error {
 	case testid == "dataset-progress":
 		n.Attr = append(n.Attr, vugu.VGAttribute{Key: "id", Val: "boot-progress"})
 	case n.Data == "textarea" && n.FirstChild == nil:
-		text := map[string]string{"crud-yaml": root.CRUDYAML, "actions-yaml": root.ActionsYAML, "audit-input": root.AuditText, "audit-list": root.AuditList}[id]
-		if text != "" {
+		if text := texts[id]; text != "" {
 			n.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: text})
 		}
 	case n.Data == "input" && attr(n, "type") != "file":

@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 func TestFragmentRoundTrip(t *testing.T) {
 	s := State{Tab: "actions", CRUDYAML: DefaultCRUD, ActionsYAML: DefaultActions, AuditText: "{}", Minimize: true, MinLength: 3, OutTab: "yaml", Service: "kms"}
+	s.SetScreen("validate", map[string]string{"text": "{}", "type": "scp"})
 	f := EncodeFragment(s)
 	if !strings.HasPrefix(f, "s=") || strings.ContainsAny(f, "+/= #&") && strings.Count(f, "=") != 1 {
 		t.Fatalf("fragment %q is not URL-safe", f)
@@ -21,7 +23,7 @@ func TestFragmentRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != s {
+	if !reflect.DeepEqual(got, s) {
 		t.Errorf("round trip: got %+v, want %+v", got, s)
 	}
 	for _, bad := range []string{"", "#x=1", "#s=!!", "#s=AAAA"} {
@@ -126,7 +128,7 @@ func TestSavedRoundTrip(t *testing.T) {
 	s := State{Tab: "crud", CRUDYAML: DefaultCRUD, AuditText: strings.Repeat("x", 1000)}
 	for _, v := range []string{EncodeSaved(s), EncodeFragment(s)} {
 		got, err := DecodeSaved(v)
-		if err != nil || got != s {
+		if err != nil || !reflect.DeepEqual(got, s) {
 			t.Errorf("DecodeSaved(%.20q) = %+v, %v", v, got, err)
 		}
 	}
