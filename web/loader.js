@@ -15,15 +15,17 @@
   var bar = document.getElementById("boot-progress");
   var status = document.getElementById("boot-status");
   var retry = document.getElementById("boot-retry");
+  var retryLine = document.getElementById("boot-retry-line");
+  var datasetNote = "";
 
   function fail(msg) {
     status.textContent = "error: could not start the app (" + msg + "). Check the connection and retry.";
-    retry.hidden = false;
+    retryLine.hidden = false;
   }
 
   function showProgress(got, total, label) {
     if (total > 0) { bar.value = Math.min(100, Math.round(got * 100 / total)); }
-    status.textContent = label + " " + Math.round(got / 1024) + " KB";
+    status.textContent = label + " " + Math.round(got / 1024) + " KB" + datasetNote;
   }
 
   // loadWasm downloads and instantiates the app. Served as
@@ -110,7 +112,7 @@
   }
 
   async function boot() {
-    retry.hidden = true;
+    retryLine.hidden = true;
     if (performance.mark) { performance.mark("loader-start"); }
     try {
       var assets = window.policySentryAssets;
@@ -121,6 +123,7 @@
         if (!a.ok) { throw new Error("assets.json: HTTP " + a.status); }
         assets = await a.json();
       }
+      if (assets.version) { datasetNote = " (IAM dataset " + assets.version + ")"; }
       prefetchDataset();
       var go = new Go();
       var instance;
@@ -131,7 +134,7 @@
       } else {
         instance = await loadWasm(assets.wasm, assets.wasmSize, go.importObject);
       }
-      status.textContent = "starting…";
+      status.textContent = "starting…" + datasetNote;
       if (performance.mark) { performance.mark("wasm-instantiated"); }
       go.run(instance);
       offline(assets);

@@ -3,9 +3,10 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -46,7 +47,7 @@ var computeServices = map[string]bool{
 var limitingKeys = []string{"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
 	"aws:sourceaccount", "aws:sourceorgid", "aws:sourcearn", "aws:userid", "aws:sourceidentity"}
 
-var accountInARN = regexp.MustCompile(`^arn:[^:]*:(?:iam|sts)::([0-9]{12}):`)
+var accountInARN = lazyre.New(`^arn:[^:]*:(?:iam|sts)::([0-9]{12}):`)
 
 // TrustFindings assesses a role's trust policy (its
 // AssumeRolePolicyDocument, as JSON text). roleAccount is the role's

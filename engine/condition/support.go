@@ -1,8 +1,8 @@
 package condition
 
 import (
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -174,9 +174,9 @@ func LookupKey(db *iamdb.DB, name string) (KeyType, bool) {
 }
 
 var (
-	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	vpcRe    = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	vpceRe   = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	regionRe = lazyre.New(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	vpcRe    = lazyre.New(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpceRe   = lazyre.New(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // IsRegion reports whether s is a Region name (eu-west-1).

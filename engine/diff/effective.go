@@ -1,12 +1,13 @@
 package diff
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 )
 
 // placeholder matches the ${...} fields of an ARN format.
-var placeholder = regexp.MustCompile(`\$\{[^}]*\}`)
+var placeholder = lazyre.New(`\$\{[^}]*\}`)
 
 // effective decides whether a resource pattern can apply to an action at
 // all: it must overlap the ARN format of one of the action's resource

@@ -2,7 +2,7 @@ package grant
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"slices"
 	"strings"
 
@@ -408,7 +408,7 @@ func (p *parser) boolean(v *yaml.Node, key string) bool {
 }
 
 // check reports the entries that do not match re.
-func (p *parser) check(entries []Entry, re *regexp.Regexp, format string) {
+func (p *parser) check(entries []Entry, re *lazyre.Regexp, format string) {
 	for _, e := range entries {
 		if e.Value != "" && !re.MatchString(e.Value) {
 			p.failAt(e.Pos, CodeInvalidPrincipal, format, e.Value)
@@ -417,15 +417,15 @@ func (p *parser) check(entries []Entry, re *regexp.Regexp, format string) {
 }
 
 var (
-	sidPattern          = regexp.MustCompile(`^[A-Za-z0-9]+$`)
-	accountPattern      = regexp.MustCompile(`^[0-9]{12}$`)
-	orgPattern          = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	principalARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:(iam::[0-9]{12}:(root|(role|user)/[\x21-\x7e]+)|sts::[0-9]{12}:assumed-role/[\x21-\x7e]+/[\x21-\x7e]+)$`)
-	servicePattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
-	anyARNPattern       = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$`)
-	oidcProviderPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/([a-zA-Z0-9.-]+(/[\x21-\x7e]+)?)$`)
-	samlProviderPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:saml-provider/[\w+=,.@-]+$`)
-	repoPattern         = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.*?-]+$`)
+	sidPattern          = lazyre.New(`^[A-Za-z0-9]+$`)
+	accountPattern      = lazyre.New(`^[0-9]{12}$`)
+	orgPattern          = lazyre.New(`^o-[a-z0-9]{10,32}$`)
+	principalARNPattern = lazyre.New(`^arn:aws[a-z-]*:(iam::[0-9]{12}:(root|(role|user)/[\x21-\x7e]+)|sts::[0-9]{12}:assumed-role/[\x21-\x7e]+/[\x21-\x7e]+)$`)
+	servicePattern      = lazyre.New(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
+	anyARNPattern       = lazyre.New(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$`)
+	oidcProviderPattern = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/([a-zA-Z0-9.-]+(/[\x21-\x7e]+)?)$`)
+	samlProviderPattern = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:saml-provider/[\w+=,.@-]+$`)
+	repoPattern         = lazyre.New(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.*?-]+$`)
 )
 
 // webIdentityProviders are the built-in web identity providers a trust

@@ -2,11 +2,11 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -14,7 +14,7 @@ import (
 var (
 	// A key's prefix is a service, or an OIDC provider's URL without
 	// https://, which can have a path (EKS: oidc.eks.REGION.amazonaws.com/id/ID:sub).
-	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[^\s:/]+)*:[^\s:][^\s]*$`)
+	conditionKeyRe = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[^\s:/]+)*:[^\s:][^\s]*$`)
 	tagKeyPrefixes = []string{"resourcetag", "requesttag", "principaltag"}
 	// deprecatedGlobal are global keys AWS replaced, with their successor.
 	deprecatedGlobal = map[string]string{"aws:sourceowner": "aws:SourceAccount"}

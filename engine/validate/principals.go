@@ -2,8 +2,9 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"github.com/leastpriv/policysentry/engine/policy"
@@ -11,13 +12,13 @@ import (
 
 var (
 	principalKeys     = []string{"AWS", "Service", "Federated", "CanonicalUser"}
-	awsPrincipalARN   = regexp.MustCompile(`^arn:[a-z-]+:(iam::(\d{12}|aws):(root|user/.+|role/.+|group/.+|federated-user/.+)|iam::cloudfront:user/CloudFront Origin Access Identity [A-Z0-9]+|sts::\d{12}:(assumed-role/.+|federated-user/.+))$`)
-	servicePrincipal  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com(\.cn)?|amazon\.com|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$`)
-	canonicalUser     = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	samlProvider      = regexp.MustCompile(`^arn:[a-z-]+:iam::\d{12}:saml-provider/[\w+=,.@-]+$`)
-	oidcProvider      = regexp.MustCompile(`^arn:[a-z-]+:iam::\d{12}:oidc-provider/(.+)$`)
+	awsPrincipalARN   = lazyre.New(`^arn:[a-z-]+:(iam::(\d{12}|aws):(root|user/.+|role/.+|group/.+|federated-user/.+)|iam::cloudfront:user/CloudFront Origin Access Identity [A-Z0-9]+|sts::\d{12}:(assumed-role/.+|federated-user/.+))$`)
+	servicePrincipal  = lazyre.New(`^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com(\.cn)?|amazon\.com|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$`)
+	canonicalUser     = lazyre.New(`^[0-9a-f]{64}$`)
+	samlProvider      = lazyre.New(`^arn:[a-z-]+:iam::\d{12}:saml-provider/[\w+=,.@-]+$`)
+	oidcProvider      = lazyre.New(`^arn:[a-z-]+:iam::\d{12}:oidc-provider/(.+)$`)
 	webIdentityDomain = []string{"cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com"}
-	uniqueID          = regexp.MustCompile(`^(AROA|AIDA)[A-Z0-9]{16,}$`)
+	uniqueID          = lazyre.New(`^(AROA|AIDA)[A-Z0-9]{16,}$`)
 )
 
 // principalSet is what a statement's Principal names, by kind.

@@ -2,19 +2,19 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 )
 
 var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 
 var (
-	accountRe = regexp.MustCompile(`^\d{12}$`)
+	accountRe = lazyre.New(`^\d{12}$`)
 )
 
 // wildOrVar reports a field that holds a wildcard or a policy variable,

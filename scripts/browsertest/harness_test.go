@@ -158,8 +158,11 @@ func runWithin(ctx context.Context, d time.Duration, actions ...chromedp.Action)
 }
 
 // waitReady waits until the dataset status says ready.
-func waitReady(ctx context.Context) error {
-	return runWithin(ctx, readyTimeout+time.Second, chromedp.Poll(`(() => { const e = document.querySelector('[data-testid="dataset-status"]'); return !!e && e.textContent.startsWith("ready") })()`, nil, chromedp.WithPollingTimeout(readyTimeout), chromedp.WithPollingInterval(10*time.Millisecond)))
+func waitReady(ctx context.Context) error { return waitReadyWithin(ctx, readyTimeout) }
+
+// waitReadyWithin is waitReady with another timeout.
+func waitReadyWithin(ctx context.Context, d time.Duration) error {
+	return runWithin(ctx, d+time.Second, chromedp.Poll(`(() => { const e = document.querySelector('[data-testid="dataset-status"]'); return !!e && e.textContent.startsWith("ready") })()`, nil, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(10*time.Millisecond)))
 }
 
 // openApp starts a browser, opens the app served by srv and waits for

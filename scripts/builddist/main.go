@@ -116,6 +116,9 @@ func run(out string, skipWasm bool) error {
 		return err
 	}
 	m.File = a.Dataset
+	if err := prerender(filepath.Join(out, "index.html")); err != nil {
+		return err
+	}
 	if err := addPreloads(filepath.Join(out, "index.html"), a); err != nil {
 		return err
 	}
@@ -154,6 +157,59 @@ func addPreloads(index string, a Assets) error {
 	}
 	s = strings.Replace(s, "</head>", links+"</head>", 1)
 	return os.WriteFile(index, []byte(s), 0o644)
+}
+
+// prerender puts the default screen, rendered natively by wasm/app's
+// native entry point (wasm/app/prerender.go: the CRUD template, its
+// policy, the tabs and the dataset version), in place of index.html's
+// boot placeholder (the element with id vugu_mount_point), so that a
+// first visit shows a complete page before the wasm is in. The app's
+// first render syncs that tree in place.
+func prerender(index string) error {
+	b, err := os.ReadFile(index)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "run", "./wasm/app")
+	cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=")
+	cmd.Stderr = os.Stderr
+	html, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("prerendering the default screen (go run ./wasm/app): %w", err)
+	}
+	s, err := replaceMountPoint(string(b), string(html))
+	if err != nil {
+		return fmt.Errorf("%s: %w", index, err)
+	}
+	return os.WriteFile(index, []byte(s), 0o644)
+}
+
+// replaceMountPoint replaces the <div id="vugu_mount_point"> element of
+// page (nested divs counted) with html.
+func replaceMountPoint(page, html string) (string, error) {
+	const open = `<div id="vugu_mount_point">`
+	i := strings.Index(page, open)
+	if i < 0 {
+		return "", fmt.Errorf("no %s", open)
+	}
+	depth, j := 0, i
+	for {
+		o := strings.Index(page[j:], "<div")
+		c := strings.Index(page[j:], "</div>")
+		if c < 0 {
+			return "", fmt.Errorf("%s is not closed", open)
+		}
+		if o >= 0 && o < c {
+			depth++
+			j += o + len("<div")
+			continue
+		}
+		depth--
+		j += c + len("</div>")
+		if depth == 0 {
+			return page[:i] + strings.TrimSpace(html) + page[j:], nil
+		}
+	}
 }
 
 func short(b []byte) string {

@@ -121,9 +121,10 @@ func Build(index string, read func(string) ([]byte, error), a Assets, gzWasm, da
 		return "<script>" + js + "</script>"
 	}
 
-	// <script src="x.js"></script> → inline; the boot script goes just
+	// <script src="x.js" defer></script> → inline (in place: the page's
+	// scripts are the last elements of its body); the boot script goes just
 	// before loader.js.
-	reScript := regexp.MustCompile(`<script src="([^"]+)"></script>`)
+	reScript := regexp.MustCompile(`<script src="([^"]+)"(?: defer)?></script>`)
 	sawLoader := false
 	index = reScript.ReplaceAllStringFunc(index, func(tag string) string {
 		name := reScript.FindStringSubmatch(tag)[1]

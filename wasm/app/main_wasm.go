@@ -23,10 +23,24 @@ func main() {
 		panic(err)
 	}
 	root := &Root{}
+	// Text typed into the prerendered page's template (index.html, see
+	// prerender.go) before the app ran is kept: read before the first
+	// render, it replaces the template Init restored.
+	typed, hasTyped := prerenderedText("crud-yaml")
 	first := true
 	for ok := true; ok; ok = renderer.EventWait() {
 		start := time.Now()
-		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
+		br := buildEnv.RunBuild(root)
+		if first && hasTyped {
+			for _, s := range root.app.screens {
+				if c, ok := s.(*CrudScreen); ok {
+					c.YAML = typed
+				}
+			}
+			root.app.save()
+		}
+		mergeText(br)
+		if err := renderer.Render(br); err != nil {
 			panic(err)
 		}
 		root.syncBigText()

@@ -3,21 +3,21 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	vjs "github.com/vugu/vugu/js"
 )
 
-// The app runs only in the browser; these let the package compile (and be
-// vetted) natively. Every browser feature lives in platform_wasm.go.
+// The app runs in the browser; natively the package only prerenders the
+// default screen (prerender.go), and these stand in for the browser.
+// Every browser feature lives in platform_wasm.go.
 
-var errNotBrowser = errors.New("the web app runs only in a browser (GOOS=js GOARCH=wasm)")
-
+// loadDataset is the embedded dataset natively, for the prerender
+// (prerender.go).
 func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error) {
-	return nil, errNotBrowser
+	return nativeDB()
 }
+func prerenderedText(id string) (string, bool)                 { return "", false }
 func markReady()                                               {}
 func setRegenTime(ms float64)                                  {}
 func yield()                                                   {}

@@ -402,3 +402,20 @@ func selectRange(id string, start, end, line int) {
 	}
 	el.Set("scrollTop", max(0, float64(line-4)*lh))
 }
+
+// prerenderedText is the text of the prerendered page's textarea id
+// (index.html, written by make dist) when it was edited before the app
+// ran: its value then differs from the text the page came with.
+func prerenderedText(id string) (string, bool) {
+	doc := js.Global().Get("document")
+	mount := doc.Call("getElementById", "vugu_mount_point")
+	if !mount.Truthy() || !mount.Call("hasAttribute", "data-prerendered").Bool() {
+		return "", false
+	}
+	el := doc.Call("getElementById", id)
+	if !el.Truthy() {
+		return "", false
+	}
+	v := el.Get("value").String()
+	return v, v != el.Get("defaultValue").String()
+}

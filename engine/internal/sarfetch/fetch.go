@@ -11,12 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -86,7 +86,7 @@ type state struct {
 	ETags    map[string]string `json:"etags"`
 }
 
-var servicePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var servicePattern = lazyre.New(`^[a-z0-9][a-z0-9-]*$`)
 
 // Download fetches the index and every service file into o.CacheDir.
 // A service whose cached ETag still matches is not downloaded again
