@@ -40,7 +40,9 @@ func TestGrantScreen(t *testing.T) {
 	if err := run(ctx, setValue("grant-yaml", strings.Replace(sqs, "sqs:SendMessage", "sqs:SendMesage", 1))); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := pollText(ctx, "grant-errors", func(s string) bool { return strings.Contains(s, "7:12: sqs:SendMesage: no such action; did you mean sqs:SendMessage") }); err != nil {
+	if got, err := pollText(ctx, "grant-errors", func(s string) bool {
+		return strings.Contains(s, "7:12: sqs:SendMesage: no such action; did you mean sqs:SendMessage")
+	}); err != nil {
 		t.Errorf("error list: %q", got)
 	}
 	screenshot(t, ctx, "grant-error")

@@ -25,7 +25,7 @@ type writeScreen struct {
 	locked bool
 
 	tmpl  *template.Template
-	stale bool           // Out is out of date: the screen was hidden when its input changed
+	stale bool                 // Out is out of date: the screen was hidden when its input changed
 	opts  webapp.OutputOptions // the options Out was written with
 	panel *OutputPanel
 }
