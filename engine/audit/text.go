@@ -30,33 +30,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		if len(p.Findings) == 0 {
 			b.WriteString("  no findings\n")
 		} else {
-			b.WriteString("  findings: " + severityCounts(p.Findings) + "\n")
+			b.WriteString("  findings: " + SeverityCounts(p.Findings) + "\n")
 		}
 		for _, f := range p.Findings {
-			scope := "some resources only"
-			switch {
-			case f.WildcardOnly:
-				scope = "Resource * (the only resource the action accepts)"
-			case f.Unconstrained && f.Detail != "" && f.List != TrustList:
-				scope = f.Detail
-			case f.Unconstrained:
-				scope = "every resource"
-			}
-			if f.Conditioned {
-				scope += ", with conditions"
-			}
-			name := f.Title
-			if f.Method != "" {
-				name += ": " + f.Method
-			}
-			acts := f.Actions
-			more := ""
-			if len(acts) > 8 {
-				more = fmt.Sprintf(" (+%d more)", len(acts)-8)
-				acts = acts[:8]
-			}
-			fmt.Fprintf(b, "  [%s] %s\n      %s%s\n      in %s; %s\n      %s\n", strings.ToUpper(string(f.Severity)), name,
-				strings.Join(acts, ", "), more, strings.Join(f.Statements, ", "), scope, f.Why)
+			fmt.Fprintf(b, "  [%s] %s\n      %s\n      in %s; %s\n      %s\n", strings.ToUpper(string(f.Severity)), f.Name(),
+				f.ActionsText(8), strings.Join(f.Statements, ", "), f.Scope(), f.Why)
 		}
 		b.WriteString("  allowed actions:\n")
 		for _, l := range p.Allowed {
@@ -75,11 +53,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "  denied outright: %d actions\n", len(p.Denied))
 		}
 		for _, u := range p.Unknown {
-			fmt.Fprintf(b, "  unknown action %s in %s", u.Pattern, u.Statement)
-			if len(u.Suggestions) > 0 {
-				fmt.Fprintf(b, " (did you mean %s?)", strings.Join(u.Suggestions, ", "))
-			}
-			b.WriteString("\n")
+			b.WriteString("  " + u.String() + "\n")
 		}
 	}
 	return b.Flush()
@@ -100,7 +74,7 @@ func (r *Report) writeAccountPolicies(b *bufio.Writer) {
 		if len(p.Findings) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "  %s: %s; attached to %d, at risk %d\n", p.Name, severityCounts(p.Findings), len(p.AttachedTo), len(p.AtRisk))
+		fmt.Fprintf(b, "  %s: %s; attached to %d, at risk %d\n", p.Name, SeverityCounts(p.Findings), len(p.AttachedTo), len(p.AtRisk))
 		for _, n := range p.Notes {
 			b.WriteString("    note: " + n + "\n")
 		}
@@ -201,9 +175,9 @@ func (r *Report) Worst() Severity {
 	return worst
 }
 
-// severityCounts says how many findings there are per severity, most
-// severe first, e.g. "31 critical, 2 high".
-func severityCounts(fs []Finding) string {
+// SeverityCounts says how many findings there are per severity, most
+// severe first, e.g. "31 critical, 2 high" ("" when there are none).
+func SeverityCounts(fs []Finding) string {
 	count := map[Severity]int{}
 	for _, f := range fs {
 		count[f.Severity]++
@@ -215,4 +189,53 @@ func severityCounts(fs []Finding) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Name is the finding's heading: the risk list's title, with the
+// privilege-escalation method when there is one.
+func (f Finding) Name() string {
+	if f.Method != "" {
+		return f.Title + ": " + f.Method
+	}
+	return f.Title
+}
+
+// Scope says which resources the finding's grant reaches and whether
+// conditions limit it, e.g. "every resource, with conditions".
+func (f Finding) Scope() string {
+	scope := "some resources only"
+	switch {
+	case f.WildcardOnly:
+		scope = "Resource * (the only resource the action accepts)"
+	case f.Unconstrained && f.Detail != "" && f.List != TrustList:
+		scope = f.Detail
+	case f.Unconstrained:
+		scope = "every resource"
+	}
+	if f.Conditioned {
+		scope += ", with conditions"
+	}
+	return scope
+}
+
+// ActionsText lists the finding's actions, at most max of them, then how
+// many more there are: "iam:PassRole, iam:CreateRole (+3 more)".
+func (f Finding) ActionsText(max int) string {
+	acts, more := f.Actions, ""
+	if len(acts) > max {
+		more = fmt.Sprintf(" (+%d more)", len(acts)-max)
+		acts = acts[:max]
+	}
+	return strings.Join(acts, ", ") + more
+}
+
+// String says which unknown action a statement names, with the nearest
+// real ones: "unknown action s3:GetObjekt in Read (did you mean
+// s3:GetObject?)".
+func (u Unknown) String() string {
+	s := "unknown action " + u.Pattern + " in " + u.Statement
+	if len(u.Suggestions) > 0 {
+		s += " (did you mean " + strings.Join(u.Suggestions, ", ") + "?)"
+	}
+	return s
 }

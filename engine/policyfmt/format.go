@@ -11,7 +11,8 @@ import (
 // Format is one way to render a written policy: the CLI's --fmt value,
 // the API's fmt= parameter and the web app's output tab all name one.
 type Format struct {
-	// Name is what users type: "json", "yaml", "terraform".
+	// Name is what users type: "json", "yaml", "terraform",
+	// "terraform-hcl", "cloudformation", "cloudformation-json", "cdk".
 	Name string
 	// Ext is the file extension of a saved rendering, with its dot.
 	Ext string
@@ -19,15 +20,22 @@ type Format struct {
 	MediaType string
 	// Render renders the policy; the bytes end with a newline.
 	Render func(*writer.Policy) []byte
+	// RenderSet renders several named policies (the parts of a split)
+	// as one document; the bytes end with a newline.
+	RenderSet func([]Named) []byte
 }
 
 // formats is the table of formats, in the order front ends list them;
 // the first is the default. A new format is one more line here (its
 // renderer in a file of its own).
 var formats = []Format{
-	{Name: "json", Ext: ".json", MediaType: "application/json", Render: JSON},
-	{Name: "yaml", Ext: ".yml", MediaType: "application/yaml", Render: YAML},
-	{Name: "terraform", Ext: ".tf.json", MediaType: "application/json", Render: Terraform},
+	{Name: "json", Ext: ".json", MediaType: "application/json", Render: JSON, RenderSet: JSONSet},
+	{Name: "yaml", Ext: ".yml", MediaType: "application/yaml", Render: YAML, RenderSet: YAMLSet},
+	{Name: "terraform", Ext: ".tf.json", MediaType: "application/json", Render: Terraform, RenderSet: TerraformSet},
+	{Name: "terraform-hcl", Ext: ".tf", MediaType: "text/plain", Render: TerraformHCL, RenderSet: TerraformHCLSet},
+	{Name: "cloudformation", Ext: ".cfn.yml", MediaType: "application/yaml", Render: CloudFormation, RenderSet: CloudFormationSet},
+	{Name: "cloudformation-json", Ext: ".cfn.json", MediaType: "application/json", Render: CloudFormationJSON, RenderSet: CloudFormationJSONSet},
+	{Name: "cdk", Ext: ".ts", MediaType: "text/typescript", Render: CDK, RenderSet: CDKSet},
 }
 
 // Formats returns every format, the default (json) first.

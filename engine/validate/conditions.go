@@ -12,7 +12,9 @@ import (
 )
 
 var (
-	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:][^\s]*$`)
+	// A key's prefix is a service, or an OIDC provider's URL without
+	// https://, which can have a path (EKS: oidc.eks.REGION.amazonaws.com/id/ID:sub).
+	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[^\s:/]+)*:[^\s:][^\s]*$`)
 	tagKeyPrefixes = []string{"resourcetag", "requesttag", "principaltag"}
 	// deprecatedGlobal are global keys AWS replaced, with their successor.
 	deprecatedGlobal = map[string]string{"aws:sourceowner": "aws:SourceAccount"}

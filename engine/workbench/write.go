@@ -15,6 +15,11 @@ import (
 // size quota.
 const CodePolicySize = "POLICY_SIZE_OVER_QUOTA"
 
+// CodeSplitImpossible is the Code of the error that a policy cannot be
+// split to fit the quota asked for (one action with one resource is
+// already too long, or a NotAction/NotResource statement is).
+const CodeSplitImpossible = "POLICY_SPLIT_IMPOSSIBLE"
+
 // WriteOptions control Write.
 type WriteOptions struct {
 	// Options are the writer's: Minimize and MinLength (--minimize N).
@@ -22,6 +27,10 @@ type WriteOptions struct {
 	// Formats names the formats to render (policyfmt names, any case);
 	// empty renders every format.
 	Formats []string
+	// Split, when its Chars is not 0, splits the policy into parts that
+	// each fit this quota (policyfmt.Split; policyfmt.LookupLimit reads
+	// the names users type); the renderings are then of the parts.
+	Split policyfmt.Limit
 }
 
 // Rendering is the policy in one format.
@@ -42,6 +51,9 @@ type WriteResult struct {
 	Renderings []Rendering
 	// Size is the policy's size against AWS's quotas.
 	Size policyfmt.SizeReport
+	// Split is the split asked for in WriteOptions.Split (nil without
+	// one): the parts, their sizes, and Summary for the user.
+	Split *policyfmt.SplitResult
 	// Diagnostics are the template's errors (then there is no policy) or
 	// the writer's warnings in template order, then the size warning
 	// (Code CodePolicySize) when the policy is over a quota.
@@ -93,13 +105,27 @@ func Write(db *iamdb.DB, src []byte, file string, opts WriteOptions) (*WriteResu
 	res.Policy = out.Policy
 	res.Diagnostics = append(res.Diagnostics, out.Warnings...)
 	res.Size = policyfmt.Size(out.Policy)
-	if msg := res.Size.Warning(opts.Minimize); msg != "" {
-		w := diag.Warningf(diag.Position{File: file}, "%s", msg)
-		w.Code = CodePolicySize
-		res.Diagnostics.Add(w)
-	}
-	for _, f := range formats {
-		res.Renderings = append(res.Renderings, Rendering{Format: f, Text: f.Render(out.Policy)})
+	if opts.Split.Chars != 0 {
+		sp, err := policyfmt.Split(out.Policy, opts.Split)
+		if err != nil {
+			e := diag.Errorf(diag.Position{File: file}, "cannot split the policy: %v", err)
+			e.Code = CodeSplitImpossible
+			res.Policy = nil
+			return res, res.fail(file, diag.List{e})
+		}
+		res.Split = sp
+		for _, f := range formats {
+			res.Renderings = append(res.Renderings, Rendering{Format: f, Text: f.RenderSet(sp.Parts)})
+		}
+	} else {
+		if msg := res.Size.Warning(opts.Minimize); msg != "" {
+			w := diag.Warningf(diag.Position{File: file}, "%s", msg)
+			w.Code = CodePolicySize
+			res.Diagnostics.Add(w)
+		}
+		for _, f := range formats {
+			res.Renderings = append(res.Renderings, Rendering{Format: f, Text: f.Render(out.Policy)})
+		}
 	}
 	if t.Mode == template.ModeActions {
 		res.Added = added(db, t, out.Policy)

@@ -18,19 +18,20 @@ var errNotBrowser = errors.New("the web app runs only in a browser (GOOS=js GOAR
 func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error) {
 	return nil, errNotBrowser
 }
-func markReady()                                                {}
-func setRegenTime(ms float64)                                   {}
-func yield()                                                    {}
-func getHash() string                                           { return "" }
-func setHash(h string)                                          {}
-func onHashChange(f func(string))                               {}
-func loadPrevious() string                                      { return "" }
-func storePrevious(s string)                                    {}
-func shareLink(fragment string) string                          { return "#" + fragment }
-func loadSaved() string                                         { return "" }
-func storeSaved(s string) error                                 { return nil }
-func copyText(s string, done func(error))                       {}
-func download(name, mime, text string)                          {}
-func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {}
-func mark(name string)                                          {}
-func (c *Root) syncBigText()                                    {}
+func markReady()                                               {}
+func setRegenTime(ms float64)                                  {}
+func yield()                                                   {}
+func getHash() string                                          { return "" }
+func setHash(h string)                                         {}
+func onHashChange(f func(string))                              {}
+func loadPrevious() string                                     { return "" }
+func storePrevious(s string)                                   {}
+func shareLink(fragment string) string                         { return "#" + fragment }
+func loadSaved() string                                        { return "" }
+func storeSaved(s string) error                                { return nil }
+func copyText(s string, done func(error))                      {}
+func download(name, mime, text string)                         {}
+func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {}
+func mark(name string)                                         {}
+func setBigTexts(m map[string]string)                          {}
+func selectRange(id string, start, end, line int)              {}

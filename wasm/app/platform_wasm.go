@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -282,7 +283,7 @@ func download(name, mime, text string) {
 
 // readFiles reads a FileList and calls done with the contents, under the
 // event lock.
-func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {
+func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {
 	list := js.Value(v)
 	if list.IsUndefined() || list.IsNull() {
 		return
@@ -297,16 +298,16 @@ func (c *Root) readFiles(v vjs.Value, done func([]webapp.File)) {
 		for _, f := range files {
 			b, err := await(f.Call("arrayBuffer"))
 			if err != nil {
-				c.env.Lock()
-				c.Notice = fmt.Sprintf("reading %s: %v", f.Get("name").String(), err)
-				c.env.UnlockRender()
+				a.env.Lock()
+				a.Notice = fmt.Sprintf("reading %s: %v", f.Get("name").String(), err)
+				a.env.UnlockRender()
 				return
 			}
 			out = append(out, webapp.File{Name: f.Get("name").String(), Data: copyBuffer(b)})
 		}
-		c.env.Lock()
+		a.env.Lock()
 		done(out)
-		c.env.UnlockRender()
+		a.env.UnlockRender()
 	}()
 }
 
@@ -334,8 +335,8 @@ func await(p js.Value) (js.Value, error) {
 // render: its renderer sets a property in one instruction of a fixed 16 KB
 // buffer and panics beyond that (a pasted account dump, a long template).
 // These controls are therefore not bound with .value in the .vugu files;
-// syncBigText sets them after each render, when the model changed or the
-// element is new (a tab switch re-creates it).
+// setBigTexts sets them after each render (App.syncBigText), when the
+// model changed or the element is new (a tab switch re-creates it).
 type bigText struct {
 	el  js.Value
 	val string
@@ -343,11 +344,11 @@ type bigText struct {
 
 var bigTexts = map[string]*bigText{}
 
-// syncBigText copies the large text fields of the model into the DOM.
-func (c *Root) syncBigText() {
+// setBigTexts copies the large text fields of the model (element id:
+// value) into the DOM.
+func setBigTexts(m map[string]string) {
 	doc := js.Global().Get("document")
-	for id, v := range map[string]string{"crud-yaml": c.CRUDYAML, "actions-yaml": c.ActionsYAML,
-		"audit-input": c.AuditText, "audit-list": c.AuditList, "share-link": c.ShareURL} {
+	for id, v := range m {
 		el := doc.Call("getElementById", id)
 		if !el.Truthy() {
 			delete(bigTexts, id)
@@ -364,4 +365,21 @@ func (c *Root) syncBigText() {
 		}
 		bigTexts[id] = &bigText{el: el, val: v}
 	}
+}
+
+// selectRange selects start:end (UTF-16 code units) in a text control,
+// focused, and scrolls the control to line (1-based) with a few lines of
+// context above.
+func selectRange(id string, start, end, line int) {
+	el := js.Global().Get("document").Call("getElementById", id)
+	if !el.Truthy() {
+		return
+	}
+	el.Call("focus")
+	el.Call("setSelectionRange", start, end)
+	lh, err := strconv.ParseFloat(strings.TrimSuffix(js.Global().Call("getComputedStyle", el).Get("lineHeight").String(), "px"), 64)
+	if err != nil {
+		lh = 18 // "normal"
+	}
+	el.Set("scrollTop", max(0, float64(line-4)*lh))
 }

@@ -91,6 +91,8 @@ func New(opts Options) *Handler {
 		Prefix + "dataset":          {http.MethodGet, (*Handler).dataset},
 		Prefix + "validate":         {http.MethodPost, (*Handler).validate},
 		Prefix + "simulate":         {http.MethodPost, (*Handler).simulate},
+		Prefix + "resource-policy":  {http.MethodPost, (*Handler).resourcePolicy},
+		Prefix + "trust-policy":     {http.MethodPost, (*Handler).trustPolicy},
 	}}
 }
 
@@ -229,7 +231,7 @@ func (h *Handler) cors(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	w.Header().Set("Access-Control-Allow-Origin", allowed)
-	w.Header().Set("Access-Control-Expose-Headers", WarningsHeader+", "+WorstSeverityHeader)
+	w.Header().Set("Access-Control-Expose-Headers", WarningsHeader+", "+WorstSeverityHeader+", "+SplitHeader)
 	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
 		w.Header().Set("Access-Control-Max-Age", "600")

@@ -122,6 +122,12 @@ func TestPolicyMatchesCLI(t *testing.T) {
 		{"crud.yml", "application/yaml", "?minimize=5&fmt=json", []string{"--minimize", "5"}, "application/json"},
 		{"actions.json", "application/json", "", nil, "application/json"},
 		{"actions.json", "application/json", "?fmt=yaml&minimize=0", []string{"--fmt", "yaml", "--minimize", "0"}, "application/yaml"},
+		{"crud.yml", "application/yaml", "?fmt=terraform-hcl", []string{"--fmt", "terraform-hcl"}, "text/plain"},
+		{"crud.yml", "application/yaml", "?fmt=cloudformation", []string{"--fmt", "cloudformation"}, "application/yaml"},
+		{"crud.yml", "application/yaml", "?fmt=cloudformation-json", []string{"--fmt", "cloudformation-json"}, "application/json"},
+		{"crud.yml", "application/yaml", "?fmt=cdk", []string{"--fmt", "cdk"}, "text/typescript"},
+		{"crud.yml", "application/yaml", "?split=user-inline", []string{"--split", "user-inline"}, "application/json"},
+		{"crud.yml", "application/yaml", "?split=1200&fmt=terraform-hcl", []string{"--split", "1200", "--fmt", "terraform-hcl"}, "text/plain"},
 	}
 	for _, c := range cases {
 		t.Run(c.file+c.query, func(t *testing.T) {
@@ -336,7 +342,11 @@ func TestErrors(t *testing.T) {
 		{name: "malformed JSON template", method: "POST", target: "/api/v1/policy", ctype: "application/json", file: "bad-template.json",
 			status: 400, code: api.CodeInvalidTemplate, line: 5, col: 3, msg: "malformed JSON"},
 		{name: "bad fmt", method: "POST", target: "/api/v1/policy?fmt=xml", ctype: "application/yaml", file: "crud.yml",
-			status: 400, code: api.CodeInvalidParameter, msg: `fmt="xml": expected one of json, yaml, terraform`},
+			status: 400, code: api.CodeInvalidParameter, msg: `fmt="xml": expected one of json, yaml, terraform, terraform-hcl, cloudformation, cloudformation-json, cdk`},
+		{name: "bad split", method: "POST", target: "/api/v1/policy?split=huge", ctype: "application/yaml", file: "crud.yml",
+			status: 400, code: api.CodeInvalidParameter, msg: `split="huge": unknown split quota "huge": use user-inline (2048)`},
+		{name: "split impossible", method: "POST", target: "/api/v1/policy?split=200", ctype: "application/yaml", body: []byte("mode: crud\nread:\n- arn:aws:s3:::" + strings.Repeat("b", 250) + "/*\n"),
+			status: 400, code: api.CodeInvalidTemplate, msg: "cannot split the policy: statement 1"},
 		{name: "negative minimize", method: "POST", target: "/api/v1/policy?minimize=-1", ctype: "application/yaml", file: "crud.yml",
 			status: 400, code: api.CodeInvalidParameter, msg: "minimize"},
 		{name: "unknown parameter", method: "POST", target: "/api/v1/policy?minimise=3", ctype: "application/yaml", file: "crud.yml",
@@ -567,5 +577,22 @@ func TestPolicyConditions(t *testing.T) {
 	e := decodeError(t, w)
 	if e.Line != 5 || e.Column != 22 || !strings.Contains(e.Message, "not a Region name") {
 		t.Errorf("error %+v, want 5:22 about the Region", e)
+	}
+}
+
+// TestPolicySplitHeader checks that POST /policy?split= says what the
+// split did in its header, as the CLI says it on stderr.
+func TestPolicySplitHeader(t *testing.T) {
+	h := newHandler(t)
+	w := do(h, "POST", "/api/v1/policy?split=user-inline", "application/yaml", readTestdata(t, "crud.yml"))
+	var summary string
+	if err := json.Unmarshal([]byte(w.Header().Get(api.SplitHeader)), &summary); err != nil || w.Code != http.StatusOK {
+		t.Fatalf("status %d, header %q: %v", w.Code, w.Header().Get(api.SplitHeader), err)
+	}
+	if !strings.HasPrefix(summary, "split into 2 policies that each fit the user inline policy quota (2048 characters)") {
+		t.Errorf("summary %q", summary)
+	}
+	if w := do(h, "POST", "/api/v1/policy", "application/yaml", readTestdata(t, "crud.yml")); w.Header().Get(api.SplitHeader) != "" {
+		t.Errorf("split header without split=")
 	}
 }

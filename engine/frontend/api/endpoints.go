@@ -21,6 +21,11 @@ import (
 // are none). The body is the policy exactly as `write-policy` prints it.
 const WarningsHeader = "X-Policy-Sentry-Warnings"
 
+// SplitHeader carries, for POST /policy?split=QUOTA, what the split did
+// (policyfmt.SplitResult.Summary: the parts and their sizes) as a JSON
+// string (ASCII only).
+const SplitHeader = "X-Policy-Sentry-Split"
+
 // WorstSeverityHeader carries the worst finding's severity of POST
 // /analyze (critical, high, medium, low; absent when nothing was found).
 const WorstSeverityHeader = "X-Policy-Sentry-Worst-Severity"
@@ -29,9 +34,11 @@ const WorstSeverityHeader = "X-Policy-Sentry-Worst-Severity"
 const bodyName = "body"
 
 // policy answers POST /api/v1/policy: the template in the body written as
-// a policy, rendered as `policy-sentry write-policy --fmt` renders it.
+// a policy, rendered as `policy-sentry write-policy --fmt` renders it;
+// with split=QUOTA, the parts as `write-policy --split QUOTA` renders
+// them, and what the split did in the SplitHeader.
 func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
-	p, err := params(r, "minimize", "fmt")
+	p, err := params(r, "minimize", "fmt", "split")
 	if err != nil {
 		return err
 	}
@@ -41,6 +48,11 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	}
 	var opts workbench.WriteOptions
 	opts.Formats = []string{format}
+	if v, ok := p["split"]; ok {
+		if opts.Split, err = policyfmt.LookupLimit(v); err != nil {
+			return errorf(http.StatusBadRequest, CodeInvalidParameter, "split=%q: %v", v, err)
+		}
+	}
 	if v, ok := p["minimize"]; ok {
 		opts.Minimize = true
 		if v != "" {
@@ -68,12 +80,21 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if workbench.IsGrant(src) {
+		if opts.Minimize {
+			return errorf(http.StatusBadRequest, CodeInvalidParameter, "minimize applies to identity policies (crud and actions templates), not to resource or trust templates")
+		}
+		return writeGrant(w, db, src, format)
+	}
 	res, err := workbench.Write(db, src, bodyName, opts)
 	if err != nil {
 		return templateError(err)
 	}
 	if len(res.Diagnostics) > 0 {
 		w.Header().Set(WarningsHeader, warningsHeader(res.Diagnostics))
+	}
+	if res.Split != nil {
+		w.Header().Set(SplitHeader, asciiJSON(res.Split.Summary()))
 	}
 	x := res.Renderings[0]
 	return write(w, x.Format.MediaType+"; charset=utf-8", x.Text)

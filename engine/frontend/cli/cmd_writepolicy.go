@@ -43,7 +43,7 @@ func (m *minimizeFlags) options() (writer.Options, error) {
 }
 
 func newWritePolicyCmd(app *App) *Command {
-	var input, format string
+	var input, format, split string
 	var min minimizeFlags
 	cmd := &cobra.Command{
 		Use:         "write-policy",
@@ -55,6 +55,12 @@ func newWritePolicyCmd(app *App) *Command {
 			opts, err := min.options()
 			if err != nil {
 				return err
+			}
+			var limit policyfmt.Limit
+			if cmd.Flags().Changed("split") {
+				if limit, err = policyfmt.LookupLimit(split); err != nil {
+					return Usagef("Invalid value for '--split': %v", err)
+				}
 			}
 			var src []byte
 			name := input
@@ -71,7 +77,7 @@ func newWritePolicyCmd(app *App) *Command {
 			if err != nil {
 				return err
 			}
-			out, err := app.writePolicy(db, src, name, opts, format)
+			out, err := app.writePolicy(db, src, name, workbench.WriteOptions{Options: opts, Formats: []string{format}, Split: limit})
 			if err != nil {
 				return err
 			}
@@ -82,14 +88,23 @@ func newWritePolicyCmd(app *App) *Command {
 	cmd.Flags().StringVarP(&input, "input-file", "i", "", "Path of the YAML File used for generating policies")
 	min.add(cmd)
 	addFmt(cmd, &format, `Format output as YAML or JSON. Defaults to "json"`, policyfmt.Default().Name, fmtChoices()...)
+	cmd.Flags().StringVar(&split, "split", "", "Split the policy into policies that each fit an AWS quota: "+strings.Join(policyfmt.LimitKeys(), ", ")+", or a number of characters.")
+	addFlagMeta(cmd.Flags(), "split", "QUOTA", nil, false)
 	addVerbose(cmd)
 	return cmd
 }
 
-// writePolicy writes the template's policy in one format; the warnings
-// and the size report go to stderr.
-func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.Options, format string) ([]byte, error) {
-	res, err := workbench.Write(db, src, name, workbench.WriteOptions{Options: opts, Formats: []string{format}})
+// writePolicy writes the template's policy in the one format opts names;
+// the warnings, the size report and what a split did go to stderr. A
+// resource or trust template goes to writeGrant.
+func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts workbench.WriteOptions) ([]byte, error) {
+	if workbench.IsGrant(src) {
+		if opts.Split != (policyfmt.Limit{}) {
+			return nil, Usagef("--split applies to identity policies (crud and actions templates), not to resource or trust templates")
+		}
+		return app.writeGrant(db, src, name, opts.Options, opts.Formats[0])
+	}
+	res, err := workbench.Write(db, src, name, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +112,10 @@ func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts writer.O
 		fmt.Fprintf(app.Stderr, "%s: %s\n", w.Severity.Label(), w.Error())
 	}
 	fmt.Fprintf(app.Stderr, "%s: %s\n", diag.DisplayName(name), res.Size.Summary())
-	return res.Text(format), nil
+	if res.Split != nil {
+		fmt.Fprintf(app.Stderr, "%s: %s\n", diag.DisplayName(name), res.Split.Summary())
+	}
+	return res.Renderings[0].Text, nil
 }
 
 // fmtChoices are the --fmt values of write-policy: Policy Sentry's, in
@@ -153,7 +171,7 @@ func newWritePolicyDirCmd(app *App) *Command {
 				src, err := os.ReadFile(path)
 				if err == nil {
 					var out []byte
-					out, err = app.writePolicy(db, src, path, opts, "json")
+					out, err = app.writePolicy(db, src, path, workbench.WriteOptions{Options: opts, Formats: []string{"json"}})
 					if err == nil {
 						dst := filepath.Join(outDir, strings.TrimSuffix(n, filepath.Ext(n))+".json")
 						err = os.WriteFile(dst, out, 0o644)

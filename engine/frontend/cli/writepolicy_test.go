@@ -14,6 +14,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/leastpriv/policysentry/engine/writer"
 	"go.yaml.in/yaml/v3"
 )
@@ -284,7 +285,7 @@ func BenchmarkWritePolicyREADMEInProcess(b *testing.B) {
 	src, _ := os.ReadFile("testdata/crud.yml")
 	for i := 0; i < b.N; i++ {
 		app := &App{Stdin: strings.NewReader(""), Stdout: new(bytes.Buffer), Stderr: new(bytes.Buffer), Preloaded: db}
-		if _, err := app.writePolicy(db, src, "crud.yml", writer.Options{}, "json"); err != nil {
+		if _, err := app.writePolicy(db, src, "crud.yml", workbench.WriteOptions{Formats: []string{"json"}}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -319,5 +320,42 @@ func TestREADMECrudExample(t *testing.T) {
 	want, _ := os.ReadFile("testdata/crud.yml")
 	if block != string(want) {
 		t.Errorf("README example differs from testdata/crud.yml:\n%s", block)
+	}
+}
+
+// TestWritePolicyIaCAndSplit checks --fmt with each infrastructure-as-code
+// format (the rendering is policyfmt's, tested there with each
+// language's parser) and --split: parts named policy-1, ... each within
+// the quota, the summary on stderr, and the usage error for an unknown
+// quota.
+func TestWritePolicyIaCAndSplit(t *testing.T) {
+	for _, f := range []string{"terraform-hcl", "cloudformation", "cloudformation-json", "cdk"} {
+		code, out, errOut := run(t, "", "write-policy", "--input-file", "testdata/crud.yml", "--fmt", f)
+		if code != 0 || !strings.Contains(out, "S3ReadObject") {
+			t.Errorf("--fmt %s: exit %d\n%s%s", f, code, out, errOut)
+		}
+	}
+	code, out, errOut := run(t, "", "write-policy", "--input-file", "testdata/big.yml", "--split", "user-inline")
+	if code != 0 {
+		t.Fatalf("--split: exit %d\n%s", code, errOut)
+	}
+	var parts map[string]writer.Policy
+	if err := json.Unmarshal([]byte(out), &parts); err != nil || len(parts) < 2 {
+		t.Fatalf("--split output: %v\n%s", err, out)
+	}
+	for name, p := range parts {
+		if !strings.HasPrefix(name, "policy-") || policyfmt.Size(&p).Chars > 2048 {
+			t.Errorf("%s: %d characters", name, policyfmt.Size(&p).Chars)
+		}
+	}
+	if !strings.Contains(errOut, "split into 4 policies that each fit the user inline policy quota (2048 characters)") || strings.Contains(errOut, "warning:") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	code, out, _ = run(t, "", "write-policy", "--input-file", "testdata/big.yml", "--split", "managed", "--fmt", "cloudformation")
+	if code != 0 || !strings.Contains(out, "Policy1:") || strings.Contains(out, "Policy2:") {
+		t.Errorf("--split managed --fmt cloudformation: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := run(t, "", "write-policy", "--input-file", "testdata/big.yml", "--split", "manged"); code != ExitUsage || !strings.Contains(errOut, "use user-inline (2048), group-inline (5120), managed (6144), role-inline (10240)") {
+		t.Errorf("--split manged: exit %d\n%s", code, errOut)
 	}
 }

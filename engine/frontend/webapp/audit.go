@@ -43,38 +43,13 @@ func AuditFilesProgress(db *iamdb.DB, files []File, customList string, progress 
 }
 
 // SeveritySummary counts a policy's findings by severity, most severe
-// first: "3 critical, 1 high" ("no findings" when there are none).
+// first: "4 findings: 3 critical, 1 high" ("no findings" when there are
+// none).
 func SeveritySummary(p *audit.PolicyReport) string {
 	if len(p.Findings) == 0 {
 		return "no findings"
 	}
-	counts := map[string]int{}
-	var order []string
-	for _, f := range p.Findings {
-		s := string(f.Severity)
-		if counts[s] == 0 {
-			order = append(order, s)
-		}
-		counts[s]++
-	}
-	rank := map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3}
-	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && rankOf(rank, order[j]) < rankOf(rank, order[j-1]); j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
-	parts := make([]string, len(order))
-	for i, s := range order {
-		parts[i] = fmt.Sprintf("%d %s", counts[s], s)
-	}
-	return fmt.Sprintf("%d findings: %s", len(p.Findings), strings.Join(parts, ", "))
-}
-
-func rankOf(rank map[string]int, s string) int {
-	if r, ok := rank[s]; ok {
-		return r
-	}
-	return len(rank)
+	return fmt.Sprintf("%d findings: %s", len(p.Findings), audit.SeverityCounts(p.Findings))
 }
 
 // ReportSummary sums up a report for the top of the results: "400

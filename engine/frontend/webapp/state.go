@@ -21,7 +21,13 @@ type State struct {
 	Minimize    bool   `json:"min,omitempty"`
 	MinLength   int    `json:"minLen,omitempty"`
 	OutTab      string `json:"out,omitempty"`
+	// Split is the output panel's split quota (SplitChoices' Key).
+	Split string `json:"split,omitempty"`
 	Service     string `json:"svc,omitempty"`
+	// Screens holds the state of the screens added after the fields
+	// above, by screen id (see Screen and SetScreen), so that a new
+	// screen needs no field here.
+	Screens map[string]json.RawMessage `json:"screens,omitempty"`
 }
 
 // maxFragment bounds a decoded share link (1 MiB).

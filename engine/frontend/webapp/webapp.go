@@ -40,11 +40,37 @@ type PolicyOutput struct {
 	// Added lists dependent actions the writer added that the user did not
 	// ask for (actions mode).
 	Added []string
+	// SplitText says what a split did (the parts and their sizes); empty
+	// without a split.
+	SplitText string
+}
+
+// OutputOptions are the output panel's choices that change the policy:
+// the writer's minimize options and the split quota (SplitChoices' Key;
+// "" for none).
+type OutputOptions struct {
+	writer.Options
+	Split string
 }
 
 // WritePolicy parses YAML template text and writes the policy.
 func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
-	res, err := workbench.Write(db, []byte(src), "template", workbench.WriteOptions{Options: opts})
+	return WritePolicyWith(db, src, OutputOptions{Options: opts})
+}
+
+// WritePolicyWith writes the policy with the output panel's options: with
+// a split, every rendering is of the parts (policy-1, policy-2, ...) and
+// SplitText says what was done. An unknown split key is an error.
+func WritePolicyWith(db *iamdb.DB, src string, opts OutputOptions) PolicyOutput {
+	wo := workbench.WriteOptions{Options: opts.Options}
+	if opts.Split != "" {
+		l, err := policyfmt.LookupLimit(opts.Split)
+		if err != nil {
+			return PolicyOutput{Errors: diag.List{{Severity: diag.Error, Message: err.Error()}}}
+		}
+		wo.Split = l
+	}
+	res, err := workbench.Write(db, []byte(src), "template", wo)
 	out := PolicyOutput{Template: res.Template}
 	if err != nil {
 		out.Errors = res.Errors()
@@ -63,7 +89,66 @@ func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
 	out.Size = res.Size
 	out.SizeText = res.Size.Describe(opts.Minimize)
 	out.Added = res.Added
+	if res.Split != nil {
+		out.SplitText = res.Split.Summary()
+	}
 	return out
+}
+
+// Text is the policy in the named format ("" when none was written).
+func (o PolicyOutput) Text(format string) string {
+	for _, x := range o.Renderings {
+		if strings.EqualFold(x.Format.Name, format) {
+			return string(x.Text)
+		}
+	}
+	return ""
+}
+
+// Choice is one entry of an output panel menu: the value saved and the
+// label shown.
+type Choice struct {
+	Key, Label string
+}
+
+// formatLabels are the output tabs' labels by format name; a format not
+// named here shows its name.
+var formatLabels = map[string]string{
+	"json": "JSON", "yaml": "YAML", "terraform": "Terraform", "terraform-hcl": "Terraform HCL",
+	"cloudformation": "CloudFormation", "cloudformation-json": "CloudFormation JSON", "cdk": "CDK",
+}
+
+// FormatChoices are the output tabs: every policyfmt format, in its
+// table's order.
+func FormatChoices() []Choice {
+	var out []Choice
+	for _, f := range policyfmt.Formats() {
+		l := formatLabels[f.Name]
+		if l == "" {
+			l = f.Name
+		}
+		out = append(out, Choice{f.Name, l})
+	}
+	return out
+}
+
+// SplitChoices are the split menu: none, then each AWS quota.
+func SplitChoices() []Choice {
+	out := []Choice{{"", "Do not split"}}
+	for i, k := range policyfmt.LimitKeys() {
+		l := policyfmt.Limits[i]
+		out = append(out, Choice{k, fmt.Sprintf("Split for a %s (%s)", l.Name, thousands(l.Chars))})
+	}
+	return out
+}
+
+// thousands formats n with commas: 10,240.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // File is the policy as a download in the named format (an output tab's

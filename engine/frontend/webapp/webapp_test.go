@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 func TestFragmentRoundTrip(t *testing.T) {
 	s := State{Tab: "actions", CRUDYAML: DefaultCRUD, ActionsYAML: DefaultActions, AuditText: "{}", Minimize: true, MinLength: 3, OutTab: "yaml", Service: "kms"}
+	s.SetScreen("validate", map[string]string{"text": "{}", "type": "scp"})
 	f := EncodeFragment(s)
 	if !strings.HasPrefix(f, "s=") || strings.ContainsAny(f, "+/= #&") && strings.Count(f, "=") != 1 {
 		t.Fatalf("fragment %q is not URL-safe", f)
@@ -21,7 +23,7 @@ func TestFragmentRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != s {
+	if !reflect.DeepEqual(got, s) {
 		t.Errorf("round trip: got %+v, want %+v", got, s)
 	}
 	for _, bad := range []string{"", "#x=1", "#s=!!", "#s=AAAA"} {
@@ -126,11 +128,45 @@ func TestSavedRoundTrip(t *testing.T) {
 	s := State{Tab: "crud", CRUDYAML: DefaultCRUD, AuditText: strings.Repeat("x", 1000)}
 	for _, v := range []string{EncodeSaved(s), EncodeFragment(s)} {
 		got, err := DecodeSaved(v)
-		if err != nil || got != s {
+		if err != nil || !reflect.DeepEqual(got, s) {
 			t.Errorf("DecodeSaved(%.20q) = %+v, %v", v, got, err)
 		}
 	}
 	if _, err := DecodeSaved("{broken"); err == nil {
 		t.Errorf("damaged saved state accepted")
+	}
+}
+
+// TestWritePolicySplit checks the output panel's split and format menus:
+// with a split every tab shows the parts and SplitText says what was
+// done; an unknown quota is an error; the menus list every format and
+// every quota.
+func TestWritePolicySplit(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../api/testdata/crud.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := WritePolicyWith(db, string(src), OutputOptions{Split: "user-inline"})
+	if len(out.Errors) > 0 || !strings.HasPrefix(out.SplitText, "split into 2 policies") {
+		t.Fatalf("errors %v, SplitText %q", out.Errors, out.SplitText)
+	}
+	if !strings.Contains(out.JSON, `"policy-2": {`) || !strings.Contains(out.Text("cloudformation"), "Policy2:") || !strings.Contains(out.Text("cdk"), "policy2Statements") {
+		t.Errorf("renderings are not of the parts:\n%s", out.JSON)
+	}
+	if whole := WritePolicyWith(db, string(src), OutputOptions{}); whole.SplitText != "" || whole.Text("terraform-hcl") == "" {
+		t.Errorf("without a split: SplitText %q", whole.SplitText)
+	}
+	if bad := WritePolicyWith(db, string(src), OutputOptions{Split: "huge"}); len(bad.Errors) != 1 || !strings.Contains(bad.Errors[0].Message, "unknown split quota") {
+		t.Errorf("unknown quota: %v", bad.Errors)
+	}
+	if fc := FormatChoices(); len(fc) != len(policyfmt.Formats()) || fc[3] != (Choice{"terraform-hcl", "Terraform HCL"}) {
+		t.Errorf("FormatChoices = %v", fc)
+	}
+	if sc := SplitChoices(); len(sc) != 5 || sc[0].Key != "" || sc[3] != (Choice{"managed", "Split for a managed policy (6,144)"}) {
+		t.Errorf("SplitChoices = %v", sc)
 	}
 }
