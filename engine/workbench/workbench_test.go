@@ -262,6 +262,15 @@ func FuzzWrite(f *testing.F) {
 	}
 	db := defaultDB(f)
 	f.Fuzz(func(t *testing.T, src []byte, minimize bool) {
+		if tm, err := template.Parse(src, "f.yml"); err == nil {
+			for _, e := range tm.Actions {
+				// A pattern as broad as * writes every action of AWS:
+				// seconds under instrumentation (a "hang" to the fuzzer).
+				if strings.ContainsAny(e.Value, "*?") && len(writer.ExpandAction(db, e.Value)) > 2000 {
+					return
+				}
+			}
+		}
 		res, err := workbench.Write(db, src, "f.yml", workbench.WriteOptions{Options: writer.Options{Minimize: minimize}})
 		if (err == nil) != (res.Policy != nil) || (err != nil) != (len(res.Errors()) > 0) {
 			t.Fatalf("error %v, policy %v, %d errors", err, res.Policy != nil, len(res.Errors()))

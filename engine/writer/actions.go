@@ -140,6 +140,7 @@ func (b *builder) keepOnly(keep []string) {
 			}
 		}
 		g.actions = kept
+		g.has = nil
 		if len(kept) == 0 {
 			empty = append(empty, g.sid)
 		}
@@ -151,45 +152,61 @@ func (b *builder) keepOnly(keep []string) {
 
 // removeDuplicatedInWildcard removes from the "*" statements the actions
 // that a resource-bound statement already grants (least privilege), except
-// those the user asked to skip resource constraints for.
+// those the user asked to skip resource constraints for. It counts with
+// sets, so that an actions list of every action (*) stays fast: each
+// resource-bound statement holding an action removes one occurrence of it
+// from each "*" statement per time the "*" statements list it, as a scan
+// of the lists would.
 func (b *builder) removeDuplicatedInWildcard() {
-	var wild []string
+	wild := map[string]int{}
 	for _, g := range b.groups {
 		if g.arnFormat == "*" {
-			wild = append(wild, g.actions...)
+			for _, a := range g.actions {
+				wild[a]++
+			}
 		}
 	}
 	if len(wild) == 0 {
 		return
 	}
-	var nuke []string
+	skip := make(map[string]bool, len(b.skip))
+	for _, a := range b.skip {
+		skip[a] = true
+	}
+	nuke := map[string]int{}
 	for _, g := range b.groups {
 		if strings.Contains(g.arnFormat, "*") {
 			continue
 		}
-		for _, a := range wild {
-			if contains(g.actions, a) && !contains(b.skip, a) {
-				nuke = append(nuke, a)
+		seen := make(map[string]bool, len(g.actions))
+		for _, a := range g.actions {
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			if n := wild[a]; n > 0 && !skip[a] {
+				nuke[a] += n
 			}
 		}
+	}
+	if len(nuke) == 0 {
+		return
 	}
 	for _, g := range b.groups {
 		if !strings.Contains(g.arnFormat, "*") {
 			continue
 		}
-		for _, a := range nuke {
-			if i := indexOf(g.actions, a); i >= 0 {
-				g.actions = append(g.actions[:i], g.actions[i+1:]...)
+		removed := map[string]int{}
+		kept := g.actions[:0]
+		for _, a := range g.actions {
+			if removed[a] < nuke[a] {
+				removed[a]++
+				continue
 			}
+			kept = append(kept, a)
 		}
+		g.actions = kept
+		g.has = nil
 	}
 }
 
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
-}

@@ -22,6 +22,9 @@ type group struct {
 	// origin lists, for actions of a shared "*" group (MultMultNone,
 	// SkipResourceConstraints), every section that granted them.
 	origin map[string][]string
+	// has is the set of actions of a "*" group, for addUnconstrained;
+	// nil until needed and after actions are removed.
+	has map[string]bool
 }
 
 // builder accumulates statements the way Policy Sentry's SidGroup does.
@@ -116,7 +119,14 @@ func (b *builder) addUnconstrained(action, sid string) {
 		g = &group{sid: sid, arns: []string{"*"}, arnFormat: "*"}
 		b.addGroup(g)
 	}
-	if !contains(g.actions, action) {
+	if g.has == nil {
+		g.has = make(map[string]bool, len(g.actions)+1)
+		for _, a := range g.actions {
+			g.has[a] = true
+		}
+	}
+	if !g.has[action] {
+		g.has[action] = true
 		g.actions = append(g.actions, action)
 	}
 	if b.conds != nil {

@@ -2,7 +2,6 @@ package writer
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,9 +23,11 @@ type clause struct {
 	block string
 	// known: the key's type is known (a global key, or the dataset's).
 	known bool
-	// supported and unsupported are the actions in the clause's scope
-	// that support the key and those that do not.
-	supported, unsupported map[string]bool
+	// supported and unsupported count the actions in the clause's scope
+	// that support the key and those that do not; unsupportedNames are
+	// the first few of the latter.
+	supported, unsupported int
+	unsupportedNames       []string
 }
 
 // conditions is the writer's state for a template with condition blocks.
@@ -41,6 +42,9 @@ type conditions struct {
 	sigs map[string]Condition
 	// sigOf caches signature per section and action.
 	sigOf map[[2]string]string
+	// counted marks, per action, the clauses whose support counts have
+	// it already.
+	counted map[string][]bool
 }
 
 // initConditions checks the template's condition clauses: operator
@@ -52,11 +56,10 @@ func (b *builder) initConditions(blocks []template.ConditionBlock) {
 	if len(blocks) == 0 {
 		return
 	}
-	c := &conditions{supports: map[string][]bool{}, sigs: map[string]Condition{}, sigOf: map[[2]string]string{}}
+	c := &conditions{supports: map[string][]bool{}, sigs: map[string]Condition{}, sigOf: map[[2]string]string{}, counted: map[string][]bool{}}
 	for _, blk := range blocks {
 		for _, tc := range blk.Clauses {
-			cl := &clause{Clause: tc, section: blk.Section, block: template.ConditionKey(blk.Section),
-				supported: map[string]bool{}, unsupported: map[string]bool{}}
+			cl := &clause{Clause: tc, section: blk.Section, block: template.ConditionKey(blk.Section)}
 			if b.checkClause(cl) {
 				c.clauses = append(c.clauses, cl)
 				c.matchers = append(c.matchers, condition.NewKeyMatcher(cl.Key))
@@ -251,6 +254,11 @@ func (b *builder) signature(action, section string) string {
 		return sig
 	}
 	sup := c.supported(b.db, action)
+	counted := c.counted[action]
+	if counted == nil {
+		counted = make([]bool, len(c.clauses))
+		c.counted[action] = counted
+	}
 	sig := make([]byte, len(c.clauses))
 	for i, cl := range c.clauses {
 		sig[i] = '0'
@@ -259,10 +267,19 @@ func (b *builder) signature(action, section string) string {
 		}
 		if sup[i] {
 			sig[i] = '1'
-			cl.supported[action] = true
+		}
+		if counted[i] {
 			continue
 		}
-		cl.unsupported[action] = true
+		counted[i] = true
+		if sup[i] {
+			cl.supported++
+			continue
+		}
+		cl.unsupported++
+		if len(cl.unsupportedNames) < 3 {
+			cl.unsupportedNames = append(cl.unsupportedNames, action)
+		}
 	}
 	c.sigOf[[2]string{section, action}] = string(sig)
 	return string(sig)
@@ -351,9 +368,9 @@ func (b *builder) warnConditions() {
 	for _, cl := range clauses {
 		where := cl.block + ": " + cl.Key
 		switch {
-		case len(cl.supported) == 0 && len(cl.unsupported) == 0:
+		case cl.supported == 0 && cl.unsupported == 0:
 			b.warn(cl.Pos, CodeConditionNoStatement, "%s: no statement of the policy comes from %s, so the condition is not used", where, scopeName(cl))
-		case len(cl.supported) == 0:
+		case cl.supported == 0:
 			msg := fmt.Sprintf("%s: no action %s supports this condition key, so it is left out: those statements are granted without it", where, scopeOf(cl))
 			if !cl.known {
 				msg = fmt.Sprintf("%s: not a condition key of AWS's global keys or of the dataset, so it is left out: those statements are granted without it", where)
@@ -362,17 +379,16 @@ func (b *builder) warnConditions() {
 				}
 			}
 			b.warn(cl.Pos, CodeConditionKeyNotSupported, "%s", msg)
-		case len(cl.unsupported) > 0 && condition.IsGlobal(cl.Key):
+		case cl.unsupported > 0 && condition.IsGlobal(cl.Key):
 			// A service's key is meant for its actions that have it
 			// (iam:PassedToService for iam:PassRole); a global key's
 			// partial support is worth saying.
-			names := slices.Sorted(maps.Keys(cl.unsupported))
-			list := strings.Join(firstN(names, 3), ", ")
-			if len(names) > 3 {
-				list += fmt.Sprintf(" and %d more", len(names)-3)
+			list := strings.Join(cl.unsupportedNames, ", ")
+			if more := cl.unsupported - len(cl.unsupportedNames); more > 0 {
+				list += fmt.Sprintf(" and %d more", more)
 			}
 			b.warn(cl.Pos, CodeConditionKeyPartlySupported, "%s: %d of the %d actions %s support this condition key and carry it; these do not, and are granted without it: %s",
-				where, len(cl.supported), len(cl.supported)+len(cl.unsupported), scopeOf(cl), list)
+				where, cl.supported, cl.supported+cl.unsupported, scopeOf(cl), list)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leastpriv/policysentry/engine/policyfmt"
@@ -24,11 +25,20 @@ func FuzzWrite(f *testing.F) {
 	}
 	f.Add([]byte("mode: crud\nread:\n- arn:aws:s3:::*/*\n- arn:aws:dynamodb:*:*:table/backup\n"), uint8(1))
 	f.Add([]byte("mode: actions\nactions:\n- '*:*'\n- s3:Get*\n"), uint8(3))
+	f.Add([]byte("mode: actions\nactions:\n- 'sqs:*'\n- '*Object?cl'\ncondition:\n  source-ip: 203.0.113.0/24\n"), uint8(1))
 	db := defaultDB(f)
 	f.Fuzz(func(t *testing.T, src []byte, minimize uint8) {
 		tmpl, err := template.Parse(src, "fuzz.yml")
 		if err != nil {
 			return
+		}
+		for _, e := range tmpl.Actions {
+			// A pattern as broad as * writes every action of AWS: right,
+			// but seconds under the fuzzer's instrumentation, which
+			// counts it as a hang. TestBroadActionPattern covers it.
+			if strings.ContainsAny(e.Value, "*?") && len(writer.ExpandAction(db, e.Value)) > 2000 {
+				return
+			}
 		}
 		opts := writer.Options{Minimize: minimize%2 == 1, MinLength: int(minimize / 2 % 8)}
 		res, err := writer.Write(db, tmpl, opts)
