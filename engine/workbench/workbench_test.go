@@ -253,7 +253,8 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 // FuzzWrite checks Write on any text: no panic, a policy exactly when
-// there is no error, and every diagnostic inside the source.
+// there is no error, every diagnostic inside the source, and with a
+// split every part within the quota.
 func FuzzWrite(f *testing.F) {
 	files, _ := filepath.Glob("testdata/write/*.yml")
 	for _, file := range files {
