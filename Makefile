@@ -29,6 +29,7 @@ test-unit: corpus ## Go tests of engine/, dataset/, scripts/ (parity, golden, pr
 test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAST, FUZZ_SLOW)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzConditionBlock$$' -fuzztime 20000x
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseNode$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW)
@@ -43,6 +44,7 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzParseGuardrails$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzCompare$$' -fuzztime 2000x
+	$(GO) test ./engine/grant -run '^$$' -fuzz '^FuzzGrant$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/sarfetch -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_FAST)

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/audit/paths"
+	"github.com/leastpriv/policysentry/engine/diag"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -1,6 +1,8 @@
 package policyfmt
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/writer"
@@ -10,11 +12,34 @@ import (
 func object(p *writer.Policy) Object {
 	stmts := make([]Value, len(p.Statement))
 	for i, s := range p.Statement {
-		stmts[i] = Object{
+		st := Object{
 			{"Sid", s.Sid}, {"Effect", s.Effect}, {"Action", s.Action}, {"Resource", s.Resource},
 		}
+		if len(s.Condition) > 0 {
+			st = append(st, Field{"Condition", conditionObject(s.Condition)})
+		}
+		stmts[i] = st
 	}
 	return Object{{"Version", p.Version}, {"Statement", stmts}}
+}
+
+// conditionObject is a Condition element with operators and keys sorted;
+// one value as a string, several as an array.
+func conditionObject(c writer.Condition) Object {
+	var out Object
+	for _, op := range slices.Sorted(maps.Keys(c)) {
+		var keys Object
+		for _, k := range slices.Sorted(maps.Keys(c[op])) {
+			vs := c[op][k]
+			if len(vs) == 1 {
+				keys = append(keys, Field{k, vs[0]})
+			} else {
+				keys = append(keys, Field{k, vs})
+			}
+		}
+		out = append(out, Field{op, keys})
+	}
+	return out
 }
 
 // JSON renders the policy as Policy Sentry prints it: json.dumps(indent=4)
@@ -45,6 +70,22 @@ func YAML(p *writer.Policy) []byte {
 		b.WriteString("  Effect: " + yamlScalar(s.Effect) + "\n")
 		yamlList(&b, "Action", s.Action)
 		yamlList(&b, "Resource", s.Resource)
+		if len(s.Condition) > 0 {
+			b.WriteString("  Condition:\n")
+			for _, op := range conditionObject(s.Condition) {
+				b.WriteString("    " + yamlScalar(op.Key) + ":\n")
+				for _, k := range op.Value.(Object) {
+					if v, ok := k.Value.(string); ok {
+						b.WriteString("      " + yamlScalar(k.Key) + ": " + yamlScalar(v) + "\n")
+						continue
+					}
+					b.WriteString("      " + yamlScalar(k.Key) + ":\n")
+					for _, v := range k.Value.([]string) {
+						b.WriteString("      - " + yamlScalar(v) + "\n")
+					}
+				}
+			}
+		}
 	}
 	b.WriteString("\n")
 	return []byte(b.String())

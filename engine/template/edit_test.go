@@ -184,7 +184,30 @@ func normalised(t *Template) Template {
 		}
 		*l = n
 	}
+	c.Conditions = conditionsWithoutPos(c.Conditions)
 	return c
+}
+
+// conditionsWithoutPos copies condition blocks without their positions
+// and empty values, which Marshal does not keep.
+func conditionsWithoutPos(blocks []ConditionBlock) []ConditionBlock {
+	var out []ConditionBlock
+	for _, b := range blocks {
+		nb := ConditionBlock{Section: b.Section}
+		for _, cl := range b.Clauses {
+			cl.Pos = diag.Position{}
+			var vs []Entry
+			for _, v := range cl.Values {
+				if v.Value != "" {
+					vs = append(vs, Entry{Value: v.Value})
+				}
+			}
+			cl.Values = vs
+			nb.Clauses = append(nb.Clauses, cl)
+		}
+		out = append(out, nb)
+	}
+	return out
 }
 
 // editCorpus is every template the repository has: the writer's golden

@@ -2,6 +2,7 @@ package template
 
 import (
 	"errors"
+	"fmt"
 	"github.com/leastpriv/policysentry/engine/diag"
 	"os"
 	"path/filepath"
@@ -83,6 +84,56 @@ func FuzzEdit(f *testing.F) {
 				if !strings.Contains(string(out), strings.TrimSpace(c)) {
 					t.Fatalf("comment %q lost\n%s", c, out)
 				}
+			}
+		}
+	})
+}
+
+// FuzzConditionBlock parses templates whose condition: block is the
+// fuzzed text: Parse must never panic, errors must be a diag.List with
+// positions inside the source, and a template that parses must marshal
+// and parse back to the same conditions.
+func FuzzConditionBlock(f *testing.F) {
+	for _, s := range []string{
+		"  StringEquals:\n    aws:ResourceTag/team: payments\n",
+		"  source-ip: [203.0.113.0/24, 198.51.100.7]\n  mfa: true\n",
+		"  request-tags: {team: payments, env: [dev, prod]}\n  resource-tags: {team: x}\n",
+		"  ForAnyValue:StringLike:\n    aws:TagKeys: [team*]\n  mfa-max-age: 3600\n",
+		"  passed-to-service: ec2.amazonaws.com\n  org-id: o-abc\n  NullIfExists: {a:b: true}\n",
+		"  StringEqual: {aws:x: [], 'bad key': 1}\n  IpAddress: 10.0.0.1\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, block []byte) {
+		src := append([]byte("mode: crud\nread:\n- arn:aws:s3:::b/*\ncondition:\n"), block...)
+		tmpl, err := Parse(src, "fuzz.yml")
+		if err != nil {
+			var l diag.List
+			if !errors.As(err, &l) || len(l) == 0 {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			for _, d := range l {
+				if d.Start.Offset < 0 || d.Start.Offset > len(src) {
+					t.Fatalf("position %+v outside the source: %v", d.Start, err)
+				}
+			}
+			return
+		}
+		out, err := tmpl.Marshal()
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		again, err := Parse(out, "fuzz.yml")
+		if err != nil {
+			t.Fatalf("marshalled template does not parse: %v\n%s", err, out)
+		}
+		a, b := stripped(tmpl), stripped(again)
+		if len(a.Conditions) != len(b.Conditions) {
+			t.Fatalf("conditions changed in the round trip\n%s", out)
+		}
+		for i := range a.Conditions {
+			if fmt.Sprint(a.Conditions[i]) != fmt.Sprint(b.Conditions[i]) {
+				t.Fatalf("conditions changed in the round trip:\n%v\n%v\n%s", a.Conditions[i], b.Conditions[i], out)
 			}
 		}
 	})

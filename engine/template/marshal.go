@@ -27,6 +27,7 @@ func (t *Template) Marshal() ([]byte, error) {
 	}
 	if mode == ModeActions {
 		add("actions", list(t.Actions, true))
+		addConditions(add, t.Conditions)
 		return encode(root)
 	}
 	for _, s := range []struct {
@@ -78,7 +79,55 @@ func (t *Template) Marshal() ([]byte, error) {
 	if len(sts.Content) > 0 {
 		add("sts", sts)
 	}
+	addConditions(add, t.Conditions)
 	return encode(root)
+}
+
+// addConditions writes the condition blocks: operators as mappings of
+// keys to values, shortcuts as they were written.
+func addConditions(add func(string, *yaml.Node), blocks []ConditionBlock) {
+	for _, b := range blocks {
+		m := &yaml.Node{Kind: yaml.MappingNode}
+		ops := map[string]*yaml.Node{}
+		tags := map[string]*yaml.Node{}
+		for _, c := range b.Clauses {
+			if sc := lookupShortcut(c.Shortcut); sc != nil {
+				switch {
+				case sc.kind == "tags" && c.Key == "aws:TagKeys":
+					// request-tags writes it again from its tags.
+				case sc.kind == "tags":
+					n := tags[sc.name]
+					if n == nil {
+						n = &yaml.Node{Kind: yaml.MappingNode}
+						tags[sc.name] = n
+						m.Content = append(m.Content, scalar(sc.name), n)
+					}
+					n.Content = append(n.Content, scalar(strings.TrimPrefix(c.Key, sc.key)), values(c.Values))
+				default:
+					m.Content = append(m.Content, scalar(sc.name), values(c.Values))
+				}
+				continue
+			}
+			n := ops[c.Operator]
+			if n == nil {
+				n = &yaml.Node{Kind: yaml.MappingNode}
+				ops[c.Operator] = n
+				m.Content = append(m.Content, scalar(c.Operator), n)
+			}
+			n.Content = append(n.Content, scalar(c.Key), values(c.Values))
+		}
+		if len(m.Content) > 0 {
+			add(ConditionKey(b.Section), m)
+		}
+	}
+}
+
+// values is one value as a scalar, several as a list.
+func values(es []Entry) *yaml.Node {
+	if len(es) == 1 {
+		return scalar(es[0].Value)
+	}
+	return list(es, true)
 }
 
 func scalar(s string) *yaml.Node {

@@ -59,8 +59,49 @@ func stripped(t *Template) Template {
 		clean(w.SingleActions), clean(w.ServiceRead), clean(w.ServiceWrite), clean(w.ServiceList), clean(w.ServiceTagging), clean(w.ServicePermissionsManagement)
 	s := &c.STS
 	s.AssumeRole, s.AssumeRoleWithSAML, s.AssumeRoleWithWebIdentity = clean(s.AssumeRole), clean(s.AssumeRoleWithSAML), clean(s.AssumeRoleWithWebIdentity)
+	c.Conditions = conditionsWithoutPos(t.Conditions)
 	if c.Effect == "Allow" {
 		c.Effect = ""
 	}
 	return c
+}
+
+// TestMarshalConditions marshals a template with every kind of condition
+// block and shortcut and parses it back: the same template.
+func TestMarshalConditions(t *testing.T) {
+	src := `mode: crud
+read:
+- arn:aws:s3:::b/*
+condition:
+  StringEquals:
+    aws:ResourceTag/team: payments
+    aws:RequestedRegion: [eu-west-1, eu-west-2]
+  source-ip: [203.0.113.0/24]
+  request-tags: {team: payments, env: [dev, prod]}
+  mfa: true
+  mfa-max-age: 3600
+write-condition:
+  ForAnyValue:StringLike:
+    aws:TagKeys: team*
+  resource-tags: {team: payments}
+  passed-to-service: ec2.amazonaws.com
+`
+	a, err := Parse([]byte(src), "c.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse(out, "c.yml")
+	if err != nil {
+		t.Fatalf("reparse: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(stripped(a), stripped(b)) {
+		t.Errorf("round trip changed the template\n%s", out)
+	}
+	if len(a.Conditions) != 2 || len(a.Conditions[0].Clauses) != 8 || a.Conditions[1].Section != "write" {
+		t.Errorf("conditions %+v", a.Conditions)
+	}
 }

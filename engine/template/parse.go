@@ -64,6 +64,11 @@ const (
 	CodeInvalidARN = "INVALID_ARN"
 	// CodeInvalidAction: an action list entry that is not service:Action.
 	CodeInvalidAction = "INVALID_ACTION"
+	// CodeInvalidConditionOperator: a condition block key that is neither
+	// an IAM condition operator nor a shortcut.
+	CodeInvalidConditionOperator = "INVALID_CONDITION_OPERATOR"
+	// CodeInvalidConditionKey: a condition key that is not service:name.
+	CodeInvalidConditionKey = "INVALID_CONDITION_KEY_FORMAT"
 	// CodeYAMLSyntax: the text is not YAML.
 	CodeYAMLSyntax = yamlerr.Code
 )
@@ -131,9 +136,9 @@ func hasKey(m *yaml.Node, key string) bool {
 }
 
 var (
-	crudKeys = []string{"mode", "name", "effect", "read", "write", "list", "tagging", "permissions-management",
-		"wildcard-only", "skip-resource-constraints", "exclude-actions", "sts"}
-	actionsKeys  = []string{"mode", "name", "effect", "actions"}
+	crudKeys = append([]string{"mode", "name", "effect", "read", "write", "list", "tagging", "permissions-management",
+		"wildcard-only", "skip-resource-constraints", "exclude-actions", "sts", ConditionKey("")}, conditionKeys()...)
+	actionsKeys  = []string{"mode", "name", "effect", "actions", ConditionKey("")}
 	wildcardKeys = []string{"single-actions", "service-read", "service-write", "service-list", "service-tagging", "service-permissions-management"}
 	stsKeys      = []string{"assume-role", "assume-role-with-saml", "assume-role-with-web-identity"}
 )
@@ -177,6 +182,12 @@ func (p *parser) template(root *yaml.Node) *Template {
 				p.unknownKey(k, allowed, fmt.Sprintf("%s %s template", article(string(t.Mode)), t.Mode))
 				continue
 			}
+			if section, ok := conditionSection(k.Value); ok {
+				if b := p.conditionBlock(k, v, section); len(b.Clauses) > 0 {
+					t.Conditions = append(t.Conditions, b)
+				}
+				continue
+			}
 			if t.Mode == ModeActions {
 				t.Actions = p.actionList(v, k.Value)
 				continue
@@ -195,6 +206,27 @@ func (p *parser) template(root *yaml.Node) *Template {
 		p.fail(root, "missing key actions: an actions template lists service:Action strings under actions")
 	}
 	return t
+}
+
+// conditionKeys are the CRUD sections' condition block keys.
+func conditionKeys() []string {
+	out := make([]string, len(ConditionSections))
+	for i, s := range ConditionSections {
+		out[i] = ConditionKey(s)
+	}
+	return out
+}
+
+// conditionSection returns the section whose condition block a key is
+// ("" for condition:).
+func conditionSection(key string) (string, bool) {
+	if key == ConditionKey("") {
+		return "", true
+	}
+	if s, ok := strings.CutSuffix(key, "-condition"); ok && inList(ConditionSections, s) {
+		return s, true
+	}
+	return "", false
 }
 
 // nested reads a mapping of lists (wildcard-only, sts) into t; keys are
@@ -314,12 +346,16 @@ func checkARN(s string) string {
 	return ""
 }
 
-// actionList reads a list of service:Action strings (wildcards allowed).
+// actionList reads a list of service:Action strings (wildcards allowed;
+// a pattern with * or ? and no colon matches full action names).
 func (p *parser) actionList(v *yaml.Node, key string) []Entry {
 	list := p.stringList(v, key)
 	for _, e := range list {
 		if e.Value == "" || e.Value == "*" {
 			continue
+		}
+		if strings.ContainsAny(e.Value, "*?") && !strings.Contains(e.Value, ":") {
+			continue // a pattern over full names, such as *Object*
 		}
 		if i := strings.IndexByte(e.Value, ':'); i <= 0 || i == len(e.Value)-1 {
 			p.failAt(e.Pos, CodeInvalidAction, "%s: %q is not an action: expected service:ActionName, e.g. s3:GetObject", key, e.Value)

@@ -146,3 +146,24 @@ func TestParseAccepts(t *testing.T) {
 		})
 	}
 }
+
+// TestSkeletonConditionBlock uncomments the skeletons' condition block:
+// it must parse to the conditions it shows.
+func TestSkeletonConditionBlock(t *testing.T) {
+	for _, mode := range []Mode{ModeCRUD, ModeActions} {
+		var lines []string
+		for _, l := range strings.Split(string(Skeleton(mode)), "\n") {
+			if strings.HasPrefix(l, "#condition:") || strings.HasPrefix(l, "#  ") {
+				l = l[1:]
+			}
+			lines = append(lines, l)
+		}
+		tm, err := Parse([]byte(strings.Join(lines, "\n")), "skeleton.yml")
+		if err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if len(tm.Conditions) != 1 || len(tm.Conditions[0].Clauses) != 3 {
+			t.Errorf("%s: conditions %+v", mode, tm.Conditions)
+		}
+	}
+}

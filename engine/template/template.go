@@ -44,6 +44,11 @@ type Template struct {
 
 	// Actions mode: service:Action strings.
 	Actions []Entry
+
+	// Conditions are the template's condition blocks (condition: and, in
+	// CRUD mode, <section>-condition:), in template order; empty blocks
+	// are left out.
+	Conditions []ConditionBlock
 }
 
 // WildcardOnly is the wildcard-only section of a CRUD template.

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 	"strings"
 
@@ -13,9 +12,9 @@ import (
 )
 
 var (
-	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:][^\s]*$`)
-	vpcRe          = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	vpceRe         = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	// A key's prefix is a service, or an OIDC provider's URL without
+	// https://, which can have a path (EKS: oidc.eks.REGION.amazonaws.com/id/ID:sub).
+	conditionKeyRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[^\s:/]+)*:[^\s:][^\s]*$`)
 	tagKeyPrefixes = []string{"resourcetag", "requesttag", "principaltag"}
 	// deprecatedGlobal are global keys AWS replaced, with their successor.
 	deprecatedGlobal = map[string]string{"aws:sourceowner": "aws:SourceAccount"}
@@ -184,7 +183,7 @@ func (v *validator) keySupported(st *statement, svc *iamdb.Service, c *iamdb.Con
 		if g.a.Service != svc {
 			continue
 		}
-		if actionSupportsKey(g.a, k.Key) {
+		if condition.ActionListsKey(g.a, k.Key) {
 			return
 		}
 		if len(of) < 5 {
@@ -195,24 +194,6 @@ func (v *validator) keySupported(st *statement, svc *iamdb.Service, c *iamdb.Con
 		return // no action of the key's service: another check's business
 	}
 	v.emit("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("none of the statement's %s actions (%s) supports the condition key %s: the condition never matches them", svc.Prefix, strings.Join(of, ", "), k.Key))
-}
-
-func actionSupportsKey(a *iamdb.Action, key string) bool {
-	for _, r := range a.Resources {
-		for _, ck := range r.ConditionKeys {
-			if keyMatches(ck, key) {
-				return true
-			}
-		}
-		if r.Resource != nil {
-			for _, ck := range r.Resource.ConditionKeys {
-				if keyMatches(ck, key) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // conditionValues reads a key's values.
@@ -317,15 +298,15 @@ func (v *validator) valueChecks(st *statement, op condition.Operator, key string
 				v.at("BAD_PATTERN_FOR_MFA", it.n, it.path, "Bool aws:MultiFactorAuthPresent false does not match long-term credentials, where the key is absent: use BoolIfExists false (or Null true) to catch requests without MFA", "BoolIfExists")
 			}
 		case lk == "aws:requestedregion" && t == condition.String:
-			if !(op.Base.Like && wildOrVar(it.s)) && !regionRe.MatchString(it.s) {
+			if !(op.Base.Like && wildOrVar(it.s)) && !condition.IsRegion(it.s) {
 				v.at("INVALID_REGION", it.n, it.path, fmt.Sprintf("%q is not a Region name (for example eu-west-1)", it.s))
 			}
 		case lk == "aws:sourcevpc" && t == condition.String:
-			if !(op.Base.Like && wildOrVar(it.s)) && !vpcRe.MatchString(it.s) {
+			if !(op.Base.Like && wildOrVar(it.s)) && !condition.IsVPCID(it.s) {
 				v.at("INVALID_VPC_FORMAT", it.n, it.path, fmt.Sprintf("%q is not a VPC ID (vpc- and 8 or 17 hexadecimal digits)", it.s))
 			}
 		case lk == "aws:sourcevpce" && t == condition.String:
-			if !(op.Base.Like && wildOrVar(it.s)) && !vpceRe.MatchString(it.s) {
+			if !(op.Base.Like && wildOrVar(it.s)) && !condition.IsVPCEndpointID(it.s) {
 				v.at("INVALID_VPCE_FORMAT", it.n, it.path, fmt.Sprintf("%q is not a VPC endpoint ID (vpce- and 8 or 17 hexadecimal digits)", it.s))
 			}
 		case t == condition.IPAddress:
@@ -337,7 +318,7 @@ func (v *validator) valueChecks(st *statement, op condition.Operator, key string
 				v.at("IMPROVE_IP_RANGE", it.n, it.path, fmt.Sprintf("the range %s has host bits set: it means %s", it.s, p.Masked()), p.Masked().String())
 			}
 			if lk == "aws:sourceip" {
-				if privateRange(p) {
+				if condition.PrivateRange(p) {
 					private = append(private, *it)
 				} else {
 					public = append(public, *it)
@@ -374,18 +355,4 @@ func likeOf(op condition.Operator) string {
 	o := op
 	o.Base = &condition.Base{Name: name}
 	return o.String()
-}
-
-var privateRanges = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("fc00::/7"),
-}
-
-func privateRange(p netip.Prefix) bool {
-	for _, r := range privateRanges {
-		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
-			return true
-		}
-	}
-	return false
 }

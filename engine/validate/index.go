@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
@@ -241,7 +242,7 @@ func (x *index) conditions(s *iamdb.Service) *condIndex {
 	for _, c := range s.Conditions {
 		ci.names = append(ci.names, c.Name)
 		l := strings.ToLower(c.Name)
-		if i := templateStart(l); i > 0 {
+		if i := condition.TemplateStart(l); i > 0 {
 			ci.templates = append(ci.templates, condTemplate{prefix: l[:i], c: c})
 			continue
 		}
@@ -296,32 +297,4 @@ func (x *index) lowerActions(s *iamdb.Service) []string {
 	}
 	x.lowerNames[s] = names
 	return names
-}
-
-// templateStart returns where the variable part of a templated condition
-// key begins, or -1. The dataset writes the variable part as ${TagKey},
-// <key>, tag-key or nothing ("glacier:ResourceTag/").
-func templateStart(k string) int {
-	if i := strings.Index(k, "${"); i > 0 {
-		return i
-	}
-	if i := strings.Index(k, "<"); i > 0 {
-		return i
-	}
-	if i := strings.LastIndexByte(k, '/'); i > 0 {
-		switch strings.ToLower(k[i+1:]) {
-		case "", "tag-key", "tagkey", "key":
-			return i + 1
-		}
-	}
-	return -1
-}
-
-// keyMatches reports whether a condition key named in a policy is the
-// dataset key k (case-insensitive; templates take any suffix).
-func keyMatches(k, name string) bool {
-	if i := templateStart(k); i > 0 {
-		return len(name) > i && strings.EqualFold(name[:i], k[:i])
-	}
-	return strings.EqualFold(k, name)
 }

@@ -64,8 +64,6 @@ func WriteJSON(w io.Writer, results []Result) error {
 // with a "policy NAME:" header line for inputs holding several policies,
 // and a summary line.
 func WriteText(w io.Writer, results []Result) error {
-	counts := map[diag.Severity]int{}
-	total := 0
 	for _, r := range results {
 		if len(r.Findings) > 0 && r.Name != r.Findings[0].Start.File {
 			if _, err := fmt.Fprintf(w, "policy %s (%s):\n", r.Name, r.PolicyType); err != nil {
@@ -73,8 +71,6 @@ func WriteText(w io.Writer, results []Result) error {
 			}
 		}
 		for _, d := range r.Findings {
-			counts[d.Severity]++
-			total++
 			line := fmt.Sprintf("%s: %s %s: %s [%s]", d.Start, d.Severity, d.Code, d.Message, d.Path)
 			if len(d.Suggestions) > 0 {
 				line += " (did you mean " + strings.Join(d.Suggestions, " or ") + "?)"
@@ -82,6 +78,21 @@ func WriteText(w io.Writer, results []Result) error {
 			if _, err := fmt.Fprintln(w, line); err != nil {
 				return err
 			}
+		}
+	}
+	_, err := fmt.Fprintln(w, Summary(results))
+	return err
+}
+
+// Summary counts the findings by finding type: "2 policies validated, 3
+// findings: 1 ERROR, 2 WARNING" ("..., no findings" when there are none).
+func Summary(results []Result) string {
+	counts := map[diag.Severity]int{}
+	total := 0
+	for _, r := range results {
+		for _, d := range r.Findings {
+			counts[d.Severity]++
+			total++
 		}
 	}
 	var parts []string
@@ -94,8 +105,7 @@ func WriteText(w io.Writer, results []Result) error {
 	if total > 0 {
 		summary = fmt.Sprintf("%d findings: %s", total, strings.Join(parts, ", "))
 	}
-	_, err := fmt.Fprintf(w, "%d policies validated, %s\n", len(results), summary)
-	return err
+	return fmt.Sprintf("%d policies validated, %s", len(results), summary)
 }
 
 // WriteSARIF writes the findings as a SARIF 2.1.0 log: one rule per code

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
@@ -13,7 +14,6 @@ import (
 var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 
 var (
-	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 	accountRe = regexp.MustCompile(`^\d{12}$`)
 )
 
@@ -95,7 +95,7 @@ func (v *validator) resourceChecks(it *item) {
 		v.at("RESOURCE_EFFECTIVELY_STAR", it.n, it.path, fmt.Sprintf("the resource %q matches every resource: write \"*\" if that is meant, else name the resources", s), "*")
 		return
 	}
-	if !wildOrVar(region) && region != "" && !regionRe.MatchString(region) {
+	if !wildOrVar(region) && region != "" && !condition.IsRegion(region) {
 		v.at("INVALID_ARN_REGION", it.n, it.path, fmt.Sprintf("the region %q in %q is not a Region name (for example us-east-1)", region, s))
 	}
 	if !wildOrVar(account) && account != "" && account != "aws" && !accountRe.MatchString(account) {

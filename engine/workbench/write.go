@@ -128,7 +128,7 @@ func Write(db *iamdb.DB, src []byte, file string, opts WriteOptions) (*WriteResu
 		}
 	}
 	if t.Mode == template.ModeActions {
-		res.Added = added(t, out.Policy)
+		res.Added = added(db, t, out.Policy)
 	}
 	return res, nil
 }
@@ -166,11 +166,18 @@ func lookupFormats(names []string) ([]policyfmt.Format, error) {
 	return out, nil
 }
 
-// added lists the policy's actions an actions template did not name.
-func added(t *template.Template, p *writer.Policy) []string {
+// added lists the policy's actions an actions template did not name
+// (neither listed nor matched by one of its patterns).
+func added(db *iamdb.DB, t *template.Template, p *writer.Policy) []string {
 	asked := map[string]bool{}
 	for _, e := range t.Actions {
 		asked[strings.ToLower(e.Value)] = true
+		if strings.ContainsAny(e.Value, "*?") {
+			// A pattern asks for every action it matches.
+			for _, a := range writer.ExpandAction(db, e.Value) {
+				asked[strings.ToLower(a)] = true
+			}
+		}
 	}
 	var out []string
 	seen := map[string]bool{}

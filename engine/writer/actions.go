@@ -15,14 +15,28 @@ import (
 func (b *builder) addActions(supplied []template.Entry) {
 	var names []string
 	var resolved []*iamdb.Action
+	seen := map[*iamdb.Action]bool{}
 	for _, e := range supplied {
 		if e.Value == "" {
 			continue
 		}
-		a, ok := b.resolveAction(e)
-		if !ok {
+		if strings.ContainsAny(e.Value, "*?") {
+			// A pattern grants every action it matches, each like a
+			// listed one (in dataset order, each once).
+			for _, a := range b.expandPattern(e) {
+				if !seen[a] {
+					seen[a] = true
+					names = append(names, a.FullName())
+					resolved = append(resolved, a)
+				}
+			}
 			continue
 		}
+		a, ok := b.resolveAction(e)
+		if !ok || seen[a] {
+			continue
+		}
+		seen[a] = true
 		names = append(names, e.Value)
 		resolved = append(resolved, a)
 	}

@@ -119,3 +119,60 @@ func TestManyARNs(t *testing.T) {
 		t.Errorf("the policy covers %d services, want about 50", len(services))
 	}
 }
+
+// conditionBlocks are the condition blocks the conditions benchmark adds
+// to the 1,000-ARN template: keys every action supports, keys only some
+// support (so statements split), and per-section blocks.
+const conditionBlocks = `condition:
+  source-ip: [203.0.113.0/24, 198.51.100.0/24]
+  requested-region: [us-east-1, eu-west-1]
+  resource-tags: {team: payments}
+  request-tags: {env: prod}
+  mfa: true
+read-condition:
+  vpc-endpoint: vpce-1a2b3c4d
+write-condition:
+  StringEquals:
+    aws:ResourceAccount: "123456789012"
+`
+
+// BenchmarkWrite1000ARNsWithConditions parses the 1,000-ARN template of
+// BenchmarkWrite1000ARNs50Services with condition blocks added (its YAML
+// text) and writes its policy: the whole in-process write of a template
+// with conditions.
+func BenchmarkWrite1000ARNsWithConditions(b *testing.B) {
+	db := defaultDB(b)
+	text, err := manyARNs(b, db, 1000, 50).Marshal()
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := append(text, conditionBlocks...)
+	tmpl, err := template.Parse(src, "bench.yml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := writer.Write(db, tmpl, writer.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	withCond := 0
+	for _, s := range res.Policy.Statement {
+		if len(s.Condition) > 0 {
+			withCond++
+		}
+	}
+	if withCond < 50 {
+		b.Fatalf("only %d statements with conditions", withCond)
+	}
+	b.ReportMetric(float64(len(res.Policy.Statement)), "statements")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tmpl, err := template.Parse(src, "bench.yml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := writer.Write(db, tmpl, writer.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -16,6 +16,12 @@ type group struct {
 	arns      []string
 	arnFormat string
 	actions   []string
+	// section is the template section the group was made for ("read",
+	// "wildcard-only", ...; "" in actions mode), for its conditions.
+	section string
+	// origin lists, for actions of a shared "*" group (MultMultNone,
+	// SkipResourceConstraints), every section that granted them.
+	origin map[string][]string
 }
 
 // builder accumulates statements the way Policy Sentry's SidGroup does.
@@ -31,6 +37,10 @@ type builder struct {
 	file     string
 	warnings diag.List
 	problems diag.List
+	// section is the template section being written, for conditions.
+	section string
+	// conds holds the template's condition clauses (nil without any).
+	conds *conditions
 }
 
 func newBuilder(db *iamdb.DB, file string) *builder {
@@ -83,6 +93,7 @@ func (b *builder) at(pos diag.Position) diag.Position {
 func (b *builder) group(sid string) *group { return b.bySid[sid] }
 
 func (b *builder) addGroup(g *group) {
+	g.section = b.section
 	b.groups = append(b.groups, g)
 	b.bySid[g.sid] = g
 }
@@ -100,13 +111,22 @@ func (b *builder) removeGroup(sid string) {
 // addUnconstrained adds an action to the MultMultNone or
 // SkipResourceConstraints statement (Resource "*").
 func (b *builder) addUnconstrained(action, sid string) {
-	if g := b.group(sid); g != nil {
-		if !contains(g.actions, action) {
-			g.actions = append(g.actions, action)
-		}
-		return
+	g := b.group(sid)
+	if g == nil {
+		g = &group{sid: sid, arns: []string{"*"}, arnFormat: "*"}
+		b.addGroup(g)
 	}
-	b.addGroup(&group{sid: sid, arns: []string{"*"}, arnFormat: "*", actions: []string{action}})
+	if !contains(g.actions, action) {
+		g.actions = append(g.actions, action)
+	}
+	if b.conds != nil {
+		if g.origin == nil {
+			g.origin = map[string][]string{}
+		}
+		if !contains(g.origin[action], b.section) {
+			g.origin[action] = append(g.origin[action], b.section)
+		}
+	}
 }
 
 // addARNs grants every action of the access level that applies to the

@@ -42,8 +42,12 @@ func NearestFormats(svc *iamdb.Service, arnStr string, n int) []string {
 	return out
 }
 
-// anyRun stands for a ${...} placeholder in a tokenised format.
-const anyRun = -1
+// anyRun stands for a ${...} placeholder in a tokenised format (or a *
+// in an action pattern); anyOne for a ? in an action pattern.
+const (
+	anyRun = -1
+	anyOne = -2
+)
 
 // formatTokens turns a format into bytes, with anyRun for placeholders.
 func formatTokens(format string) []int {
@@ -62,7 +66,8 @@ func formatTokens(format string) []int {
 }
 
 // wildcardDistance is the edit distance between a tokenised format and a
-// text, where anyRun tokens match any run of characters for free.
+// text, where anyRun tokens match any run of characters for free and
+// anyOne tokens any one character.
 func wildcardDistance(pat []int, text string) int {
 	prev := make([]int, len(text)+1)
 	cur := make([]int, len(text)+1)
@@ -82,7 +87,7 @@ func wildcardDistance(pat []int, text string) int {
 				continue
 			}
 			cost := 1
-			if p == int(text[j-1]) {
+			if p == int(text[j-1]) || p == anyOne {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)

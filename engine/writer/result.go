@@ -42,6 +42,19 @@ const (
 	// CodeNeedsResource: a wildcard-only action that supports resource
 	// types, so it is not granted on "*".
 	CodeNeedsResource = "ACTION_SUPPORTS_RESOURCE_TYPES"
+	// CodeBroadActionPattern: an action pattern that grants every action
+	// of a service, or more than 100 actions: written, with a warning.
+	CodeBroadActionPattern = "BROAD_ACTION_PATTERN"
+	// CodeConditionKeyNotSupported: a template condition key that no
+	// action it applies to supports: left out.
+	CodeConditionKeyNotSupported = "CONDITION_KEY_NOT_SUPPORTED"
+	// CodeConditionKeyPartlySupported: a template condition key that
+	// only some of the actions it applies to support: the others are
+	// written in statements of their own, without it.
+	CodeConditionKeyPartlySupported = "CONDITION_KEY_PARTLY_SUPPORTED"
+	// CodeConditionNoStatement: a section's condition block for a
+	// section that writes no statement.
+	CodeConditionNoStatement = "CONDITION_UNUSED"
 	// CodeInvalidEffect: an effect other than Allow or Deny.
 	CodeInvalidEffect = "INVALID_EFFECT"
 	// CodeUnknownMode: a mode other than crud or actions.

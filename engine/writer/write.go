@@ -2,7 +2,9 @@ package writer
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/diag"
@@ -36,6 +38,7 @@ func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("minimize length %d: must be 0 or more", opts.MinLength)
 	}
 	b := newBuilder(db, t.File)
+	b.initConditions(t.Conditions)
 	switch t.Mode {
 	case template.ModeCRUD:
 		b.crud(t)
@@ -50,6 +53,11 @@ func Write(db *iamdb.DB, t *template.Template, opts Options) (*Result, error) {
 		return nil, b.problems
 	}
 	p := b.render(effect, opts)
+	if b.conds != nil {
+		// The condition warnings come last: put them in template order.
+		b.warnConditions()
+		b.warnings.Sort()
+	}
 	return &Result{Policy: p, Warnings: b.warnings}, nil
 }
 
@@ -61,12 +69,20 @@ func (b *builder) crud(t *template.Template) {
 			b.exclude[strings.ToLower(a)] = true
 		}
 	}
+	b.section = "wildcard-only"
 	b.wildcardOnly(t.WildcardOnly)
-	b.addARNs(t.Read, iamdb.Read, true)
-	b.addARNs(t.Write, iamdb.Write, true)
-	b.addARNs(t.List, iamdb.List, true)
-	b.addARNs(t.Tagging, iamdb.Tagging, true)
-	b.addARNs(t.PermissionsManagement, iamdb.PermissionsManagement, true)
+	for _, sec := range []struct {
+		name    string
+		entries []template.Entry
+		level   iamdb.AccessLevel
+	}{
+		{"read", t.Read, iamdb.Read}, {"write", t.Write, iamdb.Write}, {"list", t.List, iamdb.List},
+		{"tagging", t.Tagging, iamdb.Tagging}, {"permissions-management", t.PermissionsManagement, iamdb.PermissionsManagement},
+	} {
+		b.section = sec.name
+		b.addARNs(sec.entries, sec.level, true)
+	}
+	b.section = "skip-resource-constraints"
 	for _, e := range nonEmpty(t.SkipResourceConstraints) {
 		if len(b.db.Expand(e.Value)) == 0 {
 			b.warn(e.Pos, CodeInvalidAction, "skip-resource-constraints: %s matches no action of the dataset; kept as written", e.Value)
@@ -76,6 +92,7 @@ func (b *builder) crud(t *template.Template) {
 	for _, a := range b.skip {
 		b.addUnconstrained(a, sidSkipResourceConstraints)
 	}
+	b.section = "sts"
 	b.sts(t.STS)
 }
 
@@ -100,10 +117,11 @@ func (b *builder) expand(entries []template.Entry) []string {
 }
 
 // ExpandAction returns every "prefix:Action" that the pattern (with * and
-// ?, case-insensitive) matches; "*" alone matches every action.
+// ?, case-insensitive) matches; "*" alone matches every action, and a
+// pattern without a colon ("*Object*") is matched against full names.
 func ExpandAction(db *iamdb.DB, pattern string) []string {
 	var out []string
-	for _, a := range db.Expand(pattern) {
+	for _, a := range expandPattern(db, pattern) {
 		out = append(out, a.FullName())
 	}
 	return out
@@ -232,6 +250,7 @@ func (b *builder) render(effect string, opts Options) *Policy {
 		all = minimize.For(b.db)
 	}
 	merged := map[int]bool{}
+	used := map[string]bool{}
 	for _, g := range b.groups {
 		var actions []string
 		for _, a := range g.actions {
@@ -245,28 +264,9 @@ func (b *builder) render(effect string, opts Options) *Policy {
 		if len(actions) == 0 {
 			continue
 		}
-		if opts.Minimize {
-			actions = all.Minimize(actions, opts.MinLength)
-			found := false
-			for i := range p.Statement {
-				if equalStrings(p.Statement[i].Resource, g.arns) {
-					for _, a := range actions {
-						if !contains(p.Statement[i].Action, a) {
-							p.Statement[i].Action = append(p.Statement[i].Action, a)
-						}
-					}
-					merged[i] = true
-					found = true
-					break
-				}
-			}
-			if found {
-				continue
-			}
-			actions = dedupe(actions)
+		for _, pt := range b.partition(g, actions, used) {
+			b.addStatement(p, g, pt, effect, opts, all, merged)
 		}
-		sort.Strings(actions)
-		p.Statement = append(p.Statement, Statement{Sid: g.sid, Effect: effect, Action: actions, Resource: append([]string(nil), g.arns...)})
 	}
 	for i := range p.Statement {
 		if !merged[i] {
@@ -277,7 +277,54 @@ func (b *builder) render(effect string, opts Options) *Policy {
 		st.Action = all.Minimize(st.Action, opts.MinLength)
 		sort.Strings(st.Action)
 	}
+	if b.conds != nil {
+		uniqueSids(p)
+	}
 	return p
+}
+
+// uniqueSids numbers the Sids that repeat (statements on one resource
+// with different conditions that minimize named alike): the second
+// S3MultBucket becomes S3MultBucket2.
+func uniqueSids(p *Policy) {
+	seen := map[string]bool{}
+	for i := range p.Statement {
+		sid := p.Statement[i].Sid
+		for n := 2; seen[sid]; n++ {
+			sid = p.Statement[i].Sid + strconv.Itoa(n)
+		}
+		seen[sid] = true
+		p.Statement[i].Sid = sid
+	}
+}
+
+// addStatement adds one part of a group as a statement; with minimize,
+// its actions are minimized and it is merged into a statement with the
+// same Resource list and Condition, if there is one.
+func (b *builder) addStatement(p *Policy, g *group, pt part, effect string, opts Options, all *minimize.Universe, merged map[int]bool) {
+	actions := pt.actions
+	if opts.Minimize {
+		actions = all.Minimize(actions, opts.MinLength)
+		found := false
+		for i := range p.Statement {
+			if equalStrings(p.Statement[i].Resource, g.arns) && reflect.DeepEqual(p.Statement[i].Condition, pt.cond) {
+				for _, a := range actions {
+					if !contains(p.Statement[i].Action, a) {
+						p.Statement[i].Action = append(p.Statement[i].Action, a)
+					}
+				}
+				merged[i] = true
+				found = true
+				break
+			}
+		}
+		if found {
+			return
+		}
+		actions = dedupe(actions)
+	}
+	sort.Strings(actions)
+	p.Statement = append(p.Statement, Statement{Sid: pt.sid, Effect: effect, Action: actions, Resource: append([]string(nil), g.arns...), Condition: pt.cond})
 }
 
 // mergedSid names a statement that minimize merged: Service + "Mult" +

@@ -11,8 +11,10 @@ import (
 var screenDefs = []screenDef{
 	{id: "crud", label: "Write: CRUD", new: newCrudScreen},
 	{id: "actions", label: "Write: actions", new: newActionsScreen},
+	{id: "grant", label: "Grant: resource & trust", new: newGrantScreen},
 	{id: "audit", label: "Audit", new: newAuditScreen},
 	{id: "browse", label: "Browse", new: newBrowseScreen},
+	{id: "validate", label: "Validate", new: newValidateScreen},
 }
 
 // screenID names a screen: its tab is data-testid "tab-<id>", and the

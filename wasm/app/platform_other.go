@@ -34,3 +34,4 @@ func download(name, mime, text string)                         {}
 func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                         {}
 func setBigTexts(m map[string]string)                          {}
+func selectRange(id string, start, end, line int)              {}

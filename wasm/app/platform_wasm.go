@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -364,4 +365,21 @@ func setBigTexts(m map[string]string) {
 		}
 		bigTexts[id] = &bigText{el: el, val: v}
 	}
+}
+
+// selectRange selects start:end (UTF-16 code units) in a text control,
+// focused, and scrolls the control to line (1-based) with a few lines of
+// context above.
+func selectRange(id string, start, end, line int) {
+	el := js.Global().Get("document").Call("getElementById", id)
+	if !el.Truthy() {
+		return
+	}
+	el.Call("focus")
+	el.Call("setSelectionRange", start, end)
+	lh, err := strconv.ParseFloat(strings.TrimSuffix(js.Global().Call("getComputedStyle", el).Get("lineHeight").String(), "px"), 64)
+	if err != nil {
+		lh = 18 // "normal"
+	}
+	el.Set("scrollTop", max(0, float64(line-4)*lh))
 }

@@ -91,6 +91,8 @@ func New(opts Options) *Handler {
 		Prefix + "dataset":          {http.MethodGet, (*Handler).dataset},
 		Prefix + "validate":         {http.MethodPost, (*Handler).validate},
 		Prefix + "simulate":         {http.MethodPost, (*Handler).simulate},
+		Prefix + "resource-policy":  {http.MethodPost, (*Handler).resourcePolicy},
+		Prefix + "trust-policy":     {http.MethodPost, (*Handler).trustPolicy},
 	}}
 }
 

@@ -552,3 +552,47 @@ func TestPolicySplitHeader(t *testing.T) {
 		t.Errorf("split header without split=")
 	}
 }
+
+// TestPolicyConditions checks that POST /policy writes a template with
+// condition blocks as the CLI does (each format), sends the condition
+// warnings with their positions, and answers a condition error with 400
+// and its line and column.
+func TestPolicyConditions(t *testing.T) {
+	h := newHandler(t)
+	for _, f := range []string{"json", "yaml", "terraform"} {
+		w := do(h, "POST", "/api/v1/policy?fmt="+f, "application/yaml", readTestdata(t, "conditions.yml"))
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", f, w.Code, w.Body)
+		}
+		want := runCLI(t, "write-policy", "--input-file", filepath.Join("testdata", "conditions.yml"), "--fmt", f)
+		if w.Body.String() != want {
+			t.Errorf("%s: API answer differs from the CLI's\n--- API\n%s\n--- CLI\n%s", f, w.Body, want)
+		}
+		if !strings.Contains(w.Body.String(), "aws:ResourceTag/team") || !strings.Contains(w.Body.String(), "iam:PassedToService") {
+			t.Errorf("%s: conditions missing:\n%s", f, w.Body)
+		}
+	}
+	w := do(h, "POST", "/api/v1/policy", "application/yaml", readTestdata(t, "conditions.yml"))
+	var warns []detail
+	if err := json.Unmarshal([]byte(w.Header().Get(api.WarningsHeader)), &warns); err != nil {
+		t.Fatalf("%s: %v", api.WarningsHeader, err)
+	}
+	found := false
+	for _, d := range warns {
+		if d.Line == 14 && d.Column == 5 && strings.Contains(d.Message, "aws:SoureIp") && strings.Contains(d.Message, "aws:SourceIp") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning at 14:5 about aws:SoureIp: %+v", warns)
+	}
+
+	w = do(h, "POST", "/api/v1/policy", "application/yaml", readTestdata(t, "conditions-error.yml"))
+	if w.Code != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400: %s", w.Code, w.Body)
+	}
+	e := decodeError(t, w)
+	if e.Line != 5 || e.Column != 22 || !strings.Contains(e.Message, "not a Region name") {
+		t.Errorf("error %+v, want 5:22 about the Region", e)
+	}
+}

@@ -80,6 +80,12 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if workbench.IsGrant(src) {
+		if opts.Minimize {
+			return errorf(http.StatusBadRequest, CodeInvalidParameter, "minimize applies to identity policies (crud and actions templates), not to resource or trust templates")
+		}
+		return writeGrant(w, db, src, format)
+	}
 	res, err := workbench.Write(db, src, bodyName, opts)
 	if err != nil {
 		return templateError(err)

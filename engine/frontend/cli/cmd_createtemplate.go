@@ -3,6 +3,9 @@ package cli
 import (
 	"fmt"
 	"os"
+	"slices"
+
+	"github.com/leastpriv/policysentry/engine/grant"
 
 	"github.com/leastpriv/policysentry/engine/template"
 	"github.com/spf13/cobra"
@@ -21,6 +24,9 @@ func newCreateTemplateCmd(app *App) *Command {
 		Args:        cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src := template.Skeleton(template.Mode(kind))
+			if m := grant.Mode(kind); slices.Contains(grant.Modes, m) {
+				src = grant.Skeleton(m)
+			}
 			if output == "" {
 				_, err := app.Stdout.Write(src)
 				return err
@@ -33,10 +39,10 @@ func newCreateTemplateCmd(app *App) *Command {
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output-file", "o", "", "Relative path to output file where we want to store policy_sentry YML files.")
-	cmd.Flags().StringVarP(&kind, "template-type", "t", "", "Type of write_policy template to create - actions or CRUD. Options are: actions, crud")
+	cmd.Flags().StringVarP(&kind, "template-type", "t", "", "Type of write_policy template to create - actions or CRUD. Options are: actions, crud (resource: a resource-based policy; trust: a role trust policy)")
 	cmd.Flags().StringVarP(&name, "name", "n", "", "")
 	cmd.Flags().Lookup("name").Hidden = true
 	addVerbose(cmd)
-	addFlagMeta(cmd.Flags(), "template-type", "[actions|crud]", []string{"actions", "crud"}, true)
+	addFlagMeta(cmd.Flags(), "template-type", "[actions|crud|resource|trust]", []string{"actions", "crud", "resource", "trust"}, true)
 	return cmd
 }

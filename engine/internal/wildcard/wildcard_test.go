@@ -22,8 +22,8 @@ func TestMatch(t *testing.T) {
 		{"a*b*c", "aXXbYYc", true},
 		{"a*b*c", "aXXbYY", false},
 		{"a*", "a*", true},
-		{"a?", "a*", true},   // a pattern's ? matches a literal *
-		{"*a", "*b", false},  // a pattern's * is a wildcard, even against *
+		{"a?", "a*", true},  // a pattern's ? matches a literal *
+		{"*a", "*b", false}, // a pattern's * is a wildcard, even against *
 		{"a*c", "a*b", false},
 		{"**", "x", true},
 	} {

@@ -1,0 +1,91 @@
+package webapp
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/internal/golden"
+)
+
+// TestValidatePolicy validates each testdata/validate/NAME[@TYPE[@RESOURCE
+// TYPE]].json as the Validate screen does and compares the view with
+// NAME....golden; every finding's span must select, in the text as a
+// browser holds it (UTF-16), the text at its line and column.
+func TestValidatePolicy(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("testdata/validate/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts := strings.SplitN(name, "@", 3)
+			parts = append(parts, "", "")
+			v := ValidatePolicy(db, string(src), parts[1], parts[2])
+			golden.Check(t, strings.TrimSuffix(f, ".json")+".golden", []byte(renderView(v)), "")
+			units := utf16.Encode([]rune(string(src)))
+			for _, fd := range v.Findings {
+				if fd.Where == "" {
+					if fd.Start != -1 || fd.End != -1 {
+						t.Errorf("%s without a position has span %d-%d", fd.Code, fd.Start, fd.End)
+					}
+					continue
+				}
+				if fd.Start < 0 || fd.End < fd.Start || fd.End > len(units) {
+					t.Fatalf("%s: span %d-%d outside the text (%d units)", fd.Code, fd.Start, fd.End, len(units))
+				}
+				var line, col int
+				fmt.Sscanf(fd.Where, "%d:%d", &line, &col)
+				before := string(utf16.Decode(units[:fd.Start]))
+				if line != fd.Line {
+					t.Errorf("%s at %s: Line %d", fd.Code, fd.Where, fd.Line)
+				}
+				if l, c := strings.Count(before, "\n")+1, len([]rune(before[strings.LastIndex(before, "\n")+1:]))+1; l != line || c != col {
+					t.Errorf("%s at %s: span starts at %d:%d", fd.Code, fd.Where, l, c)
+				}
+			}
+		})
+	}
+}
+
+func renderView(v ValidateView) string {
+	var b strings.Builder
+	if v.Err != "" {
+		fmt.Fprintf(&b, "error: %s\n", v.Err)
+	}
+	if v.Summary != "" {
+		fmt.Fprintf(&b, "summary: %s\n", v.Summary)
+	}
+	for _, f := range v.Findings {
+		fmt.Fprintf(&b, "%s %s %s [%s] %s span %d-%d policy %q class %s\n  %s\n", f.Where, f.Type, f.Code, f.Path, f.Link, f.Start, f.End, f.Policy, f.Class, f.Message)
+	}
+	return b.String()
+}
+
+func TestValidateOptions(t *testing.T) {
+	if got, want := ValidatePolicyTypes(), []string{"identity", "resource", "scp", "rcp", "trust"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ValidatePolicyTypes = %v, want %v", got, want)
+	}
+	rts := ValidateResourceTypes()
+	found := false
+	for _, r := range rts {
+		found = found || r == "AWS::S3::Bucket"
+	}
+	if !found {
+		t.Errorf("ValidateResourceTypes lacks AWS::S3::Bucket: %v", rts)
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"github.com/leastpriv/policysentry/engine/frontend/webapp"
+	"github.com/vugu/vugu"
+)
+
+// ValidateScreen checks a pasted, picked or dropped policy like IAM
+// Access Analyzer's ValidatePolicy, offline: findings with their type,
+// code, message, line:column and documentation; clicking one selects it
+// in the editor.
+type ValidateScreen struct {
+	app *App
+	// validateState is what is saved and shared.
+	validateState
+	// View is the last validation; Picked the finding last clicked (-1
+	// for none).
+	View   webapp.ValidateView
+	Picked int
+}
+
+// validateState is the Validate screen's saved state (State.Screens).
+type validateState struct {
+	Text         string `json:"text,omitempty"`
+	PolicyType   string `json:"type,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
+}
+
+// validateID is the screen's id in screenDefs and its state's key.
+const validateID = "validate"
+
+func newValidateScreen(app *App) screen {
+	return &ValidateScreen{app: app, validateState: validateState{PolicyType: "identity"}, Picked: -1}
+}
+
+func (c *ValidateScreen) saveState(s *webapp.State) { s.SetScreen(validateID, c.validateState) }
+
+func (c *ValidateScreen) loadState(s webapp.State) { s.Screen(validateID, &c.validateState) }
+
+func (c *ValidateScreen) bigTexts(m map[string]string) { m["validate-input"] = c.Text }
+
+// refresh validates the text again.
+func (c *ValidateScreen) refresh() { c.run() }
+
+// takeDrop takes a single dropped policy while the screen is shown.
+func (c *ValidateScreen) takeDrop(fs []webapp.File, shown bool) bool {
+	if !shown || len(fs) != 1 || webapp.IsTemplateFile(fs[0].Name) {
+		return false
+	}
+	c.open(fs[0])
+	return true
+}
+
+func (c *ValidateScreen) open(f webapp.File) {
+	c.Text = string(f.Data)
+	c.app.Notice = "Validating " + f.Name + "."
+	c.run()
+	c.app.save()
+}
+
+// run validates the text (nothing to show for an empty one).
+func (c *ValidateScreen) run() {
+	c.Picked = -1
+	if c.app.DB == nil || c.Text == "" {
+		c.View = webapp.ValidateView{}
+		return
+	}
+	c.View = webapp.ValidatePolicy(c.app.DB, c.Text, c.PolicyType, c.ResourceType)
+}
+
+// OnInput handles typing or pasting a policy.
+func (c *ValidateScreen) OnInput(e vugu.DOMEvent) {
+	c.Text = value(e)
+	c.run()
+	c.app.save()
+}
+
+// OnPolicyType sets the policy type.
+func (c *ValidateScreen) OnPolicyType(e vugu.DOMEvent) {
+	c.PolicyType = value(e)
+	c.run()
+	c.app.save()
+}
+
+// OnResourceType sets the resource type of a resource policy.
+func (c *ValidateScreen) OnResourceType(e vugu.DOMEvent) {
+	c.ResourceType = value(e)
+	c.run()
+	c.app.save()
+}
+
+// OnFile reads a picked policy file.
+func (c *ValidateScreen) OnFile(e vugu.DOMEvent) {
+	c.app.readFiles(e.JSEventTarget().Get("files"), func(fs []webapp.File) {
+		if len(fs) > 0 {
+			c.open(fs[0])
+		}
+	})
+}
+
+// Select selects a finding's text in the editor.
+func (c *ValidateScreen) Select(e vugu.DOMEvent, i int) {
+	f := c.View.Findings[i]
+	c.Picked = i
+	if f.Start >= 0 {
+		selectRange("validate-input", f.Start, f.End, f.Line)
+	}
+}
+
+func (c *ValidateScreen) findingClass(i int) string {
+	s := "vf-" + c.View.Findings[i].Class
+	if i == c.Picked {
+		s += " picked"
+	}
+	return s
+}
+
+func (c *ValidateScreen) isResource() bool { return c.PolicyType == "resource" }
