@@ -49,6 +49,8 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/yamlerr -run '^$$' -fuzz '^FuzzError$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzLocate$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzScreens$$' -fuzztime $(FUZZ_SLOW)
 
 test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/

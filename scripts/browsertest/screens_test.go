@@ -316,7 +316,7 @@ func TestScreens(t *testing.T) {
 	})
 
 	t.Run("labelled-controls", func(t *testing.T) {
-		for _, tab := range []string{"tab-crud", "tab-actions", "tab-audit", "tab-browse"} {
+		for _, tab := range []string{"tab-crud", "tab-actions", "tab-audit", "tab-browse", "tab-compare", "tab-simulate"} {
 			if err := run(ctx, chromedp.Click(sel(tab))); err != nil {
 				t.Fatal(err)
 			}
@@ -354,7 +354,7 @@ func TestScreens(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer run(ctx, emulation.ClearDeviceMetricsOverride())
-		for _, tab := range []string{"tab-crud", "tab-actions", "tab-audit", "tab-browse"} {
+		for _, tab := range []string{"tab-crud", "tab-actions", "tab-audit", "tab-browse", "tab-compare", "tab-simulate"} {
 			var width int
 			if err := run(ctx, chromedp.Click(sel(tab)), chromedp.Poll(`document.querySelector('[data-testid="`+tab+`"]').classList.contains("active")`, nil, chromedp.WithPollingTimeout(stepTimeout)), chromedp.Evaluate(`document.documentElement.scrollWidth`, &width)); err != nil {
 				t.Fatal(err)

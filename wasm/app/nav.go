@@ -15,6 +15,8 @@ var screenDefs = []screenDef{
 	{id: "audit", label: "Audit", new: newAuditScreen},
 	{id: "browse", label: "Browse", new: newBrowseScreen},
 	{id: "validate", label: "Validate", new: newValidateScreen},
+	{id: "compare", label: "Compare", new: newCompareScreen},
+	{id: "simulate", label: "Simulate", new: newSimulateScreen},
 }
 
 // screenID names a screen: its tab is data-testid "tab-<id>", and the

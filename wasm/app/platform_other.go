@@ -35,3 +35,4 @@ func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                         {}
 func setBigTexts(m map[string]string)                          {}
 func selectRange(id string, start, end, line int)              {}
+func focusAfterRender(id string, start, end, line int)         {}

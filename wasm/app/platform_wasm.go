@@ -365,6 +365,25 @@ func setBigTexts(m map[string]string) {
 		}
 		bigTexts[id] = &bigText{el: el, val: v}
 	}
+	if p := pendingSelection; p != nil {
+		pendingSelection = nil
+		selectRange(p.id, p.start, p.end, p.line)
+	}
+}
+
+// selection is a text range of a textarea, in UTF-16 code units.
+type selection struct {
+	id               string
+	start, end, line int
+}
+
+// pendingSelection is selected after the next render (focusAfterRender).
+var pendingSelection *selection
+
+// focusAfterRender selects a range of a textarea (see selectRange) once
+// the render under way has put the model's text in it (setBigTexts).
+func focusAfterRender(id string, start, end, line int) {
+	pendingSelection = &selection{id, start, end, line}
 }
 
 // selectRange selects start:end (UTF-16 code units) in a text control,

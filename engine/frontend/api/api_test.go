@@ -536,23 +536,6 @@ func TestManyWarningsAreBounded(t *testing.T) {
 	}
 }
 
-// TestPolicySplitHeader checks that POST /policy?split= says what the
-// split did in its header, as the CLI says it on stderr.
-func TestPolicySplitHeader(t *testing.T) {
-	h := newHandler(t)
-	w := do(h, "POST", "/api/v1/policy?split=user-inline", "application/yaml", readTestdata(t, "crud.yml"))
-	var summary string
-	if err := json.Unmarshal([]byte(w.Header().Get(api.SplitHeader)), &summary); err != nil || w.Code != http.StatusOK {
-		t.Fatalf("status %d, header %q: %v", w.Code, w.Header().Get(api.SplitHeader), err)
-	}
-	if !strings.HasPrefix(summary, "split into 2 policies that each fit the user inline policy quota (2048 characters)") {
-		t.Errorf("summary %q", summary)
-	}
-	if w := do(h, "POST", "/api/v1/policy", "application/yaml", readTestdata(t, "crud.yml")); w.Header().Get(api.SplitHeader) != "" {
-		t.Errorf("split header without split=")
-	}
-}
-
 // TestPolicyConditions checks that POST /policy writes a template with
 // condition blocks as the CLI does (each format), sends the condition
 // warnings with their positions, and answers a condition error with 400
@@ -594,5 +577,22 @@ func TestPolicyConditions(t *testing.T) {
 	e := decodeError(t, w)
 	if e.Line != 5 || e.Column != 22 || !strings.Contains(e.Message, "not a Region name") {
 		t.Errorf("error %+v, want 5:22 about the Region", e)
+	}
+}
+
+// TestPolicySplitHeader checks that POST /policy?split= says what the
+// split did in its header, as the CLI says it on stderr.
+func TestPolicySplitHeader(t *testing.T) {
+	h := newHandler(t)
+	w := do(h, "POST", "/api/v1/policy?split=user-inline", "application/yaml", readTestdata(t, "crud.yml"))
+	var summary string
+	if err := json.Unmarshal([]byte(w.Header().Get(api.SplitHeader)), &summary); err != nil || w.Code != http.StatusOK {
+		t.Fatalf("status %d, header %q: %v", w.Code, w.Header().Get(api.SplitHeader), err)
+	}
+	if !strings.HasPrefix(summary, "split into 2 policies that each fit the user inline policy quota (2048 characters)") {
+		t.Errorf("summary %q", summary)
+	}
+	if w := do(h, "POST", "/api/v1/policy", "application/yaml", readTestdata(t, "crud.yml")); w.Header().Get(api.SplitHeader) != "" {
+		t.Errorf("split header without split=")
 	}
 }

@@ -96,11 +96,10 @@ func newWritePolicyCmd(app *App) *Command {
 
 // writePolicy writes the template's policy in the one format opts names;
 // the warnings, the size report and what a split did go to stderr. A
-// resource or trust template (workbench.IsGrant) is written by
-// writeGrant.
+// resource or trust template goes to writeGrant.
 func (app *App) writePolicy(db *iamdb.DB, src []byte, name string, opts workbench.WriteOptions) ([]byte, error) {
 	if workbench.IsGrant(src) {
-		if opts.Split.Chars != 0 {
+		if opts.Split != (policyfmt.Limit{}) {
 			return nil, Usagef("--split applies to identity policies (crud and actions templates), not to resource or trust templates")
 		}
 		return app.writeGrant(db, src, name, opts.Options, opts.Formats[0])
