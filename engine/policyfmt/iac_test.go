@@ -621,24 +621,32 @@ func extractTypeScript(t *testing.T, tarball, dir string) string {
 }
 
 // TestIaCFormatsFromWriter checks that the table's renderers for a
-// written policy are the tree renderers' output, and their split forms.
+// written policy (the README's, and one with conditions written by
+// write-policy from engine/frontend/api/testdata/conditions.yml) are the
+// tree renderers' output, and their split forms.
 func TestIaCFormatsFromWriter(t *testing.T) {
-	b, err := os.ReadFile("testdata/iac/readme.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p writer.Policy
-	if err := json.Unmarshal(b, &p); err != nil {
-		t.Fatal(err)
-	}
-	for name, r := range iacRenderers {
-		f, _ := Lookup(name)
-		if got, want := f.Render(&p), r([]namedDoc{{"policy", tree(&p)}}); !bytes.Equal(got, want) {
-			t.Errorf("%s: Render differs from the tree renderer", name)
+	for _, file := range []string{"readme.json", "writer-conditions.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata/iac", file))
+		if err != nil {
+			t.Fatal(err)
 		}
-		set := []Named{{"policy-1", &p}, {"policy-2", &p}}
-		if got, want := f.RenderSet(set), r(docsOf(set)); !bytes.Equal(got, want) {
-			t.Errorf("%s: RenderSet differs from the tree renderer", name)
+		var p writer.Policy
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := parseTree(b)
+		if !reflect.DeepEqual(plain(tree(&p)), plain(doc)) {
+			t.Errorf("%s: the writer's policy does not marshal to the file", file)
+		}
+		for name, r := range iacRenderers {
+			f, _ := Lookup(name)
+			if got, want := f.Render(&p), r([]namedDoc{{"policy", tree(&p)}}); !bytes.Equal(got, want) {
+				t.Errorf("%s, %s: Render differs from the tree renderer", file, name)
+			}
+			set := []Named{{"policy-1", &p}, {"policy-2", &p}}
+			if got, want := f.RenderSet(set), r(docsOf(set)); !bytes.Equal(got, want) {
+				t.Errorf("%s, %s: RenderSet differs from the tree renderer", file, name)
+			}
 		}
 	}
 }

@@ -253,15 +253,17 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 // FuzzWrite checks Write on any text: no panic, a policy exactly when
-// there is no error, and every diagnostic inside the source.
+// there is no error, every diagnostic inside the source, and with a
+// split every part within the quota.
 func FuzzWrite(f *testing.F) {
 	files, _ := filepath.Glob("testdata/write/*.yml")
 	for _, file := range files {
 		b, _ := os.ReadFile(file)
-		f.Add(b, false)
+		f.Add(b, false, uint16(0))
+		f.Add(b, false, uint16(1800)) // split for 2,000 characters
 	}
 	db := defaultDB(f)
-	f.Fuzz(func(t *testing.T, src []byte, minimize bool) {
+	f.Fuzz(func(t *testing.T, src []byte, minimize bool, split uint16) {
 		if tm, err := template.Parse(src, "f.yml"); err == nil {
 			for _, e := range tm.Actions {
 				// A pattern as broad as * writes every action of AWS:
@@ -271,13 +273,24 @@ func FuzzWrite(f *testing.F) {
 				}
 			}
 		}
-		res, err := workbench.Write(db, src, "f.yml", workbench.WriteOptions{Options: writer.Options{Minimize: minimize}})
+		opts := workbench.WriteOptions{Options: writer.Options{Minimize: minimize}}
+		if split > 0 {
+			opts.Split = policyfmt.Limit{Name: "fuzz", Chars: policyfmt.MinSplitChars + int(split)%11000}
+		}
+		res, err := workbench.Write(db, src, "f.yml", opts)
 		if (err == nil) != (res.Policy != nil) || (err != nil) != (len(res.Errors()) > 0) {
 			t.Fatalf("error %v, policy %v, %d errors", err, res.Policy != nil, len(res.Errors()))
 		}
 		for _, d := range res.Diagnostics {
 			if d.Start.Offset < 0 || d.Start.Offset > len(src) || d.Message == "" || d.Code == "" {
 				t.Fatalf("diagnostic %+v outside the %d-byte source", d, len(src))
+			}
+		}
+		if res.Split != nil {
+			for _, p := range res.Split.Parts {
+				if n := policyfmt.Size(p.Policy).Chars; n > opts.Split.Chars {
+					t.Fatalf("%s has %d characters, over %d", p.Name, n, opts.Split.Chars)
+				}
 			}
 		}
 	})
