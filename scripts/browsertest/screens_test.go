@@ -20,6 +20,7 @@ import (
 // and the dark theme.
 func TestScreens(t *testing.T) {
 	srv := newServer(t)
+	prewarm(t, srv) // account_test.go: the wasm's compression before the visit
 	ctx, cancel := openApp(t, srv)
 	defer cancel()
 	yaml := func() string { return valueOf(t, ctx, "crud-yaml") }
