@@ -209,4 +209,3 @@ func (b *builder) removeDuplicatedInWildcard() {
 		g.has = nil
 	}
 }
-
