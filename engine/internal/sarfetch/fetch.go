@@ -348,7 +348,11 @@ func parseIndex(b []byte, indexURL string) ([]Entry, error) {
 		if err != nil || e.URL == "" {
 			return nil, fmt.Errorf("index %s: service %s: bad url %q", indexURL, e.Service, e.URL)
 		}
-		e.URL = base.ResolveReference(u).String()
+		r := base.ResolveReference(u)
+		if r.Scheme != "http" && r.Scheme != "https" || r.Host == "" {
+			return nil, fmt.Errorf("index %s: service %s: url %q is not an http or https address (relative ones resolve against the index's)", indexURL, e.Service, e.URL)
+		}
+		e.URL = r.String()
 	}
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("index %s lists no services", indexURL)
