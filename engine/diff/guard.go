@@ -56,6 +56,10 @@ func BuiltinNames() []string {
 	return out
 }
 
+// BuiltinWhy is why the built-in guardrail named name forbids its
+// access (what a front end shows beside the name), "" for an unknown name.
+func BuiltinWhy(name string) string { return builtinGuardrails[name].Why }
+
 // Builtin returns the built-in guardrail named name, its action list
 // filled from db for those defined by access level.
 func Builtin(db *iamdb.DB, name string) (Guardrail, error) {

@@ -78,6 +78,9 @@ func TestBuiltinActionsExist(t *testing.T) {
 		if len(g.Actions) == 0 {
 			t.Errorf("%s: no actions", n)
 		}
+		if w := BuiltinWhy(n); w == "" || w != g.Why {
+			t.Errorf("BuiltinWhy(%s) = %q, want Builtin's %q", n, w, g.Why)
+		}
 		for _, a := range g.Actions {
 			if db(t).Action(a) == nil {
 				t.Errorf("%s: %s is not in the dataset", n, a)

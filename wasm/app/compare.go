@@ -3,7 +3,6 @@ package main
 import (
 	"maps"
 
-	"github.com/leastpriv/policysentry/engine/diff"
 	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/vugu/vugu"
@@ -104,15 +103,9 @@ func (c *Compare) groups() []changeGroup {
 	return out
 }
 
-func (c *Compare) builtins() []string { return diff.BuiltinNames() }
-
-func (c *Compare) guardOn(name string) bool {
-	for _, n := range webapp.GuardrailNames(c.State.Guardrails) {
-		if n == name {
-			return true
-		}
-	}
-	return false
+// guardChoices are the built-in guardrails' checkboxes.
+func (c *Compare) guardChoices() *GuardChoices {
+	return &GuardChoices{List: &c.State.Guardrails, TestID: "guardrail-", Changed: c.Changed}
 }
 
 // OnText handles typing in one of the screen's text boxes.
@@ -126,12 +119,6 @@ func (c *Compare) OnText(e vugu.DOMEvent, box string) {
 	case "mustNotGrant":
 		c.State.MustNotGrant = v
 	}
-	c.Changed()
-}
-
-// OnGuardrail turns a built-in guardrail on or off.
-func (c *Compare) OnGuardrail(e vugu.DOMEvent, name string) {
-	c.State.Guardrails = webapp.ToggleGuardrail(c.State.Guardrails, name, e.PropBool("target", "checked"))
 	c.Changed()
 }
 

@@ -11,33 +11,29 @@ import (
 // in the editor.
 type ValidateScreen struct {
 	app *App
-	// validateState is what is saved and shared.
-	validateState
+	// ValidateState is what is saved and shared.
+	webapp.ValidateState
 	// View is the last validation; Picked the finding last clicked (-1
 	// for none).
 	View   webapp.ValidateView
 	Picked int
 }
 
-// validateState is the Validate screen's saved state (State.Screens).
-type validateState struct {
-	Text         string `json:"text,omitempty"`
-	PolicyType   string `json:"type,omitempty"`
-	ResourceType string `json:"resourceType,omitempty"`
-}
-
 // validateID is the screen's id in screenDefs and its state's key.
 const validateID = "validate"
 
 func newValidateScreen(app *App) screen {
-	return &ValidateScreen{app: app, validateState: validateState{PolicyType: "identity"}, Picked: -1}
+	return &ValidateScreen{app: app, ValidateState: webapp.ValidateState{PolicyType: "identity"}, Picked: -1}
 }
 
-func (c *ValidateScreen) saveState(s *webapp.State) { s.SetScreen(validateID, c.validateState) }
+func (c *ValidateScreen) saveState(s *webapp.State) { s.SetScreen(validateID, c.ValidateState) }
 
-func (c *ValidateScreen) loadState(s webapp.State) { s.Screen(validateID, &c.validateState) }
+func (c *ValidateScreen) loadState(s webapp.State) { s.Screen(validateID, &c.ValidateState) }
 
-func (c *ValidateScreen) bigTexts(m map[string]string) { m["validate-input"] = c.Text }
+func (c *ValidateScreen) bigTexts(m map[string]string) {
+	m["validate-input"] = c.Text
+	m["validate-must-not-grant"] = c.MustNotGrant
+}
 
 // refresh validates the text again.
 func (c *ValidateScreen) refresh() { c.run() }
@@ -65,7 +61,7 @@ func (c *ValidateScreen) run() {
 		c.View = webapp.ValidateView{}
 		return
 	}
-	c.View = webapp.ValidatePolicy(c.app.DB, c.Text, c.PolicyType, c.ResourceType)
+	c.View = webapp.ValidatePolicy(c.app.DB, c.ValidateState)
 }
 
 // OnInput handles typing or pasting a policy.
@@ -87,6 +83,28 @@ func (c *ValidateScreen) OnResourceType(e vugu.DOMEvent) {
 	c.ResourceType = value(e)
 	c.run()
 	c.app.save()
+}
+
+// OnMustNotGrant handles typing in the must-not-grant list.
+func (c *ValidateScreen) OnMustNotGrant(e vugu.DOMEvent) {
+	c.MustNotGrant = value(e)
+	c.run()
+	c.app.save()
+}
+
+// OnPublic turns the public-access check on or off.
+func (c *ValidateScreen) OnPublic(e vugu.DOMEvent) {
+	c.NoPublic = !e.PropBool("target", "checked")
+	c.run()
+	c.app.save()
+}
+
+// guardChoices are the built-in guardrails' checkboxes.
+func (c *ValidateScreen) guardChoices() *GuardChoices {
+	return &GuardChoices{List: &c.Guardrails, TestID: "validate-guardrail-", Changed: func() {
+		c.run()
+		c.app.save()
+	}}
 }
 
 // OnFile reads a picked policy file.

@@ -91,36 +91,6 @@ type PublicView struct {
 // names thousands); the rest are counted.
 const maxListed = 12
 
-// GuardrailNames splits a list of built-in guardrail names (commas,
-// spaces or new lines between them), keeping the first of duplicates.
-func GuardrailNames(list string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, n := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == '\r' }) {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// ToggleGuardrail adds a built-in name to a list, or removes it, keeping
-// the list's order.
-func ToggleGuardrail(list, name string, on bool) string {
-	names := GuardrailNames(list)
-	out := make([]string, 0, len(names)+1)
-	for _, n := range names {
-		if n != name {
-			out = append(out, n)
-		}
-	}
-	if on {
-		out = append(out, name)
-	}
-	return strings.Join(out, ",")
-}
-
 // Compare reviews OLD → NEW as the CLI's `diff` does (engine/workbench
 // Diff): the access NEW grants that OLD did not, what it may grant and no
 // longer grants, the guardrails it breaks and, with Public, public
@@ -138,9 +108,9 @@ func Compare(db *iamdb.DB, s CompareState) CompareView {
 		v.Errors[box] = append(v.Errors[box], msgs...)
 		return v
 	}
-	guards, err := diff.ResolveGuardrails(db, []byte(s.MustNotGrant), "must-not-grant", GuardrailNames(s.Guardrails))
-	if err != nil {
-		return fail("guardrails", strings.TrimPrefix(err.Error(), "must-not-grant:"))
+	guards, msg := ResolveGuards(db, s.Guardrails, s.MustNotGrant)
+	if msg != "" {
+		return fail("guardrails", msg)
 	}
 	input := func(box, text string) []workbench.DiffInput {
 		return []workbench.DiffInput{{Input: workbench.Input{Name: box, Data: []byte(text)}, Key: "policy"}}

@@ -105,30 +105,3 @@ func checkLocs(t *testing.T, boxes map[string]string, locs []Loc) {
 		}
 	}
 }
-
-func TestGuardrailNames(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"iam-write", "iam-write"},
-		{" iam-write,, disable-logging\niam-write\t", "iam-write|disable-logging"},
-	} {
-		if got := strings.Join(GuardrailNames(tc.in), "|"); got != tc.want {
-			t.Errorf("GuardrailNames(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		list, name string
-		on         bool
-		want       string
-	}{
-		{"", "iam-write", true, "iam-write"},
-		{"iam-write", "iam-write", true, "iam-write"},
-		{"iam-write, organizations", "iam-write", false, "organizations"},
-		{"organizations", "iam-write", true, "organizations,iam-write"},
-		{"organizations", "iam-write", false, "organizations"},
-	} {
-		if got := ToggleGuardrail(tc.list, tc.name, tc.on); got != tc.want {
-			t.Errorf("ToggleGuardrail(%q, %q, %v) = %q, want %q", tc.list, tc.name, tc.on, got, tc.want)
-		}
-	}
-}

@@ -35,6 +35,9 @@ type ValidateView struct {
 	// Err is set when the options do not fit (a resource type for
 	// another policy type); there are no findings then.
 	Err string
+	// GuardErrors are the problems of the must-not-grant list, each
+	// "line:column: message".
+	GuardErrors []string
 }
 
 // ValidateFinding is one finding as the Validate screen lists it.
@@ -61,24 +64,62 @@ type ValidateFinding struct {
 // ValidateName names the Validate screen's input in findings.
 const ValidateName = "policy"
 
+// ValidateState is what the Validate screen keeps (saved and shared with
+// the rest of the app's state).
+type ValidateState struct {
+	// Text is the policy (anything `policy-sentry validate` reads).
+	Text string `json:"text,omitempty"`
+	// PolicyType is the validator's spelling ("" for identity);
+	// ResourceType the resource type of a resource policy.
+	PolicyType   string `json:"type,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
+	// Guardrails are built-in guardrail names (diff.BuiltinNames),
+	// separated by commas or spaces (see GuardrailNames).
+	Guardrails string `json:"guardrails,omitempty"`
+	// MustNotGrant is a must-not-grant list, the format of the CLI's
+	// --must-not-grant file (diff.ParseGuardrails' YAML or JSON).
+	MustNotGrant string `json:"mustNotGrant,omitempty"`
+	// NoPublic turns off the public-access check of resource and trust
+	// policies (on by default).
+	NoPublic bool `json:"noPublic,omitempty"`
+}
+
+// PublicApplies tells whether the public-access check applies to the
+// state's policy type (resource and trust policies have principals).
+func (s ValidateState) PublicApplies() bool {
+	return s.PolicyType == validate.Resource.String() || s.PolicyType == validate.Trust.String()
+}
+
 // ValidatePolicy validates a pasted or dropped policy (or anything
 // `policy-sentry validate` reads: get-policy-version output, an array of
-// policies, an account dump) as policyType ("" for identity), with the
-// resource type for a resource policy.
-func ValidatePolicy(db *iamdb.DB, text, policyType, resourceType string) ValidateView {
-	pt, err := validate.ParsePolicyType(policyType)
+// policies, an account dump) as its policy type ("" for identity), with
+// the resource type for a resource policy, against the guardrails
+// (MUST_NOT_GRANT findings) and, unless turned off, for public access
+// (PUBLIC_ACCESS, resource and trust policies). A must-not-grant list that
+// does not parse is reported in GuardErrors; the policy is validated
+// without guardrails then.
+func ValidatePolicy(db *iamdb.DB, s ValidateState) ValidateView {
+	pt, err := validate.ParsePolicyType(s.PolicyType)
 	if err != nil {
 		return ValidateView{Err: err.Error()}
 	}
+	resourceType := s.ResourceType
 	if pt != validate.Resource {
 		resourceType = ""
 	}
-	res, err := workbench.Validate(db, []byte(text), ValidateName, workbench.ValidateOptions{Options: validate.Options{PolicyType: pt, ResourceType: resourceType}})
-	if err != nil {
-		return ValidateView{Err: err.Error()}
+	var v ValidateView
+	guards, msg := ResolveGuards(db, s.Guardrails, s.MustNotGrant)
+	if msg != "" {
+		v.GuardErrors = []string{msg}
 	}
-	v := ValidateView{Summary: validate.Summary(res.Results)}
-	units := utf16Offsets(text)
+	opts := validate.Options{PolicyType: pt, ResourceType: resourceType, Guardrails: guards, CheckPublic: !s.NoPublic}
+	res, err := workbench.Validate(db, []byte(s.Text), ValidateName, workbench.ValidateOptions{Options: opts})
+	if err != nil {
+		v.Err = err.Error()
+		return v
+	}
+	v.Summary = validate.Summary(res.Results)
+	units := utf16Offsets(s.Text)
 	for _, r := range res.Results {
 		policy := ""
 		if len(res.Results) > 1 {

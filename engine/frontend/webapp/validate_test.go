@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/internal/golden"
 )
@@ -35,30 +37,77 @@ func TestValidatePolicy(t *testing.T) {
 			}
 			parts := strings.SplitN(name, "@", 3)
 			parts = append(parts, "", "")
-			v := ValidatePolicy(db, string(src), parts[1], parts[2])
+			v := ValidatePolicy(db, ValidateState{Text: string(src), PolicyType: parts[1], ResourceType: parts[2]})
 			golden.Check(t, strings.TrimSuffix(f, ".json")+".golden", []byte(renderView(v)), "")
-			units := utf16.Encode([]rune(string(src)))
-			for _, fd := range v.Findings {
-				if fd.Where == "" {
-					if fd.Start != -1 || fd.End != -1 {
-						t.Errorf("%s without a position has span %d-%d", fd.Code, fd.Start, fd.End)
-					}
-					continue
-				}
-				if fd.Start < 0 || fd.End < fd.Start || fd.End > len(units) {
-					t.Fatalf("%s: span %d-%d outside the text (%d units)", fd.Code, fd.Start, fd.End, len(units))
-				}
-				var line, col int
-				fmt.Sscanf(fd.Where, "%d:%d", &line, &col)
-				before := string(utf16.Decode(units[:fd.Start]))
-				if line != fd.Line {
-					t.Errorf("%s at %s: Line %d", fd.Code, fd.Where, fd.Line)
-				}
-				if l, c := strings.Count(before, "\n")+1, len([]rune(before[strings.LastIndex(before, "\n")+1:]))+1; l != line || c != col {
-					t.Errorf("%s at %s: span starts at %d:%d", fd.Code, fd.Where, l, c)
-				}
-			}
+			checkSpans(t, string(src), v)
 		})
+	}
+}
+
+// TestValidateGuardrails runs every case of testdata/validate-guard: a
+// YAML file with the Validate screen's state (text, type, resourceType,
+// guardrails, mustNotGrant, noPublic) against the view in its .golden file
+// (-update rewrites them).
+func TestValidateGuardrails(t *testing.T) {
+	db, err := dataset.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/validate-guard/*.yml")
+	if len(files) == 0 {
+		t.Fatal("no cases in testdata/validate-guard")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yml")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c struct {
+				Text         string `yaml:"text"`
+				PolicyType   string `yaml:"type"`
+				ResourceType string `yaml:"resourceType"`
+				Guardrails   string `yaml:"guardrails"`
+				MustNotGrant string `yaml:"mustNotGrant"`
+				NoPublic     bool   `yaml:"noPublic"`
+			}
+			dec := yaml.NewDecoder(strings.NewReader(string(src)))
+			dec.KnownFields(true)
+			if err := dec.Decode(&c); err != nil {
+				t.Fatal(err)
+			}
+			v := ValidatePolicy(db, ValidateState(c))
+			golden.Check(t, strings.TrimSuffix(f, ".yml")+".golden", []byte(renderView(v)), "")
+			checkSpans(t, c.Text, v)
+		})
+	}
+}
+
+// checkSpans checks that every finding's span selects, in the text as a
+// browser holds it (UTF-16), the text at its line and column.
+func checkSpans(t *testing.T, src string, v ValidateView) {
+	t.Helper()
+	units := utf16.Encode([]rune(src))
+	for _, fd := range v.Findings {
+		if fd.Where == "" {
+			if fd.Start != -1 || fd.End != -1 {
+				t.Errorf("%s without a position has span %d-%d", fd.Code, fd.Start, fd.End)
+			}
+			continue
+		}
+		if fd.Start < 0 || fd.End < fd.Start || fd.End > len(units) {
+			t.Fatalf("%s: span %d-%d outside the text (%d units)", fd.Code, fd.Start, fd.End, len(units))
+		}
+		var line, col int
+		fmt.Sscanf(fd.Where, "%d:%d", &line, &col)
+		before := string(utf16.Decode(units[:fd.Start]))
+		if line != fd.Line {
+			t.Errorf("%s at %s: Line %d", fd.Code, fd.Where, fd.Line)
+		}
+		if l, c := strings.Count(before, "\n")+1, len([]rune(before[strings.LastIndex(before, "\n")+1:]))+1; l != line || c != col {
+			t.Errorf("%s at %s: span starts at %d:%d", fd.Code, fd.Where, l, c)
+		}
 	}
 }
 
@@ -66,6 +115,9 @@ func renderView(v ValidateView) string {
 	var b strings.Builder
 	if v.Err != "" {
 		fmt.Fprintf(&b, "error: %s\n", v.Err)
+	}
+	for _, e := range v.GuardErrors {
+		fmt.Fprintf(&b, "must-not-grant: %s\n", e)
 	}
 	if v.Summary != "" {
 		fmt.Fprintf(&b, "summary: %s\n", v.Summary)
