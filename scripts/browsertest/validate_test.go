@@ -221,4 +221,26 @@ func TestValidateGuardrails(t *testing.T) {
 	if err := run(ctx, chromedp.Evaluate(`document.querySelector('`+sel("validate-public")+`').checked`, &public)); err != nil || public {
 		t.Errorf("the public-access check is back on after a reload (%v)", err)
 	}
+
+	// A share link carries the choices to a fresh browser.
+	if err := run(ctx, setValue("validate-input", identity),
+		chromedp.SetValue(sel("validate-type"), "identity", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('[data-testid="validate-type"]').dispatchEvent(new Event("change", {bubbles: true}))`, nil)); err != nil {
+		t.Fatal(err)
+	}
+	var link string
+	if err := run(ctx, chromedp.Click(sel("share")), chromedp.WaitVisible(sel("share-link")), chromedp.Value(sel("share-link"), &link, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	ctx2, cancel2 := browser(t)
+	defer cancel2()
+	if err := run(ctx2, chromedp.Navigate(link)); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitReady(ctx2); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollText(ctx2, "validate-results", func(s string) bool { return strings.Contains(s, "MUST_NOT_GRANT") }); err != nil {
+		t.Errorf("the share link did not carry the iam-write guardrail: %.500q", got)
+	}
 }
