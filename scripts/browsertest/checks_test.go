@@ -16,7 +16,8 @@ import (
 // line:column, JSON path and documentation link, and clicking the
 // finding selects its text in the JSON policy (from another output tab
 // too). A clean template says "No findings", on the actions screen as
-// well, where iam:PassRole on its role ARN pattern gets warnings.
+// well, where iam:PassRole on its role ARN pattern gets warnings. The
+// Grant screen shows its checks with the same component.
 func TestWriteScreenChecks(t *testing.T) {
 	srv := newServer(t)
 	ctx, cancel := openApp(t, srv)
@@ -102,6 +103,22 @@ func TestWriteScreenChecks(t *testing.T) {
 	if got, err := pollText(ctx, "checks-summary", func(s string) bool { return strings.Contains(s, "No findings") }); err != nil {
 		t.Errorf("clean actions template's checks: %q", got)
 	}
+
+	// The Grant screen lists its checks the same way, open.
+	trust := "mode: trust\ngrants:\n- github:\n    account: '111122223333'\n    repositories: o/r\n    branches: '*'\n"
+	if err := run(ctx, chromedp.Click(sel("tab-grant")), setValue("grant-yaml", trust)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollText(ctx, "policy-checks", func(s string) bool { return strings.Contains(s, "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED") }); err != nil || !strings.Contains(got, "1 warning") {
+		t.Errorf("grant checks: %.600q", got)
+	}
+	if err := run(ctx, chromedp.Click(sel("checks-finding"))); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollJS(ctx, `window.getSelection().toString()`, func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "token.actions.githubusercontent.com:sub") {
+		t.Errorf("clicking the grant finding selected %q (%v), want its condition", got, err)
+	}
+	viewShot(t, ctx, "write-checks-grant")
 }
 
 // count is the number of elements the CSS selector matches.

@@ -76,10 +76,26 @@ func CheckPolicy(db *iamdb.DB, jsonText string, policyType validate.PolicyType, 
 			all = append(all, d)
 		}
 	}
+	c.summarize(all)
+	return c
+}
+
+// summarize sets the summary and the worst class of the findings all.
+func (c *Checks) summarize(all diag.List) {
 	c.Summary = ChecksSummary(all)
 	if s, ok := all.Max(); ok {
 		c.Worst = s.Label()
 	}
+}
+
+// checksOf are the checks of findings that point into jsonText.
+func checksOf(findings diag.List, jsonText string) Checks {
+	var c Checks
+	units := utf16Offsets(jsonText)
+	for _, d := range findings {
+		c.Findings = append(c.Findings, validateFinding(d, "", units))
+	}
+	c.summarize(findings)
 	return c
 }
 

@@ -39,22 +39,29 @@ func TestWriteChecks(t *testing.T) {
 			if len(out.Errors) > 0 && (out.Checks.Summary != "" || len(out.Checks.Findings) > 0) {
 				t.Errorf("checks without a policy: %+v", out.Checks)
 			}
-			units := utf16.Encode([]rune(out.JSON))
-			for _, fd := range out.Checks.Findings {
-				if fd.Where == "" {
-					continue
-				}
-				if fd.Start < 0 || fd.End < fd.Start || fd.End > len(units) {
-					t.Fatalf("%s: span %d-%d outside the JSON (%d units)", fd.Code, fd.Start, fd.End, len(units))
-				}
-				var line, col int
-				fmt.Sscanf(fd.Where, "%d:%d", &line, &col)
-				before := string(utf16.Decode(units[:fd.Start]))
-				if l, c := strings.Count(before, "\n")+1, len([]rune(before[strings.LastIndex(before, "\n")+1:]))+1; l != line || c != col {
-					t.Errorf("%s at %s: span starts at %d:%d", fd.Code, fd.Where, l, c)
-				}
-			}
+			checkSpans(t, out.Checks, out.JSON)
 		})
+	}
+}
+
+// checkSpans checks that every finding's span starts, in text as a
+// browser holds it (UTF-16), at its line and column.
+func checkSpans(t *testing.T, c Checks, text string) {
+	t.Helper()
+	units := utf16.Encode([]rune(text))
+	for _, fd := range c.Findings {
+		if fd.Where == "" {
+			continue
+		}
+		if fd.Start < 0 || fd.End < fd.Start || fd.End > len(units) {
+			t.Fatalf("%s: span %d-%d outside the JSON (%d units)", fd.Code, fd.Start, fd.End, len(units))
+		}
+		var line, col int
+		fmt.Sscanf(fd.Where, "%d:%d", &line, &col)
+		before := string(utf16.Decode(units[:fd.Start]))
+		if l, c := strings.Count(before, "\n")+1, len([]rune(before[strings.LastIndex(before, "\n")+1:]))+1; l != line || c != col {
+			t.Errorf("%s at %s: span starts at %d:%d", fd.Code, fd.Where, l, c)
+		}
 	}
 }
 
