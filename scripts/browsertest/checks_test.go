@@ -115,8 +115,8 @@ func TestWriteScreenChecks(t *testing.T) {
 	if err := run(ctx, chromedp.Click(sel("checks-finding"))); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := pollJS(ctx, `window.getSelection().toString()`, func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "token.actions.githubusercontent.com:sub") {
-		t.Errorf("clicking the grant finding selected %q (%v), want its condition", got, err)
+	if got, err := pollJS(ctx, `window.getSelection().toString()`, func(s string) bool { return s != "" }); err != nil || got != `"repo:o/r:ref:refs/heads/*"` {
+		t.Errorf("clicking the grant finding selected %q (%v), want the branch pattern", got, err)
 	}
 	viewShot(t, ctx, "write-checks-grant")
 }

@@ -428,6 +428,11 @@ func selectText(el js.Value, start, end int) {
 	sel := js.Global().Call("getSelection")
 	sel.Call("removeAllRanges")
 	sel.Call("addRange", r)
+	// Scroll the element sideways to the selection (a long line).
+	rl, el0 := r.Call("getBoundingClientRect").Get("left").Float(), el.Call("getBoundingClientRect")
+	if left, right := el0.Get("left").Float(), el0.Get("right").Float(); rl < left || rl > right-40 {
+		el.Set("scrollLeft", max(0, el.Get("scrollLeft").Float()+rl-left-40))
+	}
 }
 
 // prerenderedText is the text of the prerendered page's textarea id
