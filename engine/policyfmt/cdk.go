@@ -1,7 +1,6 @@
 package policyfmt
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -46,7 +45,7 @@ func cdkRender(set []namedDoc) []byte {
 			if !cdkStatement(&b, s) {
 				identity = false
 				b.WriteString("    iam.PolicyStatement.fromJson(")
-				tsValue(&b, s, 2)
+				tsLiteral.write(&b, s, 2)
 				b.WriteString("),\n")
 			}
 		}
@@ -104,14 +103,14 @@ func cdkStatement(out *strings.Builder, s Object) bool {
 				vals[i] = x
 			}
 			fmt.Fprintf(&b, "      %s: ", cdkProps[f.Key])
-			tsValue(&b, vals, 3)
+			tsLiteral.write(&b, vals, 3)
 			b.WriteString(",\n")
 		case "Condition":
 			if _, ok := f.Value.(Object); !ok {
 				return false
 			}
 			b.WriteString("      conditions: ")
-			tsValue(&b, f.Value, 3)
+			tsLiteral.write(&b, f.Value, 3)
 			b.WriteString(",\n")
 		default:
 			return false
@@ -120,52 +119,6 @@ func cdkStatement(out *strings.Builder, s Object) bool {
 	b.WriteString("    }),\n")
 	out.WriteString(b.String())
 	return true
-}
-
-// tsValue writes v as a TypeScript expression: object literals (keys
-// quoted unless identifiers), arrays, strings, numbers, booleans, null.
-func tsValue(b *strings.Builder, v Value, depth int) {
-	pad := strings.Repeat("  ", depth)
-	switch x := v.(type) {
-	case Object:
-		if len(x) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		for _, f := range x {
-			b.WriteString(pad + "  ")
-			if tsIdent(f.Key) {
-				b.WriteString(f.Key)
-			} else {
-				b.WriteString(tsString(f.Key))
-			}
-			b.WriteString(": ")
-			tsValue(b, f.Value, depth+1)
-			b.WriteString(",\n")
-		}
-		b.WriteString(pad + "}")
-	case []Value:
-		if len(x) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[\n")
-		for _, e := range x {
-			b.WriteString(pad + "  ")
-			tsValue(b, e, depth+1)
-			b.WriteString(",\n")
-		}
-		b.WriteString(pad + "]")
-	case string:
-		b.WriteString(tsString(x))
-	case json.Number:
-		b.WriteString(x.String())
-	case bool:
-		fmt.Fprint(b, x)
-	default:
-		b.WriteString("null")
-	}
 }
 
 // tsIdent reports whether s can be an object literal's key unquoted.

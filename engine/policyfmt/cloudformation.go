@@ -194,54 +194,9 @@ func CloudFormationJSONSet(set []Named) []byte { return cfnJSON(docsOf(set)) }
 func cfnJSON(set []namedDoc) []byte {
 	doc := cfnTemplate(set, func(id string) Value { return Object{{"Ref", id}} })
 	var b strings.Builder
-	writeJSON(&b, doc, 0)
+	jsonLiteral.write(&b, doc, 0)
 	b.WriteString("\n")
 	return []byte(b.String())
-}
-
-// writeJSON writes v as indented JSON (two spaces), keys in order.
-func writeJSON(b *strings.Builder, v Value, depth int) {
-	pad := strings.Repeat("  ", depth)
-	switch x := v.(type) {
-	case Object:
-		if len(x) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		for i, f := range x {
-			b.WriteString(pad + "  " + jsonString(f.Key) + ": ")
-			writeJSON(b, f.Value, depth+1)
-			if i < len(x)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(pad + "}")
-	case []Value:
-		if len(x) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[\n")
-		for i, e := range x {
-			b.WriteString(pad + "  ")
-			writeJSON(b, e, depth+1)
-			if i < len(x)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(pad + "]")
-	case string:
-		b.WriteString(jsonString(x))
-	case json.Number:
-		b.WriteString(x.String())
-	case bool:
-		fmt.Fprint(b, x)
-	default:
-		b.WriteString("null")
-	}
 }
 
 // jsonString quotes s as a JSON string without HTML escaping.

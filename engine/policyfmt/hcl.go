@@ -1,7 +1,6 @@
 package policyfmt
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -41,7 +40,7 @@ func hclRender(set []namedDoc) []byte {
 			fmt.Fprintf(&b, "resource \"aws_iam_policy\" %s {\n", hclString(id))
 			fmt.Fprintf(&b, "  name_prefix = %s\n", hclString(n.name+"-"))
 			b.WriteString("  policy = jsonencode(")
-			hclValue(&b, doc, 1)
+			hclLiteral.write(&b, doc, 1)
 			b.WriteString(")\n}\n")
 			continue
 		}
@@ -229,53 +228,6 @@ func hclList(items []string, indent int) string {
 	}
 	pad := strings.Repeat(" ", indent+2)
 	return "[\n" + pad + strings.Join(q, ",\n"+pad) + ",\n" + strings.Repeat(" ", indent) + "]"
-}
-
-// hclValue writes v as an HCL expression (for jsonencode): objects with
-// keys quoted where they are not identifiers, tuples, strings, numbers,
-// booleans and null.
-func hclValue(b *strings.Builder, v Value, depth int) {
-	pad := strings.Repeat("  ", depth)
-	switch x := v.(type) {
-	case Object:
-		if len(x) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		for _, f := range x {
-			b.WriteString(pad + "  ")
-			if hclIdent(f.Key) {
-				b.WriteString(f.Key)
-			} else {
-				b.WriteString(hclString(f.Key))
-			}
-			b.WriteString(" = ")
-			hclValue(b, f.Value, depth+1)
-			b.WriteString("\n")
-		}
-		b.WriteString(pad + "}")
-	case []Value:
-		if len(x) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[\n")
-		for _, e := range x {
-			b.WriteString(pad + "  ")
-			hclValue(b, e, depth+1)
-			b.WriteString(",\n")
-		}
-		b.WriteString(pad + "]")
-	case string:
-		b.WriteString(hclString(x))
-	case json.Number:
-		b.WriteString(x.String())
-	case bool:
-		fmt.Fprint(b, x)
-	default:
-		b.WriteString("null")
-	}
 }
 
 // hclIdent reports whether s can be an object key unquoted: an HCL

@@ -63,18 +63,9 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
 			opts.MinLength = n
 		}
 	}
-	kind, mt := mediaOf(r)
-	if kind == mediaOther {
-		return errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send the template as application/yaml or application/json", mt)
-	}
-	src, err := h.body(w, r)
+	src, err := h.templateBody(w, r)
 	if err != nil {
 		return err
-	}
-	if kind == mediaJSON {
-		if err := checkJSON(src); err != nil {
-			return err
-		}
 	}
 	db, err := h.db(r)
 	if err != nil {
@@ -372,4 +363,23 @@ func (h *Handler) dataset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return write(w, ctJSON, append(b, '\n'))
+}
+
+// templateBody reads a template from the request: YAML or JSON by its
+// Content-Type (415 otherwise), JSON checked for syntax with its position.
+func (h *Handler) templateBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	kind, mt := mediaOf(r)
+	if kind == mediaOther {
+		return nil, errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send the template as application/yaml or application/json", mt)
+	}
+	src, err := h.body(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if kind == mediaJSON {
+		if err := checkJSON(src); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
 }

@@ -42,18 +42,9 @@ func (h *Handler) grantPolicy(w http.ResponseWriter, r *http.Request, mode grant
 	if err != nil {
 		return err
 	}
-	kind, mt := mediaOf(r)
-	if kind == mediaOther {
-		return errorf(http.StatusUnsupportedMediaType, CodeUnsupportedType, "Content-Type %q: send the template as application/yaml or application/json", mt)
-	}
-	src, err := h.body(w, r)
+	src, err := h.templateBody(w, r)
 	if err != nil {
 		return err
-	}
-	if kind == mediaJSON {
-		if err := checkJSON(src); err != nil {
-			return err
-		}
 	}
 	if m := grant.ModeOf(src); m != "" && m != mode {
 		return errorf(http.StatusBadRequest, CodeInvalidTemplate, "this endpoint writes mode: %s templates; the template is mode: %s: POST it to %s%s-policy", mode, m, Prefix, m)

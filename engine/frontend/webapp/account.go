@@ -63,17 +63,11 @@ var categoryOrder = []string{"privilege-escalation", audit.TrustList, "resource-
 // principals evaluated, so that a page can draw a bar and yield.
 func AuditAccount(db *iamdb.DB, f File, customList string, progress func(audit.Progress)) (*Account, error) {
 	opts := workbench.AuditOptions{Options: audit.Options{InfrastructureModification: true, Progress: progress}}
-	if strings.TrimSpace(customList) != "" {
-		l, err := audit.ParseAuditFile([]byte(customList), "custom audit list")
-		if err != nil {
-			return nil, err
-		}
-		builtin, err := audit.BuiltinLists()
-		if err != nil {
-			return nil, err
-		}
-		opts.Lists = append(builtin, l)
+	lists, err := auditLists(customList)
+	if err != nil {
+		return nil, err
 	}
+	opts.Lists = lists
 	if !IsAccountFile(f.Data) {
 		return nil, fmt.Errorf("%s is not `aws iam get-account-authorization-details` output (no UserDetailList, GroupDetailList or RoleDetailList)", f.Name)
 	}

@@ -24,17 +24,11 @@ func AuditFiles(db *iamdb.DB, files []File, customList string) (*audit.Report, e
 // documents of every file), so a UI can update and yield in between.
 func AuditFilesProgress(db *iamdb.DB, files []File, customList string, progress func(done, total int)) (*audit.Report, error) {
 	opts := workbench.AuditOptions{Options: audit.Options{InfrastructureModification: true}, Progress: progress}
-	if strings.TrimSpace(customList) != "" {
-		l, err := audit.ParseAuditFile([]byte(customList), "custom audit list")
-		if err != nil {
-			return nil, err
-		}
-		builtin, err := audit.BuiltinLists()
-		if err != nil {
-			return nil, err
-		}
-		opts.Lists = append(builtin, l)
+	lists, err := auditLists(customList)
+	if err != nil {
+		return nil, err
 	}
+	opts.Lists = lists
 	res, err := workbench.AuditAll(db, files, opts)
 	if err != nil {
 		return nil, err
@@ -88,4 +82,22 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// auditLists are the built-in risk lists plus the custom list pasted in
+// the Audit screen (one action a line); nil, the default lists, when
+// customList is blank.
+func auditLists(customList string) ([]*audit.List, error) {
+	if strings.TrimSpace(customList) == "" {
+		return nil, nil
+	}
+	l, err := audit.ParseAuditFile([]byte(customList), "custom audit list")
+	if err != nil {
+		return nil, err
+	}
+	builtin, err := audit.BuiltinLists()
+	if err != nil {
+		return nil, err
+	}
+	return append(builtin, l), nil
 }

@@ -39,7 +39,7 @@ func TestValidatePolicy(t *testing.T) {
 			parts = append(parts, "", "")
 			v := ValidatePolicy(db, ValidateState{Text: string(src), PolicyType: parts[1], ResourceType: parts[2]})
 			golden.Check(t, strings.TrimSuffix(f, ".json")+".golden", []byte(renderView(v)), "")
-			checkSpans(t, string(src), v)
+			checkValidateSpans(t, string(src), v)
 		})
 	}
 }
@@ -79,14 +79,14 @@ func TestValidateGuardrails(t *testing.T) {
 			}
 			v := ValidatePolicy(db, ValidateState(c))
 			golden.Check(t, strings.TrimSuffix(f, ".yml")+".golden", []byte(renderView(v)), "")
-			checkSpans(t, c.Text, v)
+			checkValidateSpans(t, c.Text, v)
 		})
 	}
 }
 
-// checkSpans checks that every finding's span selects, in the text as a
+// checkValidateSpans checks that every finding's span selects, in the text as a
 // browser holds it (UTF-16), the text at its line and column.
-func checkSpans(t *testing.T, src string, v ValidateView) {
+func checkValidateSpans(t *testing.T, src string, v ValidateView) {
 	t.Helper()
 	units := utf16.Encode([]rune(src))
 	for _, fd := range v.Findings {
