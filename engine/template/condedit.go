@@ -297,7 +297,10 @@ func removeTarget(root *yaml.Node, lines *diag.Lines, e ConditionEdit, bi int) (
 	}
 	bv := root.Content[2*bi+1]
 	// The pairs from the block down to the clause's key.
-	type level struct{ m *yaml.Node; at int }
+	type level struct {
+		m  *yaml.Node
+		at int
+	}
 	var path []level
 	if c.Shortcut != "" {
 		path = []level{{root, bi}, {bv, pairIndex(bv, c.Shortcut)}}
