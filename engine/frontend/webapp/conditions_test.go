@@ -154,11 +154,15 @@ func TestAddRemoveCondition(t *testing.T) {
 	}
 	// Errors leave the template as it was.
 	for _, f := range []func() (string, error){
-		func() (string, error) { return AddCondition(src, tm, "read", "StringEqual", "aws:SourceIp", []string{"x"}) },
+		func() (string, error) {
+			return AddCondition(src, tm, "read", "StringEqual", "aws:SourceIp", []string{"x"})
+		},
 		func() (string, error) { return AddCondition(src, tm, "read", "StringEquals", "team", []string{"x"}) },
 		func() (string, error) { return AddCondition(src, tm, "read", "StringEquals", "aws:SourceVpc", nil) },
 		func() (string, error) { return RemoveCondition(src, tm, "read", 0) },
-		func() (string, error) { return AddCondition("mode: crud\nread: [\n", tm, "", "Bool", "aws:SecureTransport", []string{"true"}) },
+		func() (string, error) {
+			return AddCondition("mode: crud\nread: [\n", tm, "", "Bool", "aws:SecureTransport", []string{"true"})
+		},
 	} {
 		if _, err := f(); err == nil {
 			t.Errorf("no error")
