@@ -194,3 +194,26 @@ func TestApplyConditionErrors(t *testing.T) {
 		t.Errorf("first format: %v", err)
 	}
 }
+
+// TestShortcuts checks that each shortcut offered writes what the
+// template's shortcut writes: the same clause once parsed.
+func TestShortcuts(t *testing.T) {
+	values := map[string]string{"passed-to-service": "ec2.amazonaws.com", "org-id": "o-abcdefghij", "resource-org-id": "o-abcdefghij",
+		"principal-org-id": "o-abcdefghij", "vpc-endpoint": "vpce-1a2b3c4d", "source-vpc": "vpc-1a2b3c4d", "source-ip": "203.0.113.0/24",
+		"requested-region": "eu-west-1", "mfa": "true", "mfa-max-age": "3600", "secure-transport": "true"}
+	got := Shortcuts()
+	if len(got) != len(values) {
+		t.Fatalf("%d shortcuts, want %d", len(got), len(values))
+	}
+	for _, s := range got {
+		v := values[s.Name]
+		tm, err := Parse([]byte("mode: crud\ncondition:\n  "+s.Name+": "+v+"\n"), "t.yml")
+		if err != nil {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+		c := tm.Conditions[0].Clauses[0]
+		if c.Operator != s.Operator || c.Key != s.Key || s.OnlyTrue != (v == "true") {
+			t.Errorf("%s: offered %+v, the template writes %s %s", s.Name, s, c.Operator, c.Key)
+		}
+	}
+}

@@ -75,6 +75,18 @@ func TestConditionEditor(t *testing.T) {
 	if y := valueOf(t, ctx, "crud-yaml"); y != start {
 		t.Errorf("after removing, crud-yaml is\n%s\nwant\n%s", y, start)
 	}
+
+	// A shortcut fills the key and operator it stands for.
+	if err := run(ctx, setChoice("cond-shortcut", "source-ip")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(stepTimeout)
+	for valueOf(t, ctx, "cond-key") != "aws:SourceIp" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if k, op := valueOf(t, ctx, "cond-key"), valueOf(t, ctx, "cond-operator"); k != "aws:SourceIp" || op != "IpAddress" {
+		t.Errorf("the source-ip shortcut filled %q %q, want aws:SourceIp IpAddress", k, op)
+	}
 }
 
 // setChoice picks a select's option and fires a change event.

@@ -20,6 +20,8 @@ type ConditionEditor struct {
 	// Where is the block ("" for condition:, else a section), Key, Op
 	// and Values what the form holds.
 	Where, Key, Op, Values string
+	// Shortcut is the template shortcut picked to fill Key and Op, or "".
+	Shortcut string
 
 	keysFor   string // the services keysCache was made for
 	keysCache []webapp.ConditionKeyChoice
@@ -70,12 +72,26 @@ func (c *ConditionEditor) operator() string {
 	return ops[0]
 }
 
+func (c *ConditionEditor) shortcuts() []webapp.Choice { return webapp.ConditionShortcuts() }
+
+// OnShortcut fills the key, operator (and values, for mfa) from a
+// template shortcut.
+func (c *ConditionEditor) OnShortcut(e vugu.DOMEvent) {
+	c.Shortcut = e.PropString("target", "value")
+	if op, key, vals, ok := webapp.ShortcutFill(c.Shortcut); ok {
+		c.Op, c.Key = op, key
+		if vals != "" {
+			c.Values = vals
+		}
+	}
+}
+
 // OnWhere picks the block.
 func (c *ConditionEditor) OnWhere(e vugu.DOMEvent) { c.Where = e.PropString("target", "value") }
 
 // OnKey sets the key.
 func (c *ConditionEditor) OnKey(e vugu.DOMEvent) {
-	c.Key = e.PropString("target", "value")
+	c.Key, c.Shortcut = e.PropString("target", "value"), ""
 }
 
 // OnOperator picks the operator.

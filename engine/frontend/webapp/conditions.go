@@ -235,3 +235,29 @@ func editCondition(src string, t *template.Template, e template.ConditionEdit) (
 	*t = *next
 	return string(out), nil
 }
+
+// ConditionShortcuts are the template's shortcuts the editor offers
+// (Key the shortcut name, Label with what it is for); picking one fills
+// the form with its operator and key (ShortcutFill).
+func ConditionShortcuts() []Choice {
+	var out []Choice
+	for _, s := range template.Shortcuts() {
+		out = append(out, Choice{s.Name, s.Name + ": " + s.Help})
+	}
+	return out
+}
+
+// ShortcutFill returns what a shortcut writes: its operator and key, and
+// "true" as the values of a shortcut that takes only true. ok is false
+// for a name that is not a shortcut.
+func ShortcutFill(name string) (operator, key, values string, ok bool) {
+	for _, s := range template.Shortcuts() {
+		if s.Name == name {
+			if s.OnlyTrue {
+				values = "true"
+			}
+			return s.Operator, s.Key, values, true
+		}
+	}
+	return "", "", "", false
+}

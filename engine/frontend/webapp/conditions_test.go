@@ -187,3 +187,25 @@ func TestAddRemoveCondition(t *testing.T) {
 		t.Errorf("crud targets %v", got)
 	}
 }
+
+func TestShortcutFill(t *testing.T) {
+	for _, tc := range []struct {
+		name, op, key, values string
+		ok                    bool
+	}{
+		{"source-ip", "IpAddress", "aws:SourceIp", "", true},
+		{"mfa", "Bool", "aws:MultiFactorAuthPresent", "true", true},
+		{"passed-to-service", "StringEquals", "iam:PassedToService", "", true},
+		{"mfa-max-age", "NumericLessThanEquals", "aws:MultiFactorAuthAge", "", true},
+		{"resource-tags", "", "", "", false},
+		{"nope", "", "", "", false},
+	} {
+		op, key, values, ok := ShortcutFill(tc.name)
+		if op != tc.op || key != tc.key || values != tc.values || ok != tc.ok {
+			t.Errorf("%s: got %q %q %q %v", tc.name, op, key, values, ok)
+		}
+	}
+	if n := len(ConditionShortcuts()); n != len(template.Shortcuts()) || n < 10 {
+		t.Errorf("%d shortcuts offered", n)
+	}
+}
