@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -211,7 +212,7 @@ func conditionTarget(root *yaml.Node, lines *diag.Lines, e ConditionEdit) (*cond
 	}
 	valText := ""
 	if len(e.Values) == 1 {
-		r, ok := encodeRow(e.Values[0], 0, false)
+		r, ok := condValue(e.Values[0], false)
 		if !ok {
 			return nil, fmt.Errorf("the value %q cannot be written on one line", e.Values[0])
 		}
@@ -219,7 +220,7 @@ func conditionTarget(root *yaml.Node, lines *diag.Lines, e ConditionEdit) (*cond
 	} else {
 		parts := make([]string, len(e.Values))
 		for i, v := range e.Values {
-			r, ok := encodeRow(v, 0, true)
+			r, ok := condValue(v, true)
 			if !ok {
 				return nil, fmt.Errorf("the value %q cannot be written on one line", v)
 			}
@@ -365,3 +366,15 @@ func spliceCondition(src []byte, root *yaml.Node, tg *condTarget, remove bool) (
 	}
 	return s.insertLines(s.nextLine(lastLine(tg.parent)), indentLines(tg.body, first.Column-1)), true
 }
+
+// condValue writes a condition value on one line: true, false and whole
+// numbers plain (a template reads them as the same string), anything else
+// as encodeRow does.
+func condValue(v string, flow bool) (string, bool) {
+	if plainValue.MatchString(v) {
+		return v, true
+	}
+	return encodeRow(v, 0, flow)
+}
+
+var plainValue = regexp.MustCompile(`^(true|false|[1-9][0-9]{0,17}|0)$`)

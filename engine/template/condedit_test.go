@@ -31,6 +31,7 @@ var condEditCases = []struct {
 	{name: "new-operator", in: "condedit/conds.in.yml", edits: []ConditionEdit{addCond("", "StringLike", "s3:prefix", "home/*")}},
 	{name: "new-key", in: "condedit/conds.in.yml", edits: []ConditionEdit{addCond("", "StringEquals", "aws:RequestedRegion", "us-east-1", "eu-west-1")}},
 	{name: "replace-values", in: "condedit/conds.in.yml", edits: []ConditionEdit{addCond("write", "Bool", "aws:SecureTransport", "false")}},
+	{name: "plain-values", in: "edit/commented.in.yml", edits: []ConditionEdit{addCond("", "NumericLessThan", "aws:MultiFactorAuthAge", "3600"), addCond("", "StringEquals", "s3:x-amz-acl", "007", "yes", "a,b", "#x")}},
 	{name: "fill-null-block", in: "condedit/conds.in.yml", edits: []ConditionEdit{addCond("list", "ForAnyValue:StringEquals", "aws:TagKeys", "team")}},
 	{name: "remove-key", in: "condedit/conds.in.yml", edits: []ConditionEdit{delCond("", 0)}, lost: []string{"# the team tag"}},
 	{name: "remove-shortcut", in: "condedit/conds.in.yml", edits: []ConditionEdit{delCond("", 1)}},
