@@ -87,6 +87,29 @@ func TestConditionEditor(t *testing.T) {
 	if k, op := valueOf(t, ctx, "cond-key"), valueOf(t, ctx, "cond-operator"); k != "aws:SourceIp" || op != "IpAddress" {
 		t.Errorf("the source-ip shortcut filled %q %q, want aws:SourceIp IpAddress", k, op)
 	}
+
+	// The Actions screen offers only the whole template; the mfa shortcut
+	// fills Bool aws:MultiFactorAuthPresent true.
+	if err := runWithin(ctx, 60*time.Second, chromedp.Click(sel("tab-actions")), chromedp.WaitVisible(sel("condition-editor"), chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	var where []string
+	if err := run(ctx, chromedp.Evaluate(`[...document.querySelectorAll('`+sel("cond-where")+` option')].map(o => o.value)`, &where)); err != nil {
+		t.Fatal(err)
+	}
+	if len(where) != 1 || where[0] != "" {
+		t.Errorf("the Actions screen offers %q, want only the whole template", where)
+	}
+	if err := run(ctx, setChoice("cond-shortcut", "mfa"), chromedp.Click(sel("cond-add"), chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollText(ctx, "policy-json", func(s string) bool { return strings.Contains(s, `"aws:MultiFactorAuthPresent": "true"`) }); err != nil {
+		t.Errorf("the Actions policy has no MFA condition: %.600q", got)
+	}
+	if y := valueOf(t, ctx, "actions-yaml"); !strings.HasSuffix(y, "condition:\n  Bool:\n    aws:MultiFactorAuthPresent: true\n") {
+		t.Errorf("actions-yaml is\n%s", y)
+	}
+	screenshot(t, ctx, "condition-editor-actions")
 }
 
 // setChoice picks a select's option and fires a change event.
