@@ -209,3 +209,42 @@ func TestShortcutFill(t *testing.T) {
 		t.Errorf("%d shortcuts offered", n)
 	}
 }
+
+// BenchmarkConditionEditor measures what the condition editor does on a
+// render (the keys offered, the operators of the key) and on Add (the
+// text edit) for the default CRUD template.
+func BenchmarkConditionEditor(b *testing.B) {
+	db, err := dataset.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tm, err := template.Parse([]byte(DefaultCRUD), "t.yml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("keys", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if len(ConditionKeys(db, tm)) < 50 {
+				b.Fatal("too few keys")
+			}
+		}
+	})
+	b.Run("operators", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if len(ConditionOperators(db, "aws:ResourceTag/team")) == 0 {
+				b.Fatal("no operators")
+			}
+		}
+	})
+	b.Run("add", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c := *tm
+			if _, err := AddCondition(DefaultCRUD, &c, "read", "StringEquals", "aws:ResourceTag/team", []string{"payments"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
