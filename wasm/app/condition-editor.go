@@ -55,6 +55,9 @@ func (c *ConditionEditor) keyType() string {
 	if t := webapp.ConditionKeyType(c.W.app.DB, c.Key); t != "" {
 		return t
 	}
+	if strings.HasSuffix(strings.TrimSpace(c.Key), "/") {
+		return "type the tag key after /"
+	}
 	if strings.TrimSpace(c.Key) != "" {
 		return "unknown key"
 	}
