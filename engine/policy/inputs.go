@@ -91,7 +91,7 @@ func (p *parser) authDetails(root *node, file string) ([]*Document, error) {
 	var docs []*Document
 	inline := func(list, kind, nameKey, policiesKey string) error {
 		ln := root.get(list)
-		if ln == nil {
+		if ln == nil || ln.kind == kNull { // null: an empty list, as JSON decoders read it
 			return nil
 		}
 		if ln.kind != kArray {
@@ -104,7 +104,7 @@ func (p *parser) authDetails(root *node, file string) ([]*Document, error) {
 			}
 			who := str(ent.get(nameKey))
 			pl := ent.get(policiesKey)
-			if pl == nil {
+			if pl == nil || pl.kind == kNull {
 				continue
 			}
 			if pl.kind != kArray {
@@ -135,7 +135,7 @@ func (p *parser) authDetails(root *node, file string) ([]*Document, error) {
 		return nil, err
 	}
 	attached := attachments(root)
-	if pl := root.get("Policies"); pl != nil {
+	if pl := root.get("Policies"); pl != nil && pl.kind != kNull {
 		if pl.kind != kArray {
 			return nil, p.errAt(pl, "$.Policies", "expected an array, found %s", pl.kind)
 		}

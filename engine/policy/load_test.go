@@ -105,6 +105,9 @@ func TestLoadShapes(t *testing.T) {
 			func(ds []*Document) bool {
 				return ds[0].Name == "role/r inline policy i" && ds[1].Name == "policy/m (v2), attached to role/r" && len(ds[1].Statement) == 0
 			}},
+		{"authorization details with null lists (read as empty, as encoding/json does)", `{"UserDetailList": null, "GroupDetailList": null, "Policies": null,
+			"RoleDetailList": [{"RoleName": "r", "RolePolicyList": null}, {"RoleName": "s", "RolePolicyList": [{"PolicyName": "i", "PolicyDocument": {"Statement": []}}]}]}`, 1,
+			func(ds []*Document) bool { return ds[0].Name == "role/s inline policy i" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ds, err := Load([]byte(tc.src), "p.json")

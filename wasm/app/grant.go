@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/grant"
@@ -26,6 +24,8 @@ type GrantScreen struct {
 	Errors diag.List
 
 	stale bool // Out is out of date: the input changed while the screen was hidden
+
+	checksPanel *ChecksPanel
 }
 
 // grantState is the screen's saved state (State.SetScreen).
@@ -174,15 +174,12 @@ func (c *GrantScreen) tabClass(t string) string {
 
 func (c *GrantScreen) skeletons() []webapp.GrantSkeleton { return webapp.GrantSkeletons() }
 
-func (c *GrantScreen) findingText(d diag.Diagnostic) string { return webapp.FindingText(d) }
-
-func (c *GrantScreen) findingsSummary() string {
-	switch n := len(c.Out.Findings); n {
-	case 0:
-		return "no findings."
-	case 1:
-		return "1 finding (below)."
-	default:
-		return fmt.Sprintf("%d findings (below).", n)
+// checks is the Checks column: the validation of the policy, listed
+// (clicking a finding shows the JSON tab and selects it there).
+func (c *GrantScreen) checks() *ChecksPanel {
+	if c.checksPanel == nil {
+		c.checksPanel = &ChecksPanel{TextID: "grant-policy", Open: true, Show: func() { c.Tab = "json" }}
 	}
+	c.checksPanel.Checks = &c.Out.Checks
+	return c.checksPanel
 }

@@ -20,6 +20,23 @@ type OutputPanel struct {
 	Save func()
 	// Copied makes the clipboard callback that reports the outcome.
 	Copied func(ok string) func(error)
+
+	checksPanel *ChecksPanel
+}
+
+// checks is the Checks section under the policy: the validation of its
+// JSON (clicking a finding shows the JSON tab and selects it there).
+func (c *OutputPanel) checks() *ChecksPanel {
+	if c.checksPanel == nil {
+		c.checksPanel = &ChecksPanel{TextID: "policy-json", Show: func() {
+			if c.Settings.Tab != "json" {
+				c.Settings.Tab = "json"
+				c.Save()
+			}
+		}}
+	}
+	c.checksPanel.Checks = &c.Out.Checks
+	return c.checksPanel
 }
 
 // formats are the output tabs (every format, webapp.FormatChoices).

@@ -388,19 +388,51 @@ func focusAfterRender(id string, start, end, line int) {
 
 // selectRange selects start:end (UTF-16 code units) in a text control,
 // focused, and scrolls the control to line (1-based) with a few lines of
-// context above.
+// context above. In a pre (a policy shown) the text is selected as a
+// document range and the pre scrolled into the window's view.
 func selectRange(id string, start, end, line int) {
 	el := js.Global().Get("document").Call("getElementById", id)
 	if !el.Truthy() {
 		return
 	}
-	el.Call("focus")
-	el.Call("setSelectionRange", start, end)
+	pre := el.Get("tagName").String() == "PRE"
+	if pre {
+		selectText(el, start, end)
+	} else {
+		el.Call("focus")
+		el.Call("setSelectionRange", start, end)
+	}
 	lh, err := strconv.ParseFloat(strings.TrimSuffix(js.Global().Call("getComputedStyle", el).Get("lineHeight").String(), "px"), 64)
 	if err != nil {
 		lh = 18 // "normal"
 	}
 	el.Set("scrollTop", max(0, float64(line-4)*lh))
+	if pre {
+		el.Call("scrollIntoView", map[string]any{"block": "nearest"})
+	}
+}
+
+// selectText selects start:end (UTF-16 code units, clamped) of the text
+// node an element holds.
+func selectText(el js.Value, start, end int) {
+	node := el.Get("firstChild")
+	if !node.Truthy() || node.Get("nodeType").Int() != 3 {
+		return
+	}
+	n := node.Get("length").Int()
+	start = max(0, min(start, n))
+	end = max(start, min(end, n))
+	r := js.Global().Get("document").Call("createRange")
+	r.Call("setStart", node, start)
+	r.Call("setEnd", node, end)
+	sel := js.Global().Call("getSelection")
+	sel.Call("removeAllRanges")
+	sel.Call("addRange", r)
+	// Scroll the element sideways to the selection (a long line).
+	rl, el0 := r.Call("getBoundingClientRect").Get("left").Float(), el.Call("getBoundingClientRect")
+	if left, right := el0.Get("left").Float(), el0.Get("right").Float(); rl < left || rl > right-40 {
+		el.Set("scrollLeft", max(0, el.Get("scrollLeft").Float()+rl-left-40))
+	}
 }
 
 // prerenderedText is the text of the prerendered page's textarea id

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/iamdb"
 )
 
 // The screens recompute on every keystroke: these measure one
@@ -67,5 +68,29 @@ func readCase(b *testing.B, path string, into any) {
 		s.Action, _ = m["action"].(string)
 		s.ResourceARN, _ = m["arn"].(string)
 		s.Context, _ = m["context"].(string)
+	}
+}
+
+// BenchmarkWriteWithChecks is one keystroke on a write screen: the
+// policy written and validated; BenchmarkWriteWithoutChecks is the
+// write alone, for the validation's share.
+func BenchmarkWriteWithChecks(b *testing.B) { benchWrite(b, WritePolicyWith) }
+
+func BenchmarkWriteWithoutChecks(b *testing.B) { benchWrite(b, writePolicy) }
+
+func benchWrite(b *testing.B, write func(*iamdb.DB, string, OutputOptions) PolicyOutput) {
+	db, err := dataset.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, err := os.ReadFile("../api/testdata/crud.yml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if out := write(db, string(src), OutputOptions{}); out.JSON == "" {
+			b.Fatal("no policy")
+		}
 	}
 }

@@ -21,6 +21,9 @@ type GrantOutput struct {
 	// Findings are the validator's findings on the policy (never an
 	// ERROR), shown with their JSON path.
 	Findings diag.List
+	// Checks are the findings as the write screens show them, pointing
+	// into JSON.
+	Checks Checks
 	// Errors are the template's errors, with line and column.
 	Errors diag.List
 }
@@ -43,9 +46,10 @@ func WriteGrant(db *iamdb.DB, src string) GrantOutput {
 	if res.Validation.ResourceType != "" {
 		what += " of " + res.Validation.ResourceType
 	}
+	js := string(res.Text("json"))
 	return GrantOutput{
-		JSON: string(res.Text("json")), YAML: string(res.Text("yaml")),
-		ValidatedAs: what, Findings: res.Diagnostics,
+		JSON: js, YAML: string(res.Text("yaml")),
+		ValidatedAs: what, Findings: res.Diagnostics, Checks: checksOf(res.Diagnostics, js),
 	}
 }
 

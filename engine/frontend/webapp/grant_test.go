@@ -28,4 +28,9 @@ func TestWriteGrant(t *testing.T) {
 	if len(out.Findings) != 1 || !strings.HasPrefix(FindingText(out.Findings[0]), "WARNING SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED $.Statement[0].Condition") {
 		t.Errorf("findings: %v", out.Findings)
 	}
+	// The Checks are the same findings, pointing into the JSON.
+	if c := out.Checks; c.Summary != "1 warning" || c.Worst != "warning" || len(c.Findings) != 1 || c.Findings[0].Code != "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED" || c.Findings[0].Where == "" {
+		t.Errorf("checks: %+v", c)
+	}
+	checkSpans(t, out.Checks, out.JSON)
 }

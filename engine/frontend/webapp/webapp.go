@@ -13,6 +13,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/template"
+	"github.com/leastpriv/policysentry/engine/validate"
 	"github.com/leastpriv/policysentry/engine/workbench"
 	"github.com/leastpriv/policysentry/engine/writer"
 )
@@ -43,6 +44,9 @@ type PolicyOutput struct {
 	// SplitText says what a split did (the parts and their sizes); empty
 	// without a split.
 	SplitText string
+	// Checks is the validation of the policy (the JSON tab's text) as an
+	// identity policy; findings point into JSON.
+	Checks Checks
 }
 
 // OutputOptions are the output panel's choices that change the policy:
@@ -60,8 +64,16 @@ func WritePolicy(db *iamdb.DB, src string, opts writer.Options) PolicyOutput {
 
 // WritePolicyWith writes the policy with the output panel's options: with
 // a split, every rendering is of the parts (policy-1, policy-2, ...) and
-// SplitText says what was done. An unknown split key is an error.
+// SplitText says what was done. An unknown split key is an error. The
+// JSON rendering is validated as an identity policy (Checks).
 func WritePolicyWith(db *iamdb.DB, src string, opts OutputOptions) PolicyOutput {
+	out := writePolicy(db, src, opts)
+	out.Checks = CheckPolicy(db, out.JSON, validate.Identity, out.SplitText != "")
+	return out
+}
+
+// writePolicy is WritePolicyWith without the checks.
+func writePolicy(db *iamdb.DB, src string, opts OutputOptions) PolicyOutput {
 	wo := workbench.WriteOptions{Options: opts.Options}
 	if opts.Split != "" {
 		l, err := policyfmt.LookupLimit(opts.Split)
