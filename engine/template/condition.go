@@ -95,6 +95,29 @@ var ShortcutNames = func() []string {
 	return out
 }()
 
+// Shortcut is a condition shortcut that stands for one operator and one
+// condition key, as a front end offers it.
+type Shortcut struct {
+	// Name is the shortcut ("source-ip"); Operator and Key what it
+	// writes ("IpAddress", "aws:SourceIp"); Help its value.
+	Name, Operator, Key, Help string
+	// OnlyTrue is set for the shortcuts that take only true (mfa).
+	OnlyTrue bool
+}
+
+// Shortcuts returns the shortcuts that stand for one key, in table order
+// (resource-tags and request-tags, which take a mapping of tags, are left
+// out: their key is aws:ResourceTag/<tag>).
+func Shortcuts() []Shortcut {
+	var out []Shortcut
+	for _, s := range shortcuts {
+		if s.kind != "tags" {
+			out = append(out, Shortcut{Name: s.name, Operator: s.operator, Key: s.key, Help: s.help, OnlyTrue: s.kind == "true"})
+		}
+	}
+	return out
+}
+
 func lookupShortcut(name string) *shortcut {
 	for i := range shortcuts {
 		if shortcuts[i].name == name {

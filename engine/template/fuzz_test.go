@@ -138,3 +138,31 @@ func FuzzConditionBlock(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConditionEdit makes a condition edit on fuzzed text: it never
+// panics, an error has a message, and an edit of a template that parses
+// gives text that parses to what ApplyCondition gives.
+func FuzzConditionEdit(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/condedit/*.in.yml")
+	more, _ := filepath.Glob("testdata/edit/*.in.yml")
+	for i, s := range append(seeds, more...) {
+		b, _ := os.ReadFile(s)
+		f.Add(b, i%2 == 0, uint8(i), uint8(i%3), "StringEquals", "aws:ResourceTag/team", "payments")
+	}
+	f.Add([]byte("mode: crud\ncondition:\n  mfa: true\n"), true, uint8(0), uint8(0), "", "", "")
+	f.Fuzz(func(t *testing.T, src []byte, remove bool, section, index uint8, op, key, value string) {
+		sec := ""
+		if n := int(section) % (len(ConditionSections) + 1); n > 0 {
+			sec = ConditionSections[n-1]
+		}
+		e := ConditionEdit{Remove: remove, Section: sec, Operator: op, Key: key, Values: []string{value}, Index: int(index % 4)}
+		out, err := EditConditionSource(src, "fuzz.yml", e)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+			return
+		}
+		checkCondLikeApply(t, src, out, []ConditionEdit{e})
+	})
+}

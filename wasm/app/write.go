@@ -25,6 +25,7 @@ type writeScreen struct {
 	locked bool
 
 	tmpl  *template.Template
+	cond  *ConditionEditor     // the condition editor (conditionEditor)
 	stale bool                 // Out is out of date: the screen was hidden when its input changed
 	opts  webapp.OutputOptions // the options Out was written with
 	panel *OutputPanel
