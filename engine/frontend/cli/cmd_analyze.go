@@ -3,9 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -128,22 +125,9 @@ func auditPolicies(db *iamdb.DB, target string, opts audit.Options) (*workbench.
 		}
 		return res, 0, nil
 	}
-	var files []string
-	err = filepath.WalkDir(target, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
-			files = append(files, path)
-		}
-		return nil
-	})
+	files, err := policyFilesIn(target)
 	if err != nil {
 		return nil, 0, err
-	}
-	sort.Strings(files)
-	if len(files) == 0 {
-		return nil, 0, fmt.Errorf("--policy %s: the folder has no .json files", target)
 	}
 	inputs := make([]workbench.Input, len(files))
 	unreadable := map[string]error{}
