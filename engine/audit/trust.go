@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/internal/lazyre"
-
 	"github.com/leastpriv/policysentry/engine/policy"
+	"github.com/leastpriv/policysentry/engine/simulate"
 )
 
 // TrustList is the id of trust-policy findings.
@@ -82,6 +83,9 @@ func TrustFindings(doc []byte, name, roleAccount string, known *Exclusions) ([]F
 				switch {
 				case !s.HasCondition():
 					add("trust-anyone", "Principal *")
+				case assumableByAnyone(d, roleAccount, acts):
+					add("trust-anyone", "Principal * with "+strings.Join(sortedKeys(keys), ", ")+
+						": the simulator allows a caller from an unrelated account that sends no condition keys")
 				case hasAny(keys, limitingKeys):
 					add("trust-anyone-limited", "Principal * with "+strings.Join(sortedKeys(keys), ", "))
 				default:
@@ -277,3 +281,43 @@ func (a *account) trustFindings(p principalIn) ([]Finding, error) {
 	}
 	return fs, nil
 }
+
+// assumableByAnyone asks the simulator (AWS's evaluation logic) whether a
+// role in an unrelated account, whose own policies allow everything and
+// whose request carries no condition keys but those AWS sets from the
+// caller, may assume the role under this trust policy with one of acts.
+// When it may, the statement's conditions restrict nobody (IfExists
+// forms, Null tests, wildcard values, ForAllValues on absent keys), and a
+// Principal * is as open as without them. A policy the simulator cannot
+// compile is left to the key-based assessment.
+func assumableByAnyone(d *policy.Document, roleAccount string, acts []string) bool {
+	trust, err := simulate.Compile(d)
+	if err != nil {
+		return false
+	}
+	if len(roleAccount) != 12 {
+		roleAccount = "111122223333"
+	}
+	outsider := "999999999999"
+	if roleAccount == outsider {
+		outsider = "999999999998"
+	}
+	set := simulate.Set{Identity: []*simulate.Policy{callerPolicy()}, Resource: trust, ResourcePolicyRequired: true}
+	for _, a := range acts {
+		r := set.Evaluate(&simulate.Request{PrincipalARN: "arn:aws:iam::" + outsider + ":role/outsider", Action: a,
+			Resource: "arn:aws:iam::" + roleAccount + ":role/assessed"})
+		if r.Decision == simulate.Allowed {
+			return true
+		}
+	}
+	return false
+}
+
+// callerPolicy is the outside caller's own identity policy: everything.
+var callerPolicy = sync.OnceValue(func() *simulate.Policy {
+	p, err := simulate.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`), "caller")
+	if err != nil {
+		panic(err) // a constant policy
+	}
+	return p
+})
