@@ -208,8 +208,14 @@ func validKeyName(s string) bool {
 // after an error.
 func (p *parser) conditionValues(v *yaml.Node, where string) []Entry {
 	one := func(n *yaml.Node) (Entry, bool) {
-		if n.Kind != yaml.ScalarNode || isNull(n) {
-			p.fail(n, "%s: expected a string, number or boolean, found %s", where, kindName(n))
+		// An unquoted empty value is nothing, whatever its tag (`!x` alone).
+		empty := n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0
+		if n.Kind != yaml.ScalarNode || isNull(n) || empty {
+			what := kindName(n)
+			if empty {
+				what = "nothing"
+			}
+			p.fail(n, "%s: expected a string, number or boolean, found %s", where, what)
 			return Entry{}, false
 		}
 		return Entry{Value: n.Value, Pos: nodePos(p.lines, n)}, true
