@@ -7,6 +7,7 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"github.com/leastpriv/policysentry/engine/validate"
 )
@@ -142,6 +143,11 @@ func (b *builder) resources() {
 					b.fail(e.Pos, CodeInvalidARN, "%q is not the ARN of a %s: it has the form %s (for example %s)", e.Value, rt.Noun, r.ARN, rt.Example)
 				}
 			}
+		}
+	}
+	for _, e := range b.t.Resources {
+		if part, _, ok := strings.Cut(strings.TrimPrefix(e.Value, "arn:"), ":"); ok && strings.HasPrefix(e.Value, "arn:") && !arn.IsPartition(part) {
+			b.fail(e.Pos, CodeInvalidARN, "%q: the partition %q is not an AWS partition (%s)", e.Value, part, strings.Join(arn.Partitions, ", "))
 		}
 	}
 	if part, _, ok := strings.Cut(strings.TrimPrefix(b.t.Resources[0].Value, "arn:"), ":"); ok && strings.HasPrefix(b.t.Resources[0].Value, "arn:") {

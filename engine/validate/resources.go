@@ -7,11 +7,11 @@ import (
 	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 )
 
-var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 
 var (
 	accountRe = lazyre.New(`^\d{12}$`)
@@ -88,8 +88,8 @@ func (v *validator) resourceChecks(it *item) {
 		return
 	}
 	partition, service, region, account, res := f[1], f[2], f[3], f[4], f[5]
-	if !wildOrVar(partition) && !contains(partitions, partition) {
-		v.at("INVALID_PARTITION", it.n, it.path, fmt.Sprintf("the partition %q in %q is not an AWS partition (aws, aws-cn, aws-us-gov, ...)", partition, s), suggest.Nearest(partition, partitions, 1)...)
+	if !wildOrVar(partition) && !arn.IsPartition(partition) {
+		v.at("INVALID_PARTITION", it.n, it.path, fmt.Sprintf("the partition %q in %q is not an AWS partition (aws, aws-cn, aws-us-gov, ...)", partition, s), suggest.Nearest(partition, arn.Partitions, 1)...)
 	}
 	if strings.Trim(service, "*") == "" && strings.Trim(res, "*/:") == "" && strings.Trim(region, "*") == "" && strings.Trim(account, "*") == "" {
 		v.at("RESOURCE_EFFECTIVELY_STAR", it.n, it.path, fmt.Sprintf("the resource %q matches every resource: write \"*\" if that is meant, else name the resources", s), "*")
