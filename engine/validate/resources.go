@@ -12,7 +12,6 @@ import (
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 )
 
-
 var (
 	accountRe = lazyre.New(`^\d{12}$`)
 )
