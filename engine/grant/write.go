@@ -1,6 +1,7 @@
 package grant
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,11 +146,7 @@ func (b *builder) resources() {
 			}
 		}
 	}
-	for _, e := range b.t.Resources {
-		if part, _, ok := strings.Cut(strings.TrimPrefix(e.Value, "arn:"), ":"); ok && strings.HasPrefix(e.Value, "arn:") && !arn.IsPartition(part) {
-			b.fail(e.Pos, CodeInvalidARN, "%q: the partition %q is not an AWS partition (%s)", e.Value, part, strings.Join(arn.Partitions, ", "))
-		}
-	}
+	b.checkARNs(rt)
 	if part, _, ok := strings.Cut(strings.TrimPrefix(b.t.Resources[0].Value, "arn:"), ":"); ok && strings.HasPrefix(b.t.Resources[0].Value, "arn:") {
 		b.partition = part
 	}
@@ -591,4 +588,27 @@ func partNames(rt *ResourceType) string {
 		names[i] = strings.ToLower(p.Name)
 	}
 	return "a " + strings.Join(names, " or ")
+}
+
+// checkARNs checks each resource ARN, with each part's suffix, as the
+// validator will check the written policy's Resource (partition, region
+// and account fields, the resource part against the service's ARN
+// formats), so that an ARN the lenient format match accepted
+// ("arn:aws:lambda:::function") is reported at its place in the template.
+func (b *builder) checkARNs(rt *ResourceType) {
+	for _, e := range b.t.Resources {
+		if part, _, ok := strings.Cut(strings.TrimPrefix(e.Value, "arn:"), ":"); ok && strings.HasPrefix(e.Value, "arn:") && !arn.IsPartition(part) {
+			b.fail(e.Pos, CodeInvalidARN, "%q: the partition %q is not an AWS partition (%s)", e.Value, part, strings.Join(arn.Partitions, ", "))
+			continue
+		}
+		for _, p := range rt.Parts {
+			res, _ := json.Marshal(e.Value + p.Suffix)
+			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + rt.Service + `:*","Resource":` + string(res) + `}]}`
+			bad := validate.Validate(b.db, []byte(doc), "resource", validate.Options{PolicyType: validate.Identity}).AtLeast(diag.Error)
+			if i := slices.IndexFunc(bad, func(d diag.Diagnostic) bool { return strings.Contains(d.Path, ".Resource") }); i >= 0 {
+				b.fail(e.Pos, CodeInvalidARN, "%q: %s", e.Value, bad[i].Message)
+				break
+			}
+		}
+	}
 }
