@@ -423,7 +423,7 @@ var (
 	principalARNPattern = lazyre.New(`^arn:aws[a-z-]*:(iam::[0-9]{12}:(root|(role|user)/[\x21-\x7e]+)|sts::[0-9]{12}:assumed-role/[\x21-\x7e]+/[\x21-\x7e]+)$`)
 	servicePattern      = lazyre.New(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
 	anyARNPattern       = lazyre.New(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$`)
-	oidcProviderPattern = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+(/[\x21-\x7e]+)?)$`)
+	oidcProviderPattern = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/([a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[a-zA-Z0-9][a-zA-Z0-9-]*)+(/[A-Za-z0-9._~-]+)*)$`)
 	samlProviderPattern = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:saml-provider/[\w+=,.@-]+$`)
 	repoPattern         = lazyre.New(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.*?-]+$`)
 )
