@@ -442,22 +442,7 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("the value %q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "something else"
-}
+func kindName(n *yaml.Node) string { return yamlerr.KindName(n) }
 
 func describe(n *yaml.Node) string {
 	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {

@@ -109,22 +109,7 @@ func templateError(pos diag.Position, format string, args ...any) error {
 	return diag.List{d}
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("the value %q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "something else"
-}
+func kindName(n *yaml.Node) string { return yamlerr.KindName(n) }
 
 func hasKey(m *yaml.Node, key string) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
