@@ -180,7 +180,9 @@ func TestAccountService(t *testing.T) {
 				}
 			}},
 		{name: "the account is still there", req: AccountRequest{ID: 15, Gen: 2, Op: OpPage, Query: AccountQuery{Limit: 1}},
-			check: func(t *testing.T, got served) { sameJSON(t, "page", got.answer.Page, want.Query(AccountQuery{Limit: 1})) }},
+			check: func(t *testing.T, got served) {
+				sameJSON(t, "page", got.answer.Page, want.Query(AccountQuery{Limit: 1}))
+			}},
 		{name: "a newer audit that fails drops the account", req: AccountRequest{ID: 16, Gen: 3, Op: OpAudit, File: "b.json"}, data: []byte("{}"), err: "is not"},
 		{name: "the old account is gone", req: AccountRequest{ID: 17, Gen: 2, Op: OpPage}, err: ErrStale},
 	}
