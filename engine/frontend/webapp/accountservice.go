@@ -3,6 +3,7 @@ package webapp
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -70,6 +71,9 @@ type AccountInfo struct {
 	Principals int
 	// Categories and CategoryTitles are the columns (Account's).
 	Categories, CategoryTitles []string
+	// MemSys is the memory the service's Go runtime held after the audit
+	// (runtime.MemStats.Sys): in the browser, the worker's wasm memory.
+	MemSys uint64 `json:",omitempty"`
 }
 
 // AccountResponse is a progress report or the answer to an
@@ -185,8 +189,10 @@ func (s *AccountService) Handle(req AccountRequest, data []byte, progress func(A
 			return fail(err)
 		}
 		s.acct = acct
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
 		resp.Info = &AccountInfo{File: acct.File, Summary: acct.Summary(), Principals: len(acct.Rows),
-			Categories: acct.Categories, CategoryTitles: acct.CategoryTitles}
+			Categories: acct.Categories, CategoryTitles: acct.CategoryTitles, MemSys: ms.Sys}
 		p := acct.Query(req.Query)
 		resp.Page = &p
 		return resp, nil
