@@ -157,7 +157,8 @@ func (c *AccountPanel) Run(f webapp.File) {
 			c.Where = be.where()
 		}
 		r.env.UnlockRender()
-		// The bar is redrawn at most twenty times a second.
+		// The bar is redrawn at most four times a second: each redraw
+		// builds the page on the main thread.
 		var lastDraw time.Time
 		resp := be.call(webapp.AccountRequest{Gen: gen, Op: webapp.OpAudit, File: f.Name, List: list, Query: q}, f.Data, func(pr webapp.AccountResponse) {
 			p := *pr.Progress
@@ -170,7 +171,7 @@ func (c *AccountPanel) Run(f webapp.File) {
 					c.Stage = fmt.Sprintf("Evaluating principals: %d of %d", p.Done, p.Principals)
 				}
 			}
-			if time.Since(lastDraw) < 50*time.Millisecond {
+			if time.Since(lastDraw) < 250*time.Millisecond {
 				r.env.UnlockOnly()
 				return
 			}
