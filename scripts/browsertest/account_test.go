@@ -323,3 +323,33 @@ func TestAccountPanel(t *testing.T) {
 	}
 	viewShot(t, ctx, "account-5000")
 }
+
+// TestAccountPanelFallback: when no worker can be started, the page
+// audits the account itself and says so.
+func TestAccountPanelFallback(t *testing.T) {
+	srv := newServer(t)
+	ctx, cancel := openApp(t, srv)
+	defer cancel()
+	file := genAccount(t, 30)
+	if err := run(ctx, chromedp.Evaluate(`window.policySentryStartWorker = () => { throw new Error("refused by the test") }; true`, nil),
+		chromedp.Click(sel("tab-audit")), chromedp.SetUploadFiles(sel("account-file"), []string{file}, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := waitText(ctx, "account-summary", time.Minute, func(s string) bool { return strings.HasPrefix(s, "30 principals") }); err != nil {
+		e, _ := textOf(ctx, "account-error")
+		t.Fatalf("account not audited in the page: %q (error %q)", got, e)
+	}
+	var where string
+	if err := run(ctx, chromedp.Evaluate(`document.querySelector('[data-testid="account-summary"]').dataset.where`, &where)); err != nil ||
+		!strings.HasPrefix(where, "in this page (no background worker: starting it: ") || !strings.Contains(where, "refused by the test") {
+		t.Errorf("where %q (%v), want in this page, with the reason", where, err)
+	}
+	// The page answers the panel's requests itself: a sorted page, findings.
+	if err := run(ctx, chromedp.Click(sel("account-sort-principal"))); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollJS(ctx, `(`+tableIdle+` ? document.querySelector('[data-testid="account-table"] tr:nth-child(2) td').textContent : "pending")`,
+		func(s string) bool { return s == "group-0" }); err != nil {
+		t.Errorf("sorted by principal, first row %q", got)
+	}
+}
