@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -27,6 +28,59 @@ func genAccount(t *testing.T, n int) string {
 		t.Fatalf("genaccount: %v\n%s", err, b)
 	}
 	return out
+}
+
+// rendererMemory is the resident memory of the test browser's largest
+// renderer process (the page's tab, its workers included), from
+// /proc: now (VmRSS) and at most so far (VmHWM), in bytes. Zero where
+// /proc is missing.
+func rendererMemory(ctx context.Context) (rss, peak float64) {
+	c := chromedp.FromContext(ctx)
+	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+		return 0, 0
+	}
+	children := map[int][]int{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var pid, ppid int
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		if _, err := fmt.Sscanf(string(b[:strings.IndexByte(string(b), ' ')]), "%d", &pid); err != nil {
+			continue
+		}
+		if _, err := fmt.Sscanf(string(b[i+2:]), "%*s %d", &ppid); err != nil {
+			continue
+		}
+		children[ppid] = append(children[ppid], pid)
+	}
+	queue := []int{c.Browser.Process().Pid}
+	for len(queue) > 0 {
+		pid := queue[0]
+		queue = append(queue[1:], children[pid]...)
+		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if !strings.Contains(string(cmd), "--type=renderer") {
+			continue
+		}
+		st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		var r, h float64
+		for _, line := range strings.Split(string(st), "\n") {
+			var kb float64
+			if _, err := fmt.Sscanf(line, "VmRSS: %f kB", &kb); err == nil {
+				r = kb * 1024
+			}
+			if _, err := fmt.Sscanf(line, "VmHWM: %f kB", &kb); err == nil {
+				h = kb * 1024
+			}
+		}
+		rss, peak = max(rss, r), max(peak, h)
+	}
+	return rss, peak
 }
 
 // auditInWorker opens an account file in the account panel and checks
@@ -92,11 +146,16 @@ func waitText(ctx context.Context, id string, d time.Duration, ok func(string) b
 // tableIdle is true when the account table shows the newest query's page.
 const tableIdle = `!document.querySelector('[data-testid="account-table"].pending')`
 const watchProgress = `(() => {
-  window.__acct = {values: [], maxFrame: 0, maxAt: "", stage: "", last: performance.now(), on: true, start: performance.now(), longTasks: 0, longestTask: 0};
-  try { const a = window.__acct; a.po = new PerformanceObserver(l => { for (const e of l.getEntries()) { a.longTasks++; a.longestTask = Math.max(a.longestTask, e.duration); } }); a.po.observe({type: "longtask"}); } catch (e) {}
+  window.__acct = {values: [], maxFrame: 0, maxAt: "", stage: "", last: performance.now(), on: true, start: performance.now(),
+    auditFrame: 0, longTasks: 0, longestTask: 0, auditLongTasks: 0, auditLongest: 0};
   const stage = () => { const e = document.querySelector('[data-testid="account-stage"]'); return e ? e.textContent : (document.querySelector('[data-testid="account-summary"]') ? "table shown" : "not started"); };
+  const auditing = s => /^(Reading|Evaluating)/.test(s);
+  try { const a = window.__acct; a.po = new PerformanceObserver(l => { const on = auditing(stage()); for (const e of l.getEntries()) {
+    a.longTasks++; a.longestTask = Math.max(a.longestTask, e.duration); if (on) { a.auditLongTasks++; a.auditLongest = Math.max(a.auditLongest, e.duration); } } });
+    a.po.observe({type: "longtask"}); } catch (e) {}
   const tick = now => { const a = window.__acct; if (!a.on) return; const s = stage();
     if (now - a.last > a.maxFrame) { a.maxFrame = now - a.last; a.maxAt = a.stage + " → " + s; }
+    if (auditing(a.stage) && auditing(s)) { a.auditFrame = Math.max(a.auditFrame, now - a.last); }
     a.stage = s; a.last = now; requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
   window.__acctMO = new MutationObserver(() => { const p = document.querySelector('[data-testid="account-progress"]'); if (p) window.__acct.values.push(p.value); });
@@ -231,7 +290,7 @@ func TestAccountPanel(t *testing.T) {
 	// answered while the worker audits, and the table at the end.
 	big := genAccount(t, 5000)
 	st, _ := os.Stat(big)
-	var heapMax, heapStart float64
+	var heapMax, heapStart, rssMax float64
 	sampleHeap := func() float64 {
 		var used, backing float64
 		run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
@@ -240,9 +299,12 @@ func TestAccountPanel(t *testing.T) {
 			return err
 		}))
 		heapMax = max(heapMax, used+backing)
+		rss, _ := rendererMemory(ctx)
+		rssMax = max(rssMax, rss)
 		return used + backing
 	}
 	heapStart = sampleHeap()
+	rssStart, _ := rendererMemory(ctx)
 	// The same switch with nothing running, for reference.
 	idleSwitch := func() time.Duration {
 		clicked := time.Now()
@@ -298,14 +360,18 @@ func TestAccountPanel(t *testing.T) {
 		MaxAt      string
 		LongTasks  int
 		LongestJob float64
+		AuditFrame float64
+		AuditTasks int
+		AuditLong  float64
 		Heap       float64
 		Mem        string
+		PageMem    string
 		Where      string
 	}
 	run(ctx, chromedp.Evaluate(`(() => { const a = window.__acct; a.on = false; window.__acctMO.disconnect(); if (a.po) a.po.disconnect();
   const s = document.querySelector('[data-testid="account-summary"]');
-  return {Values: a.values, MaxFrame: a.maxFrame, MaxAt: a.maxAt, LongTasks: a.longTasks, LongestJob: a.longestTask,
-    Heap: (performance.memory || {}).usedJSHeapSize || 0, Mem: s.dataset.mem, Where: s.dataset.where}; })()`, &fig))
+  return {Values: a.values, MaxFrame: a.maxFrame, MaxAt: a.maxAt, LongTasks: a.longTasks, LongestJob: a.longestTask, AuditFrame: a.auditFrame, AuditTasks: a.auditLongTasks, AuditLong: a.auditLongest,
+    Heap: (performance.memory || {}).usedJSHeapSize || 0, Mem: s.dataset.mem, PageMem: s.dataset.pageMem, Where: s.dataset.where}; })()`, &fig))
 	partial := 0
 	for _, v := range fig.Values {
 		if v > 0 && v < 1000 {
@@ -313,11 +379,14 @@ func TestAccountPanel(t *testing.T) {
 		}
 	}
 	mem, _ := strconv.ParseFloat(fig.Mem, 64)
+	pageMem, _ := strconv.ParseFloat(fig.PageMem, 64)
+	_, rssPeak := rendererMemory(ctx)
 	t.Logf("browser: 5,000 principals (%.1f MB) %s: %.1f s from the file input to the table; %d progress updates; "+
-		"main thread: longest frame %.0f ms (%s), %d long tasks, the longest %.0f ms; Browse and back while auditing: %.0f ms to Browse, %.0f ms both ways (idle: %.0f ms); "+
-		"page JS heap %.0f MB (performance.memory), page heap with array buffers %.0f MB before, %.0f MB at most; the audit's Go memory %.0f MB",
-		float64(st.Size())/1e6, fig.Where, elapsed.Seconds(), partial, fig.MaxFrame, fig.MaxAt, fig.LongTasks, fig.LongestJob,
-		float64(toBrowse.Milliseconds()), float64(roundTrip.Milliseconds()), float64(idle.Milliseconds()), fig.Heap/1e6, heapStart/1e6, heapMax/1e6, mem/1e6)
+		"main thread: longest frame %.0f ms (%s), %d long tasks, the longest %.0f ms; on the Audit screen while it audits: longest frame %.0f ms, %d long tasks, the longest %.0f ms; Browse and back while auditing: %.0f ms to Browse, %.0f ms both ways (idle: %.0f ms); "+
+		"page JS heap %.0f MB (performance.memory), page heap with array buffers %.0f MB before, %.0f MB at most; the audit's Go memory %.0f MB, the page's %.0f MB; "+
+		"the tab's renderer process: %.0f MB resident before, %.0f MB at most sampled, %.0f MB peak (VmHWM)",
+		float64(st.Size())/1e6, fig.Where, elapsed.Seconds(), partial, fig.MaxFrame, fig.MaxAt, fig.LongTasks, fig.LongestJob, fig.AuditFrame, fig.AuditTasks, fig.AuditLong,
+		float64(toBrowse.Milliseconds()), float64(roundTrip.Milliseconds()), float64(idle.Milliseconds()), fig.Heap/1e6, heapStart/1e6, heapMax/1e6, mem/1e6, pageMem/1e6, rssStart/1e6, rssMax/1e6, rssPeak/1e6)
 	if partial == 0 {
 		t.Errorf("no intermediate progress shown for 5,000 principals")
 	}
@@ -351,5 +420,44 @@ func TestAccountPanelFallback(t *testing.T) {
 	if got, err := pollJS(ctx, `(`+tableIdle+` ? document.querySelector('[data-testid="account-table"] tr:nth-child(2) td').textContent : "pending")`,
 		func(s string) bool { return s == "group-0" }); err != nil {
 		t.Errorf("sorted by principal, first row %q", got)
+	}
+}
+
+// TestAccountPanelCancel opens a second account file while the first is
+// being audited: the busy worker is terminated, a new one audits the
+// second file, and only its table is shown.
+func TestAccountPanelCancel(t *testing.T) {
+	srv := newServer(t)
+	ctx, cancel := openApp(t, srv)
+	defer cancel()
+	big, small := genAccount(t, 3000), genAccount(t, 30)
+	if err := run(ctx, chromedp.Click(sel("tab-audit")), chromedp.Evaluate(watchProgress, nil),
+		chromedp.SetUploadFiles(sel("account-file"), []string{big}, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pollJS(ctx, `String(window.__acct.values.some(v => v > 0))`, func(s string) bool { return s == "true" }); err != nil {
+		t.Fatal("the progress bar did not move")
+	}
+	if err := run(ctx, chromedp.SetUploadFiles(sel("account-file"), []string{small}, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := waitText(ctx, "account-summary", time.Minute, func(s string) bool { return strings.HasPrefix(s, "30 principals") }); err != nil {
+		e, _ := textOf(ctx, "account-error")
+		t.Fatalf("second account not audited: %q (error %q)", got, e)
+	}
+	var where string
+	if err := run(ctx, chromedp.Evaluate(`document.querySelector('[data-testid="account-summary"]').dataset.where`, &where)); err != nil || where != "in a background worker" {
+		t.Errorf("the second account was audited %q (%v), want in a (new) background worker", where, err)
+	}
+	// The first audit's answer never replaces the second's.
+	time.Sleep(3 * time.Second)
+	if got, _ := textOf(ctx, "account-summary"); !strings.HasPrefix(got, "30 principals") {
+		t.Errorf("summary became %q", got)
+	}
+	if e, err := textOf(ctx, "account-error"); err == nil && e != "" {
+		t.Errorf("an error is shown: %q", e)
+	}
+	if got, _ := textOf(ctx, "account-rows"); got != "1–30 of 30" {
+		t.Errorf("pager says %q", got)
 	}
 }

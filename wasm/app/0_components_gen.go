@@ -119,6 +119,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "summary"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "account-summary"}}}
 				vgparent.AppendChild(vgn)
 				vgn.AddAttrInterface("data-mem", c.Info.MemSys)
+				vgn.AddAttrInterface("data-page-mem", c.PageMem)
 				vgn.AddAttrInterface("data-where", c.Where)
 				vgn.SetInnerHTML(c.Info.Summary)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}

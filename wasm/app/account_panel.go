@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +41,9 @@ type AccountPanel struct {
 	Pending bool
 	// Selected is the principal whose Findings and Notes are shown.
 	Selected string
+	// PageMem is the page's Go memory (runtime.MemStats.Sys) when the
+	// audit's answer came, for the browser tests' figures.
+	PageMem uint64
 	// FindingsFor is whose findings have arrived ("" while on their way).
 	Findings    []webapp.FindingRow
 	Notes       []string
@@ -189,6 +193,9 @@ func (c *AccountPanel) Run(f webapp.File) {
 			return
 		}
 		c.Info, c.Page = resp.Info, *resp.Page
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		c.PageMem = ms.Sys
 	}()
 }
 
