@@ -66,6 +66,9 @@ type accountBackend interface {
 	stop() bool
 	// where says where the audit runs, for the panel.
 	where() string
+	// broken reports whether the backend can answer no more (a worker
+	// that failed): the next audit starts a new one.
+	broken() bool
 }
 
 // pageAccounts runs the service in this page, yielding to the browser at
@@ -92,6 +95,8 @@ func (b *pageAccounts) call(req webapp.AccountRequest, data []byte, progress fun
 }
 
 func (b *pageAccounts) stop() bool { return false }
+
+func (b *pageAccounts) broken() bool { return false }
 
 func (b *pageAccounts) where() string { return "in this page (" + b.reason + ")" }
 
@@ -133,7 +138,7 @@ func (c *AccountPanel) backend(db *iamdb.DB) accountBackend {
 // audit starts a new one); in the page the old audit runs to its end and
 // its answer is ignored.
 func (c *AccountPanel) cancel() {
-	if c.Busy && c.be != nil && c.be.stop() {
+	if c.Busy && c.be != nil && c.be.stop() || c.be != nil && c.be.broken() {
 		c.be = nil
 	}
 }

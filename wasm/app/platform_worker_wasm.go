@@ -295,6 +295,12 @@ func (b *workerAccounts) stop() bool {
 
 func (b *workerAccounts) where() string { return "in a background worker" }
 
+func (b *workerAccounts) broken() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.dead != ""
+}
+
 // saveBuffer saves an ArrayBuffer as a file through a Blob URL.
 func saveBuffer(name, mime string, buf js.Value) {
 	blob := js.Global().Get("Blob").New([]any{buf}, map[string]any{"type": mime})
