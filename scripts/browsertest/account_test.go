@@ -54,7 +54,11 @@ func rendererMemory(ctx context.Context) (rss, peak float64) {
 		if _, err := fmt.Sscanf(string(b[:strings.IndexByte(string(b), ' ')]), "%d", &pid); err != nil {
 			continue
 		}
-		if _, err := fmt.Sscanf(string(b[i+2:]), "%*s %d", &ppid); err != nil {
+		f := strings.Fields(string(b[i+1:])) // state, ppid, ...
+		if len(f) < 2 {
+			continue
+		}
+		if _, err := fmt.Sscanf(f[1], "%d", &ppid); err != nil {
 			continue
 		}
 		children[ppid] = append(children[ppid], pid)
