@@ -39,19 +39,20 @@ type AccountPanel struct {
 	Page    webapp.AccountPage
 	Query   webapp.AccountQuery
 	Pending bool
-	// Selected is the principal whose Findings and Notes are shown.
-	Selected string
 	// PageMem is the page's Go memory (runtime.MemStats.Sys) when the
 	// audit's answer came, for the browser tests' figures.
 	PageMem uint64
+	// Selected is the principal whose Findings and Notes are shown;
 	// FindingsFor is whose findings have arrived ("" while on their way).
+	Selected    string
 	Findings    []webapp.FindingRow
 	Notes       []string
 	FindingsFor string
 
-	gen int            // counts audits: only the newest one's answers are shown
-	seq int            // counts page and findings requests, likewise
-	be  accountBackend // nil until the first audit
+	gen     int            // counts audits: only the newest one's answers are shown
+	pageSeq int            // counts page requests, likewise
+	findSeq int            // counts findings requests, likewise
+	be      accountBackend // nil until the first audit
 }
 
 // accountBackend runs the panel's requests: the audit worker, or this
@@ -224,24 +225,30 @@ func (c *AccountPanel) OnFile(e vugu.DOMEvent) {
 }
 
 // ask sends a request about the account shown and applies its answer
-// under the event lock, unless a newer request or audit came since.
-func (c *AccountPanel) ask(req webapp.AccountRequest, apply func(webapp.AccountResponse)) {
+// under the event lock, unless a newer audit or (when counter is set) a
+// newer request of the same kind came since.
+func (c *AccountPanel) ask(req webapp.AccountRequest, counter *int, apply func(webapp.AccountResponse)) {
 	if c.Info == nil || c.be == nil {
 		return
 	}
-	c.seq++
-	seq, be := c.seq, c.be
+	var seq int
+	if counter != nil {
+		*counter++
+		seq = *counter
+	}
+	be := c.be
 	req.Gen = c.gen
 	env := c.screen.app.env
 	go func() {
 		resp := be.call(req, nil, nil)
 		env.Lock()
 		defer env.UnlockRender()
-		if req.Gen != c.gen || resp.Err == webapp.ErrStale || (seq != c.seq && req.Op != webapp.OpExport) {
+		if req.Gen != c.gen || resp.Err == webapp.ErrStale || counter != nil && seq != *counter {
 			return
 		}
 		if resp.Err != "" {
 			c.Err = resp.Err
+			c.Pending = c.Pending && req.Op != webapp.OpPage
 			return
 		}
 		apply(resp)
@@ -251,7 +258,7 @@ func (c *AccountPanel) ask(req webapp.AccountRequest, apply func(webapp.AccountR
 // requery asks for the page of the current query.
 func (c *AccountPanel) requery() {
 	c.Pending = true
-	c.ask(webapp.AccountRequest{Op: webapp.OpPage, Query: c.Query}, func(resp webapp.AccountResponse) {
+	c.ask(webapp.AccountRequest{Op: webapp.OpPage, Query: c.Query}, &c.pageSeq, func(resp webapp.AccountResponse) {
 		c.Page, c.Pending = *resp.Page, false
 	})
 }
@@ -297,18 +304,18 @@ func (c *AccountPanel) PageBy(e vugu.DOMEvent, dir int) {
 func (c *AccountPanel) Select(e vugu.DOMEvent, principal string) {
 	if c.Selected == principal {
 		c.Selected, c.Findings, c.Notes = "", nil, nil
-		c.seq++
+		c.findSeq++ // an answer on its way is dropped
 		return
 	}
 	c.Selected, c.Findings, c.Notes, c.FindingsFor = principal, nil, nil, ""
-	c.ask(webapp.AccountRequest{Op: webapp.OpFindings, Principal: principal}, func(resp webapp.AccountResponse) {
+	c.ask(webapp.AccountRequest{Op: webapp.OpFindings, Principal: principal}, &c.findSeq, func(resp webapp.AccountResponse) {
 		c.Findings, c.Notes, c.FindingsFor = resp.Findings, resp.Notes, principal
 	})
 }
 
 // Download saves the report in a format, generated where the audit ran.
 func (c *AccountPanel) Download(e vugu.DOMEvent, format string) {
-	c.ask(webapp.AccountRequest{Op: webapp.OpExport, Format: format}, func(webapp.AccountResponse) {})
+	c.ask(webapp.AccountRequest{Op: webapp.OpExport, Format: format}, nil, func(webapp.AccountResponse) {})
 }
 
 type accountColumn struct{ ID, Label, Title string }
