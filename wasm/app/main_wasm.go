@@ -12,6 +12,10 @@ import (
 )
 
 func main() {
+	if inWorker() { // the account audit's worker (platform_worker_wasm.go)
+		serveAccountWorker()
+		return
+	}
 	mark("go-main") // after compiling the wasm and the Go runtime and package init
 	renderer, err := domrender.New("#vugu_mount_point")
 	if err != nil {

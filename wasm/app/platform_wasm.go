@@ -58,6 +58,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 		buf = make([]byte, bytes.Get("length").Int())
 		js.CopyBytesToGo(buf, bytes)
 		digest = v.Get("sha256").String()
+		workerDataset = bytes
 	} else {
 		r, err := fetchResponse("manifest.json", "no-cache")
 		if err != nil {
@@ -81,6 +82,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 		if buf, err = readBody(resp, m.File, func(done int64) { progress(done, m.Size) }); err != nil {
 			return nil, err
 		}
+		workerDataset = jsBytes(buf)
 	}
 	mark("dataset-fetched")
 	if m.SHA256 == "" {
@@ -95,6 +97,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 	if err != nil {
 		return nil, err
 	}
+	workerDatasetSHA = m.SHA256
 	db, err := iamdb.LoadVerified(buf)
 	if err != nil {
 		return nil, err
