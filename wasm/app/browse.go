@@ -17,6 +17,25 @@ type BrowseScreen struct {
 	Query   string
 	Service string
 	filter  webapp.ActionFilter
+	// shown is how many of the filtered actions the table shows beyond
+	// the first page (actionPage); a new service or filter resets it.
+	shown int
+	// The filtered actions of the last render, kept while the service
+	// and filter are the same.
+	hits    []*iamdb.Action
+	hitsKey actionsKey
+}
+
+// actionPage is how many action rows the table shows at first and each
+// "Show more" adds: drawing all of ec2's ~700 rows (4 cells each) takes
+// the main thread for a long frame at each render of the screen.
+const actionPage = 100
+
+// actionsKey is what the filtered actions depend on.
+type actionsKey struct {
+	db      *iamdb.DB
+	service string
+	filter  webapp.ActionFilter
 }
 
 func newBrowseScreen(app *App) screen { return &BrowseScreen{app: app} }
@@ -38,7 +57,7 @@ func (c *BrowseScreen) link() string {
 func (c *BrowseScreen) openLink(fragment string) bool {
 	p, ok := strings.CutPrefix(fragment, servicePrefix)
 	if ok {
-		c.Service, c.filter = p, webapp.ActionFilter{}
+		c.Service, c.filter, c.shown = p, webapp.ActionFilter{}, 0
 	}
 	return ok
 }
@@ -63,7 +82,7 @@ func (c *BrowseScreen) serviceClass(p string) string {
 // SelectService opens a service.
 func (c *BrowseScreen) SelectService(e vugu.DOMEvent, prefix string) {
 	e.PreventDefault()
-	c.Service, c.filter = prefix, webapp.ActionFilter{}
+	c.Service, c.filter, c.shown = prefix, webapp.ActionFilter{}, 0
 	c.app.syncHash()
 	c.app.save()
 }
@@ -78,10 +97,39 @@ func (c *BrowseScreen) service() *iamdb.Service {
 // value is the value of the event's control.
 func value(e vugu.DOMEvent) string { return e.PropString("target", "value") }
 
+// OnFilter sets one of the action filter's fields from its control and
+// goes back to the first page.
+func (c *BrowseScreen) OnFilter(e vugu.DOMEvent, field *string) {
+	*field, c.shown = value(e), 0
+}
+
+// ShowMore shows the next page of actions.
+func (c *BrowseScreen) ShowMore() { c.shown += actionPage }
+
+// ShowAll shows every filtered action.
+func (c *BrowseScreen) ShowAll() { c.shown = len(c.actions()) }
+
+// actions is the service's actions that pass the filter, all of them.
 func (c *BrowseScreen) actions() []*iamdb.Action {
 	s := c.service()
 	if s == nil {
 		return nil
 	}
-	return webapp.FilterActions(s, c.filter)
+	k := actionsKey{c.app.DB, c.Service, c.filter}
+	if c.hits == nil || k != c.hitsKey {
+		c.hits, c.hitsKey = webapp.FilterActions(s, c.filter), k
+		if c.hits == nil {
+			c.hits = []*iamdb.Action{}
+		}
+	}
+	return c.hits
 }
+
+// page is the actions the table shows.
+func (c *BrowseScreen) page() []*iamdb.Action {
+	a := c.actions()
+	return a[:min(len(a), actionPage+c.shown)]
+}
+
+// hidden is how many filtered actions the table does not show.
+func (c *BrowseScreen) hidden() int { return len(c.actions()) - len(c.page()) }
