@@ -64,6 +64,7 @@ func TestBrowse(t *testing.T) {
 	for range 3 {
 		listOnly = append(listOnly, switchMS("list"))
 	}
+	t.Logf("browser: click on the Browse tab (no service chosen) to the next frame: %.0f ms", listOnly)
 	if err := run(ctx, setValue("browse-service-search", "ec2"), chromedp.Click(`a[href="#service=ec2"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(sel("browse-actions"), chromedp.ByQuery)); err != nil {
 		t.Fatal(err)

@@ -66,10 +66,10 @@ func SearchActions(db *iamdb.DB, q string, limit int) []ActionHit {
 	return out
 }
 
-// ServiceHit is one service in the Browse list.
+// ServiceHit is one service in the Browse list. (It has no action count:
+// counting would decode every service's actions of a lazily loaded DB.)
 type ServiceHit struct {
 	Prefix, Name string
-	Actions      int
 }
 
 // SearchServices filters services by prefix or name (case-insensitive).
@@ -78,7 +78,7 @@ func SearchServices(db *iamdb.DB, q string) []ServiceHit {
 	var out []ServiceHit
 	for _, s := range db.Services {
 		if q == "" || strings.Contains(strings.ToLower(s.Prefix), q) || strings.Contains(strings.ToLower(s.Name), q) {
-			out = append(out, ServiceHit{Prefix: s.Prefix, Name: s.Name, Actions: len(s.Actions())})
+			out = append(out, ServiceHit{Prefix: s.Prefix, Name: s.Name})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
