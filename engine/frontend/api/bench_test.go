@@ -36,3 +36,41 @@ func BenchmarkPolicy(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEndpoints measures one warm request of each other POST
+// endpoint through the handler, with the test bodies.
+func BenchmarkEndpoints(b *testing.B) {
+	read := func(name string) []byte {
+		src, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return src
+	}
+	policy := read("policy.json")
+	diff := []byte(`{"old": {"Version": "2012-10-17", "Statement": []}, "new": ` + string(policy) + `}`)
+	h := newHandler(b)
+	for _, c := range []struct {
+		name, target, ctype string
+		body                []byte
+	}{
+		{"analyze", "/api/v1/analyze", "application/json", policy},
+		{"validate", "/api/v1/validate", "application/json", policy},
+		{"diff", "/api/v1/diff", "application/json", diff},
+		{"simulate", "/api/v1/simulate", "application/json", read("simulate.json")},
+		{"resource-policy", "/api/v1/resource-policy", "application/yaml", read("grant/resource-s3.yml")},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest("POST", c.target, bytes.NewReader(c.body))
+				r.Header.Set("Content-Type", c.ctype)
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != 200 {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
