@@ -65,7 +65,8 @@ func main() {
 		setRenderTime(float64(time.Since(start).Microseconds()) / 1000)
 		if first {
 			mark("first-render")
-			first = false
+			// Later loads (Retry after an error) render their progress.
+			first, waiting = false, false
 		}
 	}
 }
