@@ -63,8 +63,8 @@ test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 CLI_LDFLAGS := -X github.com/leastpriv/policysentry/engine/frontend/cli.Version=$(VERSION)
 
-cli: ## build the native CLI to ./bin/policy-sentry (version from git)
-	$(GO) build -trimpath -ldflags '$(CLI_LDFLAGS)' -o bin/policy-sentry ./engine/cmd/policy-sentry
+cli: ## build the native CLI to ./bin/policy-sentry (version from git; static, as the release binaries)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(CLI_LDFLAGS)' -o bin/policy-sentry ./engine/cmd/policy-sentry
 
 .PHONY: release
 release: ## cross-compile the CLI (linux, darwin, windows x amd64, arm64) into bin/release/ with SHA256SUMS

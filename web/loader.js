@@ -50,10 +50,10 @@
         }
       }));
       var streamed = await WebAssembly.instantiateStreaming(new Response(counted, { headers: { "Content-Type": "application/wasm" } }), importObject);
-      return streamed.instance;
+      return streamed;
     }
     var bytes = await readBytes(resp, function (got) { showProgress(got, total, label); });
-    return (await WebAssembly.instantiate(bytes, importObject)).instance;
+    return WebAssembly.instantiate(bytes, importObject);
   }
 
   // prefetchDataset downloads the dataset while the wasm downloads and
@@ -126,14 +126,16 @@
       if (assets.version) { datasetNote = " (IAM dataset " + assets.version + ")"; }
       prefetchDataset();
       var go = new Go();
-      var instance;
+      var loaded;
       if (assets.wasmBytes) {
         var bytes = assets.wasmBytes;
         if (typeof bytes === "function") { bytes = await bytes(); }
-        instance = (await WebAssembly.instantiate(bytes, go.importObject)).instance;
+        loaded = await WebAssembly.instantiate(bytes, go.importObject);
       } else {
-        instance = await loadWasm(assets.wasm, assets.wasmSize, go.importObject);
+        loaded = await loadWasm(assets.wasm, assets.wasmSize, go.importObject);
       }
+      var instance = loaded.instance;
+      workers(loaded.module);
       status.textContent = "starting…" + datasetNote;
       if (performance.mark) { performance.mark("wasm-instantiated"); }
       go.run(instance);
@@ -141,6 +143,21 @@
     } catch (e) {
       fail(e.message || String(e));
     }
+  }
+  // workers lets the app start a dedicated Web Worker that runs the same
+  // module, already compiled (posted to it: no second download or
+  // compile), for the account audit (wasm/app/platform_worker_wasm.go).
+  // The worker's script is auditworker.js, or in the offline bundle its
+  // inlined copy (#ps-worker, run from a Blob URL).
+  function workers(module) {
+    var blobURL = "";
+    window.policySentryStartWorker = function () {
+      var inline = document.getElementById("ps-worker");
+      if (inline && !blobURL) { blobURL = URL.createObjectURL(new Blob([inline.textContent], { type: "text/javascript" })); }
+      var w = new Worker(blobURL || "auditworker.js");
+      w.postMessage({ module: module });
+      return w;
+    };
   }
   // Offline support (web/sw.js): once the app is ready, and only over
   // http(s) (a saved file:// bundle has no service worker), register the

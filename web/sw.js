@@ -13,9 +13,10 @@ var BUILD = new URL(self.location.href).searchParams.get("build") || "unversione
 var PREFIX = "policy-sentry-";
 var CACHE = PREFIX + BUILD;
 
-// The shell: every file index.html loads. OPTIONAL files may be missing
-// without failing the install.
-var SHELL = ["./", "index.html", "app.css", "loader.js", "wasm_exec.js", "vugu-helper.js", "manifest.json"];
+// The shell: every file index.html loads, and the account audit's
+// worker (auditworker.js). OPTIONAL files may be missing without failing
+// the install.
+var SHELL = ["./", "index.html", "app.css", "loader.js", "wasm_exec.js", "vugu-helper.js", "auditworker.js", "manifest.json"];
 var OPTIONAL = ["icon.svg", "site.webmanifest"];
 
 self.addEventListener("install", function (event) {

@@ -2,12 +2,12 @@ package template
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/internal/lazyre"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -377,4 +377,4 @@ func condValue(v string, flow bool) (string, bool) {
 	return encodeRow(v, 0, flow)
 }
 
-var plainValue = regexp.MustCompile(`^(true|false|[1-9][0-9]{0,17}|0)$`)
+var plainValue = lazyre.New(`^(true|false|[1-9][0-9]{0,17}|0)$`)

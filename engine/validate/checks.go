@@ -187,7 +187,7 @@ var checkRows = [...]checkRow{
 	{"VARIABLE_UNSUPPORTED_IN_ELEMENT", sevE, aa, "Variable unsupported in element", "A policy variable outside Resource, NotResource and Condition values.", ""},
 	{"VARIABLE_UNSUPPORTED_IN_VERSION", sevE, aa, "Variable unsupported in version", "A policy variable in a policy without Version 2012-10-17, where it is literal text.", ""},
 	{"INVALID_VARIABLE_FOR_OPERATOR", sevE, aa, "Invalid variable for operator", "A policy variable under an operator other than String and ARN ones.", ""},
-	{"UNKNOWN_VARIABLE_KEY", sevW, ours, "Unknown variable key", "A policy variable naming no global or service condition key: it never resolves, so nothing matches (did-you-mean).", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"},
+	{"UNKNOWN_VARIABLE_KEY", sevW, ours, "Unknown variable key", "A policy variable naming no global or service condition key: it never resolves, so nothing matches (did-you-mean); names without a service prefix, such as an ARN format's ${Partition} and ${KeyId} left to fill in, are reported together, once per value.", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"},
 	// Principals
 	{"UNSUPPORTED_PRINCIPAL", sevE, aa, "Unsupported principal", "Principal or NotPrincipal in an identity policy.", ""},
 	{"INVALID_PRINCIPAL_KEY", sevE, aa, "Invalid principal key", "A principal type other than AWS, Service, Federated and CanonicalUser.", ""},

@@ -85,7 +85,8 @@ func WriteText(w io.Writer, results []Result) error {
 }
 
 // Summary counts the findings by finding type: "2 policies validated, 3
-// findings: 1 ERROR, 2 WARNING" ("..., no findings" when there are none).
+// findings: 1 ERROR, 2 WARNING" ("1 policy validated, 1 finding: 1 ERROR";
+// "..., no findings" when there are none).
 func Summary(results []Result) string {
 	counts := map[diag.Severity]int{}
 	total := 0
@@ -103,9 +104,17 @@ func Summary(results []Result) string {
 	}
 	summary := "no findings"
 	if total > 0 {
-		summary = fmt.Sprintf("%d findings: %s", total, strings.Join(parts, ", "))
+		summary = fmt.Sprintf("%s: %s", count(total, "finding", "findings"), strings.Join(parts, ", "))
 	}
-	return fmt.Sprintf("%d policies validated, %s", len(results), summary)
+	return fmt.Sprintf("%s validated, %s", count(len(results), "policy", "policies"), summary)
+}
+
+// count writes n with the noun in its singular or plural form.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // WriteSARIF writes the findings as a SARIF 2.1.0 log: one rule per code

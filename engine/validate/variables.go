@@ -17,6 +17,7 @@ func (v *validator) variables(it *item, allowed bool) bool {
 		return false
 	}
 	any := false
+	var placeholders []string // unknown names without a service prefix
 	for rest := s; ; {
 		i := strings.Index(rest, "${")
 		if i < 0 {
@@ -53,10 +54,16 @@ func (v *validator) variables(it *item, allowed bool) bool {
 		if !allowed {
 			continue
 		}
-		if !v.knownKey(name) {
-			v.at("UNKNOWN_VARIABLE_KEY", it.n, it.path, fmt.Sprintf("the policy variable ${%s} names no condition key: it never resolves, so the value matches nothing", name), suggestVariable(name)...)
+		if v.knownKey(name) {
+			continue
 		}
+		if strings.Contains(name, ":") {
+			v.at("UNKNOWN_VARIABLE_KEY", it.n, it.path, fmt.Sprintf("the policy variable ${%s} names no condition key: it never resolves, so the value matches nothing", name), suggestVariable(name)...)
+			continue
+		}
+		placeholders = append(placeholders, name)
 	}
+	v.placeholders(it, placeholders)
 	if !any {
 		return false
 	}
@@ -67,6 +74,36 @@ func (v *validator) variables(it *item, allowed bool) bool {
 		v.at("VARIABLE_UNSUPPORTED_IN_VERSION", it.n, it.path, fmt.Sprintf("%q holds a policy variable, but variables need \"Version\": \"2012-10-17\" (without it they are literal text)", s))
 	}
 	return true
+}
+
+// placeholders reports the unknown variables of one value that have no
+// service prefix, such as the ${Partition}, ${Region} and ${KeyId} of an
+// ARN format that actions-mode policies are written with, in one finding:
+// they are most likely placeholders left to fill in. A name that is a
+// global key without its "aws:" prefix (${username}) is suggested.
+func (v *validator) placeholders(it *item, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	var fix []string
+	for _, n := range names {
+		switch g := condition.LookupGlobal("aws:" + n); {
+		case g == nil:
+		case g.Prefix:
+			fix = append(fix, "${aws:"+n+"}")
+		default:
+			fix = append(fix, "${"+g.Name+"}")
+		}
+	}
+	vars := make([]string, len(names))
+	for i, n := range names {
+		vars[i] = "${" + n + "}"
+	}
+	msg := fmt.Sprintf("the policy variable %s names no condition key: it never resolves, so the value matches nothing; if it is a placeholder from the ARN format, replace it with your resource's value", vars[0])
+	if len(vars) > 1 {
+		msg = fmt.Sprintf("the policy variables %s and %s name no condition key: they never resolve, so the value matches nothing; if they are placeholders from the ARN format, replace them with your resource's values", strings.Join(vars[:len(vars)-1], ", "), vars[len(vars)-1])
+	}
+	v.at("UNKNOWN_VARIABLE_KEY", it.n, it.path, msg, fix...)
 }
 
 func suffixDefault(def string, has bool) string {

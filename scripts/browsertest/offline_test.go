@@ -175,6 +175,8 @@ func TestOfflineBundle(t *testing.T) {
 	}
 	generateCRUD(t, ctx)
 	screenshot(t, ctx, "offline-bundle")
+	// The account audit's worker runs from a Blob URL in a file:// page.
+	auditInWorker(t, ctx, genAccount(t, 30), 30)
 
 	if v, err := cspViolations(ctx); err != nil || len(v) > 0 {
 		t.Errorf("CSP violations in the bundle: %v %v", v, err)
@@ -257,6 +259,7 @@ func copyDist(t *testing.T) string {
 
 func TestServedAppOffline(t *testing.T) {
 	a := distAssets(t)
+	account := genAccount(t, 30)
 	dir := copyDist(t)
 	srv := serveDir(t, dir)
 	ctx, cancel := browser(t)
@@ -279,7 +282,7 @@ func TestServedAppOffline(t *testing.T) {
 	if err := evalAsync(ctx, `caches.open("policy-sentry-`+a.Build+`").then(c => c.keys()).then(ks => ks.map(r => new URL(r.url).pathname))`, &cached); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"/", "/index.html", "/loader.js", "/wasm_exec.js", "/assets.json", "/manifest.json", "/" + a.Wasm, "/" + a.Dataset} {
+	for _, want := range []string{"/", "/index.html", "/loader.js", "/wasm_exec.js", "/auditworker.js", "/assets.json", "/manifest.json", "/" + a.Wasm, "/" + a.Dataset} {
 		if !contains(cached, want) {
 			t.Errorf("%s is not in the service worker's cache %v", want, cached)
 		}
@@ -367,6 +370,7 @@ func TestServedAppOffline(t *testing.T) {
 		}
 		generateCRUD(t, ctx)
 		screenshot(t, ctx, "offline-served")
+		auditInWorker(t, ctx, account, 30) // the worker's script from the cache
 	})
 }
 
@@ -413,8 +417,10 @@ func TestCSPNothingBlocked(t *testing.T) {
 		t.Errorf("the page was served with CSP %q, want %q", docCSP, site.CSP)
 	}
 	mu.Unlock()
-	// Use every screen, so their code paths run under the policy.
+	// Use every screen, so their code paths run under the policy, and
+	// the account audit's worker.
 	generateCRUD(t, ctx)
+	auditInWorker(t, ctx, genAccount(t, 30), 30)
 	for _, tab := range []string{"tab-actions", "tab-audit", "tab-browse"} {
 		if err := chromedp.Run(ctx, chromedp.Click(sel(tab), chromedp.ByQuery)); err != nil {
 			t.Fatal(err)

@@ -30,7 +30,7 @@ func TestValidateScreen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no INVALID_ACTION finding: %.500q", got)
 	}
-	for _, want := range []string{"1 policies validated", "ERROR", "line 4:51", "did you mean s3:GetObject", "$.Statement[0].Action[0]"} {
+	for _, want := range []string{"1 policy validated", "ERROR", "line 4:51", "did you mean s3:GetObject", "$.Statement[0].Action[0]"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("results lack %q: %.500q", want, got)
 		}

@@ -5,6 +5,10 @@
 //
 //   - app.css as a <style> element, icon.svg as a data: URL;
 //   - vugu-helper.js, wasm_exec.js and loader.js as inline scripts;
+//   - the account audit's worker (wasm_exec.js then auditworker.js) as a
+//     non-executed <script type="text/plain" id="ps-worker"> block, which
+//     loader.js runs as a Worker from a Blob URL (the CSP allows
+//     worker-src blob:);
 //   - the wasm, gzip-compressed, and the dataset (already zstd), each in a
 //     non-executed <script type="application/octet-stream"> data block,
 //     written with 7 bits per character (see encode7), which costs about
@@ -136,7 +140,11 @@ func Build(index string, read func(string) ([]byte, error), a Assets, gzWasm, da
 		s := inlineScript(string(js))
 		if name == "loader.js" {
 			sawLoader = true
-			s = dataBlock("ps-wasm", gzWasm) + dataBlock("ps-dataset", data) + inlineScript(bootScript(a, len(gzWasm), len(data), manifest)) + "\n" + s
+			worker, err := workerBlock(read)
+			if err != nil {
+				fail(err)
+			}
+			s = dataBlock("ps-wasm", gzWasm) + dataBlock("ps-dataset", data) + worker + inlineScript(bootScript(a, len(gzWasm), len(data), manifest)) + "\n" + s
 		}
 		return s
 	})
@@ -176,7 +184,7 @@ func Build(index string, read func(string) ([]byte, error), a Assets, gzWasm, da
 	}
 
 	csp := "default-src 'none'; script-src " + strings.Join(scriptHashes, " ") + " 'wasm-unsafe-eval'; style-src " +
-		strings.Join(styleHashes, " ") + "; img-src data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+		strings.Join(styleHashes, " ") + "; worker-src blob:; img-src data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 	meta := `<meta charset="utf-8">`
 	if !strings.Contains(index, meta) {
 		return "", fmt.Errorf("index.html has no %s", meta)
@@ -241,6 +249,20 @@ func bootScript(a Assets, wasmLen, dataLen int, manifest []byte) string {
   };
 })();
 `
+}
+
+// workerBlock is the account audit worker's script for a Blob URL:
+// wasm_exec.js and auditworker.js in a non-executed script element.
+func workerBlock(read func(string) ([]byte, error)) (string, error) {
+	var js []string
+	for _, name := range []string{"wasm_exec.js", "auditworker.js"} {
+		b, err := read(name)
+		if err != nil {
+			return "", err
+		}
+		js = append(js, strings.ReplaceAll(string(b), "</script", `<\/script`))
+	}
+	return `<script type="text/plain" id="ps-worker">` + strings.Join(js, "\n;\n") + "</script>\n", nil
 }
 
 // dataBlock is a non-executed script element holding b as encode7 text.

@@ -42,6 +42,7 @@ func TestBuild(t *testing.T) {
 		"vugu-helper.js": "window.vuguRender = 1;",
 		"wasm_exec.js":   "var Go = function () {}; // </script> inside a comment",
 		"loader.js":      "boot();",
+		"auditworker.js": "self.onmessage = null; // the worker",
 	}
 	read := func(name string) ([]byte, error) {
 		s, ok := files[name]
@@ -101,7 +102,7 @@ func TestBuild(t *testing.T) {
 	if style == nil || !strings.Contains(csp, "style-src "+hash(style[1])) {
 		t.Errorf("CSP lacks the style's hash")
 	}
-	for _, d := range []string{"default-src 'none'", "'wasm-unsafe-eval'", "connect-src 'none'", "object-src 'none'", "base-uri 'none'"} {
+	for _, d := range []string{"default-src 'none'", "worker-src blob:", "'wasm-unsafe-eval'", "connect-src 'none'", "object-src 'none'", "base-uri 'none'"} {
 		if !strings.Contains(csp, d) {
 			t.Errorf("CSP lacks %s: %s", d, csp)
 		}
@@ -116,6 +117,11 @@ func TestBuild(t *testing.T) {
 		if !strings.Contains(out, `<script type="application/octet-stream" id="`+id+`">`) {
 			t.Errorf("no %s data block", id)
 		}
+	}
+	// The worker's script: wasm_exec.js (escaped) then auditworker.js, not run.
+	worker := regexp.MustCompile(`(?s)<script type="text/plain" id="ps-worker">(.*?)</script>`).FindStringSubmatch(out)
+	if worker == nil || !strings.Contains(worker[1], `var Go = function () {}; // <\/script> inside`) || !strings.HasSuffix(worker[1], "self.onmessage = null; // the worker") {
+		t.Errorf("no ps-worker block of wasm_exec.js and auditworker.js: %v", worker)
 	}
 	if i, j := strings.Index(out, `id="ps-wasm"`), strings.Index(out, "boot();"); i < 0 || j < i {
 		t.Error("the data blocks do not precede loader.js")

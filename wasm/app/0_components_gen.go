@@ -90,6 +90,11 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "account-stage"}}}
 				vgparent.AppendChild(vgn)
 				vgn.SetInnerHTML(c.Stage)
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
+				vgparent.AppendChild(vgn)
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "small", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "hint"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "account-where"}}}
+				vgparent.AppendChild(vgn)
+				vgn.SetInnerHTML(c.Where)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 				vgparent.AppendChild(vgn)
 			}
@@ -103,7 +108,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
-		if c.Account != nil {
+		if c.Info != nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
 			vgparent.AppendChild(vgn)
 			{
@@ -113,7 +118,10 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "summary"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "account-summary"}}}
 				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML(c.Account.Summary())
+				vgn.AddAttrInterface("data-mem", c.Info.MemSys)
+				vgn.AddAttrInterface("data-page-mem", c.PageMem)
+				vgn.AddAttrInterface("data-where", c.Where)
+				vgn.SetInnerHTML(c.Info.Summary)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "filters"}}}
@@ -292,8 +300,9 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "table", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "principals"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "account-table"}}}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "table", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "account-table"}}}
 				vgparent.AppendChild(vgn)
+				vgn.AddAttrInterface("class", c.tableClass())
 				{
 					vgparent := vgn
 					_ = vgparent
@@ -339,7 +348,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 						vgparent.AppendChild(vgn)
-						for vgiterkeyt, r := range c.page().Rows {
+						for vgiterkeyt, r := range c.Page.Rows {
 							var vgiterkey interface{} = vgiterkeyt
 							_ = vgiterkey
 							r := r
@@ -434,7 +443,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.AddAttrInterface("disabled", c.Query.Offset == 0)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Page(event, -1) },
+						Func:      func(event vugu.DOMEvent) { c.PageBy(event, -1) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -452,10 +461,10 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "account-next"}}}
 					vgparent.AppendChild(vgn)
-					vgn.AddAttrInterface("disabled", c.Query.Offset+accountPage >= c.page().Matching)
+					vgn.AddAttrInterface("disabled", c.Query.Offset+accountPage >= c.Page.Matching)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Page(event, 1) },
+						Func:      func(event vugu.DOMEvent) { c.PageBy(event, 1) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -482,7 +491,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn.SetInnerHTML(c.Selected)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 						vgparent.AppendChild(vgn)
-						if len(c.findings()) == 0 {
+						if c.FindingsFor == c.Selected && len(c.Findings) == 0 {
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
 							{
@@ -494,7 +503,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 						vgparent.AppendChild(vgn)
-						for vgiterkeyt, n := range c.selectedNotes() {
+						for vgiterkeyt, n := range c.Notes {
 							var vgiterkey interface{} = vgiterkeyt
 							_ = vgiterkey
 							n := n
@@ -512,7 +521,7 @@ func (c *AccountPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, f := range c.findings() {
+							for vgiterkeyt, f := range c.Findings {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								f := f

@@ -58,6 +58,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 		buf = make([]byte, bytes.Get("length").Int())
 		js.CopyBytesToGo(buf, bytes)
 		digest = v.Get("sha256").String()
+		workerDataset = bytes
 	} else {
 		r, err := fetchResponse("manifest.json", "no-cache")
 		if err != nil {
@@ -81,6 +82,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 		if buf, err = readBody(resp, m.File, func(done int64) { progress(done, m.Size) }); err != nil {
 			return nil, err
 		}
+		workerDataset = jsBytes(buf)
 	}
 	mark("dataset-fetched")
 	if m.SHA256 == "" {
@@ -95,6 +97,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 	if err != nil {
 		return nil, err
 	}
+	workerDatasetSHA = m.SHA256
 	db, err := iamdb.LoadVerified(buf)
 	if err != nil {
 		return nil, err
@@ -432,6 +435,22 @@ func selectText(el js.Value, start, end int) {
 	rl, el0 := r.Call("getBoundingClientRect").Get("left").Float(), el.Call("getBoundingClientRect")
 	if left, right := el0.Get("left").Float(), el0.Get("right").Float(); rl < left || rl > right-40 {
 		el.Set("scrollLeft", max(0, el.Get("scrollLeft").Float()+rl-left-40))
+	}
+}
+
+// prerenderedPage says whether the page is the one make dist
+// prerendered (its mount point carries data-prerendered).
+func prerenderedPage() bool {
+	mount := js.Global().Get("document").Call("getElementById", "vugu_mount_point")
+	return mount.Truthy() && mount.Call("hasAttribute", "data-prerendered").Bool()
+}
+
+// showStatus writes the app's status into the prerendered page's status
+// line (id boot-status, where loader.js writes its own progress) while
+// the app has not rendered yet.
+func showStatus(text string) {
+	if el := js.Global().Get("document").Call("getElementById", "boot-status"); el.Truthy() && el.Get("textContent").String() != text {
+		el.Set("textContent", text)
 	}
 }
 

@@ -29,7 +29,7 @@ func TestValidateText(t *testing.T) {
 	for _, want := range []string{
 		p + `:4:51: ERROR INVALID_ACTION: the action "s3:GetObjekt" does not exist in service s3 [$.Statement[0].Action[0]] (did you mean s3:GetObject`,
 		p + `:4:67: SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE: `,
-		"1 policies validated, 3 findings: 1 ERROR, 1 SECURITY_WARNING, 1 WARNING\n",
+		"1 policy validated, 3 findings: 1 ERROR, 1 SECURITY_WARNING, 1 WARNING\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

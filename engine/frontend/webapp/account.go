@@ -377,6 +377,15 @@ func (a *Account) Findings(principal string) []FindingRow {
 	return out
 }
 
+// Notes says what could not be applied to a principal (a boundary not in
+// the input); nil for an unknown principal.
+func (a *Account) Notes(principal string) []string {
+	if i, ok := a.byName[principal]; ok {
+		return a.Rows[i].Notes
+	}
+	return nil
+}
+
 // ExportFormats are the report downloads the panel offers.
 var ExportFormats = []string{"csv", "sarif", "json"}
 

@@ -29,7 +29,7 @@ func ValidateResourceTypes() []string { return validate.ResourceTypes() }
 type ValidateView struct {
 	// Findings are every finding, in the validator's order (by position).
 	Findings []ValidateFinding
-	// Summary counts them by finding type ("1 policies validated, 2
+	// Summary counts them by finding type ("1 policy validated, 2
 	// findings: 1 ERROR, 1 WARNING").
 	Summary string
 	// Err is set when the options do not fit (a resource type for

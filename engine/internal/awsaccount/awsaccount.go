@@ -1,7 +1,10 @@
-// Package awsaccount downloads an AWS account's IAM policies with the AWS
-// SDK for Go v2: iam:GetAccountAuthorizationDetails, paged, with the
-// SDK's retries and backoff (throttling included), and
-// sts:GetCallerIdentity for the account id. The result has the shape of
+// Package awsaccount downloads an AWS account's IAM policies:
+// iam:GetAccountAuthorizationDetails, paged, with the AWS SDK for Go v2's
+// retries and backoff (throttling included), and sts:GetCallerIdentity
+// for the account id. The SDK loads the configuration and credentials,
+// signs and retries; the IAM request itself is made here in the Query
+// protocol (iamquery.go) rather than with the SDK's service/iam, whose
+// package initialisation every command of the CLI paid for. The result has the shape of
 // `aws iam get-account-authorization-details` output, with the
 // URL-encoded policy documents decoded to JSON.
 //
@@ -25,8 +28,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
@@ -44,18 +45,19 @@ type Filter struct {
 // gives without --filter.
 var All = Filter{Users: true, Groups: true, Roles: true, CustomerManaged: true, AWSManaged: true}
 
-func (f Filter) entityTypes() []types.EntityType {
-	var out []types.EntityType
-	add := func(on bool, t types.EntityType) {
+// entityTypes returns the filter's EntityFilter values.
+func (f Filter) entityTypes() []string {
+	var out []string
+	add := func(on bool, t string) {
 		if on {
 			out = append(out, t)
 		}
 	}
-	add(f.Users, types.EntityTypeUser)
-	add(f.Groups, types.EntityTypeGroup)
-	add(f.Roles, types.EntityTypeRole)
-	add(f.CustomerManaged, types.EntityTypeLocalManagedPolicy)
-	add(f.AWSManaged, types.EntityTypeAWSManagedPolicy)
+	add(f.Users, "User")
+	add(f.Groups, "Group")
+	add(f.Roles, "Role")
+	add(f.CustomerManaged, "LocalManagedPolicy")
+	add(f.AWSManaged, "AWSManagedPolicy")
 	return out
 }
 
@@ -282,12 +284,10 @@ func DownloadWith(ctx context.Context, cfg aws.Config, o Options) (*Result, erro
 	if size <= 0 {
 		size = 1000
 	}
-	p := iam.NewGetAccountAuthorizationDetailsPaginator(iam.NewFromConfig(cfg), &iam.GetAccountAuthorizationDetailsInput{
-		Filter:   filter.entityTypes(),
-		MaxItems: aws.Int32(size),
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	client := newIAMClient(ctx, cfg)
+	seen := map[string]bool{}
+	for marker := ""; ; {
+		page, err := client.detailsPage(ctx, filter.entityTypes(), size, marker)
 		if err != nil {
 			return nil, explain(err, "iam:GetAccountAuthorizationDetails", o.Profile)
 		}
@@ -298,6 +298,14 @@ func DownloadWith(ctx context.Context, cfg aws.Config, o Options) (*Result, erro
 		if o.Progress != nil {
 			o.Progress(res.Pages, res.Details)
 		}
+		marker = page.Result.Marker
+		if !page.Result.IsTruncated || marker == "" {
+			break
+		}
+		if seen[marker] {
+			return nil, fmt.Errorf("iam:GetAccountAuthorizationDetails returned the marker %q twice: stopping", marker)
+		}
+		seen[marker] = true
 	}
 	res.Details.sort()
 	return res, nil
@@ -332,10 +340,10 @@ func explain(err error, op, profile string) error {
 }
 
 // add appends one page, decoding the URL-encoded policy documents.
-func (d *Details) add(page *iam.GetAccountAuthorizationDetailsOutput) error {
-	for _, u := range page.UserDetailList {
-		x := User{Path: aws.ToString(u.Path), UserName: aws.ToString(u.UserName), UserID: aws.ToString(u.UserId),
-			Arn: aws.ToString(u.Arn), CreateDate: date(u.CreateDate), GroupList: nonNil(u.GroupList),
+func (d *Details) add(page *detailsPage) error {
+	for _, u := range page.Result.Users {
+		x := User{Path: u.Path, UserName: u.UserName, UserID: u.UserID,
+			Arn: u.Arn, CreateDate: date(u.CreateDate), GroupList: nonNil(u.GroupList),
 			AttachedManagedPolicies: attached(u.AttachedManagedPolicies), PermissionsBoundary: boundary(u.PermissionsBoundary),
 			Tags: tags(u.Tags)}
 		var err error
@@ -344,23 +352,23 @@ func (d *Details) add(page *iam.GetAccountAuthorizationDetailsOutput) error {
 		}
 		d.UserDetailList = append(d.UserDetailList, x)
 	}
-	for _, g := range page.GroupDetailList {
-		x := Group{Path: aws.ToString(g.Path), GroupName: aws.ToString(g.GroupName), GroupID: aws.ToString(g.GroupId),
-			Arn: aws.ToString(g.Arn), CreateDate: date(g.CreateDate), AttachedManagedPolicies: attached(g.AttachedManagedPolicies)}
+	for _, g := range page.Result.Groups {
+		x := Group{Path: g.Path, GroupName: g.GroupName, GroupID: g.GroupID,
+			Arn: g.Arn, CreateDate: date(g.CreateDate), AttachedManagedPolicies: attached(g.AttachedManagedPolicies)}
 		var err error
 		if x.GroupPolicyList, err = inline(g.GroupPolicyList, "group "+x.GroupName); err != nil {
 			return err
 		}
 		d.GroupDetailList = append(d.GroupDetailList, x)
 	}
-	for _, r := range page.RoleDetailList {
-		x := Role{Path: aws.ToString(r.Path), RoleName: aws.ToString(r.RoleName), RoleID: aws.ToString(r.RoleId),
-			Arn: aws.ToString(r.Arn), CreateDate: date(r.CreateDate), AttachedManagedPolicies: attached(r.AttachedManagedPolicies),
+	for _, r := range page.Result.Roles {
+		x := Role{Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID,
+			Arn: r.Arn, CreateDate: date(r.CreateDate), AttachedManagedPolicies: attached(r.AttachedManagedPolicies),
 			PermissionsBoundary: boundary(r.PermissionsBoundary), Tags: tags(r.Tags), InstanceProfileList: []InstanceProfile{}}
 		for _, ip := range r.InstanceProfileList {
-			x.InstanceProfileList = append(x.InstanceProfileList, InstanceProfile{Path: aws.ToString(ip.Path),
-				InstanceProfileName: aws.ToString(ip.InstanceProfileName), InstanceProfileID: aws.ToString(ip.InstanceProfileId),
-				Arn: aws.ToString(ip.Arn), CreateDate: date(ip.CreateDate)})
+			x.InstanceProfileList = append(x.InstanceProfileList, InstanceProfile{Path: ip.Path,
+				InstanceProfileName: ip.InstanceProfileName, InstanceProfileID: ip.InstanceProfileID,
+				Arn: ip.Arn, CreateDate: date(ip.CreateDate)})
 		}
 		var err error
 		if r.AssumeRolePolicyDocument != nil {
@@ -373,18 +381,18 @@ func (d *Details) add(page *iam.GetAccountAuthorizationDetailsOutput) error {
 		}
 		d.RoleDetailList = append(d.RoleDetailList, x)
 	}
-	for _, p := range page.Policies {
-		x := Policy{PolicyName: aws.ToString(p.PolicyName), PolicyID: aws.ToString(p.PolicyId), Arn: aws.ToString(p.Arn),
-			Path: aws.ToString(p.Path), DefaultVersionID: aws.ToString(p.DefaultVersionId),
-			AttachmentCount: aws.ToInt32(p.AttachmentCount), PermissionsBoundaryUsageCount: aws.ToInt32(p.PermissionsBoundaryUsageCount),
-			IsAttachable: p.IsAttachable, Description: aws.ToString(p.Description), CreateDate: date(p.CreateDate),
+	for _, p := range page.Result.Policies {
+		x := Policy{PolicyName: p.PolicyName, PolicyID: p.PolicyID, Arn: p.Arn,
+			Path: p.Path, DefaultVersionID: p.DefaultVersionID,
+			AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
+			IsAttachable: p.IsAttachable, Description: p.Description, CreateDate: date(p.CreateDate),
 			UpdateDate: date(p.UpdateDate), PolicyVersionList: []Version{}}
 		for _, v := range p.PolicyVersionList {
-			doc, err := DecodeDocument(aws.ToString(v.Document))
+			doc, err := DecodeDocument(v.Document)
 			if err != nil {
-				return fmt.Errorf("policy %s version %s: %w", x.Arn, aws.ToString(v.VersionId), err)
+				return fmt.Errorf("policy %s version %s: %w", x.Arn, v.VersionID, err)
 			}
-			x.PolicyVersionList = append(x.PolicyVersionList, Version{Document: doc, VersionID: aws.ToString(v.VersionId),
+			x.PolicyVersionList = append(x.PolicyVersionList, Version{Document: doc, VersionID: v.VersionID,
 				IsDefaultVersion: v.IsDefaultVersion, CreateDate: date(v.CreateDate)})
 		}
 		d.Policies = append(d.Policies, x)
@@ -431,44 +439,51 @@ func DecodeDocument(s string) (json.RawMessage, error) {
 	return json.RawMessage(t), nil
 }
 
-func inline(list []types.PolicyDetail, owner string) ([]InlinePolicy, error) {
+func inline(list []xmlInline, owner string) ([]InlinePolicy, error) {
 	out := []InlinePolicy{}
 	for _, p := range list {
-		doc, err := DecodeDocument(aws.ToString(p.PolicyDocument))
+		doc, err := DecodeDocument(p.PolicyDocument)
 		if err != nil {
-			return nil, fmt.Errorf("%s inline policy %s: %w", owner, aws.ToString(p.PolicyName), err)
+			return nil, fmt.Errorf("%s inline policy %s: %w", owner, p.PolicyName, err)
 		}
-		out = append(out, InlinePolicy{PolicyName: aws.ToString(p.PolicyName), PolicyDocument: doc})
+		out = append(out, InlinePolicy{PolicyName: p.PolicyName, PolicyDocument: doc})
 	}
 	return out, nil
 }
 
-func attached(list []types.AttachedPolicy) []Attached {
+func attached(list []xmlAttached) []Attached {
 	out := []Attached{}
 	for _, a := range list {
-		out = append(out, Attached{PolicyName: aws.ToString(a.PolicyName), PolicyArn: aws.ToString(a.PolicyArn)})
+		out = append(out, Attached(a))
 	}
 	return out
 }
 
-func boundary(b *types.AttachedPermissionsBoundary) *Boundary {
+func boundary(b *xmlBoundary) *Boundary {
 	if b == nil {
 		return nil
 	}
-	return &Boundary{PermissionsBoundaryType: string(b.PermissionsBoundaryType), PermissionsBoundaryArn: aws.ToString(b.PermissionsBoundaryArn)}
+	return &Boundary{PermissionsBoundaryType: b.PermissionsBoundaryType, PermissionsBoundaryArn: b.PermissionsBoundaryArn}
 }
 
-func tags(list []types.Tag) []Tag {
+func tags(list []xmlTag) []Tag {
 	var out []Tag
 	for _, t := range list {
-		out = append(out, Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
+		out = append(out, Tag(t))
 	}
 	return out
 }
 
-func date(t *time.Time) string {
-	if t == nil {
+// date writes an IAM timestamp (ISO 8601) in UTC without fractions, as
+// the SDK's time.Time formatted with RFC 3339 did; one that does not
+// parse is kept as it is.
+func date(s string) string {
+	if s == "" {
 		return ""
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
 	}
 	return t.UTC().Format(time.RFC3339)
 }

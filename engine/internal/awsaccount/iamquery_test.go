@@ -1,0 +1,82 @@
+package awsaccount
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+func TestPartitionEndpoint(t *testing.T) {
+	tests := []struct {
+		region         string
+		fips           bool
+		want, wantSign string
+	}{
+		{"", false, "https://iam.amazonaws.com/", "us-east-1"},
+		{"eu-west-1", false, "https://iam.amazonaws.com/", "us-east-1"},
+		{"us-east-1", true, "https://iam-fips.amazonaws.com/", "us-east-1"},
+		{"cn-northwest-1", false, "https://iam.cn-north-1.amazonaws.com.cn/", "cn-north-1"},
+		{"us-gov-east-1", false, "https://iam.us-gov.amazonaws.com/", "us-gov-west-1"},
+		{"us-iso-west-1", false, "https://iam.us-iso-east-1.c2s.ic.gov/", "us-iso-east-1"},
+		{"us-isob-east-1", false, "https://iam.us-isob-east-1.sc2s.sgov.gov/", "us-isob-east-1"},
+	}
+	for _, tt := range tests {
+		got, sign := partitionEndpoint(tt.region, tt.fips)
+		if got != tt.want || sign != tt.wantSign {
+			t.Errorf("partitionEndpoint(%q, %v) = %s, %s; want %s, %s", tt.region, tt.fips, got, sign, tt.want, tt.wantSign)
+		}
+	}
+}
+
+// TestConfiguredEndpoint: the general endpoint (AWS_ENDPOINT_URL's
+// BaseEndpoint) is used when no IAM one is set; none gives the partition's.
+func TestConfiguredEndpoint(t *testing.T) {
+	base := "http://127.0.0.1:9/"
+	c := newIAMClient(context.Background(), aws.Config{Region: "eu-west-1", BaseEndpoint: &base})
+	if c.endpoint != base || c.region != "eu-west-1" {
+		t.Errorf("with BaseEndpoint: %s signed for %s, want %s for eu-west-1", c.endpoint, c.region, base)
+	}
+	c = newIAMClient(context.Background(), aws.Config{Region: "eu-west-1"})
+	if c.endpoint != "https://iam.amazonaws.com/" || c.region != "us-east-1" {
+		t.Errorf("without: %s signed for %s", c.endpoint, c.region)
+	}
+}
+
+// TestAPIErrorRetryable: the SDK's standard retryer retries the errors
+// the client returns as it retried the SDK client's: throttling codes,
+// 5xx statuses and connection errors, not AccessDenied; explain reads
+// the code through smithy.APIError.
+func TestAPIErrorRetryable(t *testing.T) {
+	r := retry.NewStandard()
+	apiErr := func(status int, code string) error {
+		return &apiError{GenericAPIError: smithy.GenericAPIError{Code: code, Message: "m"}, status: status}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"Throttling", apiErr(400, "Throttling"), true},
+		{"service unavailable", apiErr(503, "Service Unavailable"), true},
+		{"connection", &smithyhttp.RequestSendError{Err: errors.New("connection reset by peer")}, true},
+		{"AccessDenied", apiErr(403, "AccessDenied"), false},
+	}
+	for _, tt := range tests {
+		if got := r.IsErrorRetryable(tt.err); got != tt.want {
+			t.Errorf("%s: retryable %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if err := explain(apiErr(403, "AccessDenied"), "iam:GetAccountAuthorizationDetails", ""); !strings.Contains(err.Error(), "access denied") {
+		t.Errorf("explain(AccessDenied) = %v, want the access denied advice", err)
+	}
+	if d, err := r.RetryDelay(1, apiErr(400, "Throttling")); err != nil || d > 20*time.Second {
+		t.Errorf("RetryDelay = %v, %v", d, err)
+	}
+}
