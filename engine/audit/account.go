@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/parallel"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
@@ -166,6 +167,7 @@ type account struct {
 	order []policyRank
 	// What reading collected, resolved once every policy is known.
 	groups, users, roles []*pendingPrincipal
+	pending              []pendingDoc // documents read but not yet analysed
 	progress             func(Progress)
 	size, readBytes      int
 }
@@ -215,7 +217,15 @@ func (a *account) policyIndex(raw json.RawMessage, docName, path string, rank po
 	if err != nil {
 		return 0, &docError{path: path, err: err}
 	}
-	pr := a.analyzeDoc(d, true)
+	var pr *PolicyReport
+	if a.progress == nil {
+		// Without a progress bar to feed, documents are analysed after
+		// reading, on every core (analyzePending).
+		pr = &PolicyReport{Name: docName}
+		a.pending = append(a.pending, pendingDoc{pr, d})
+	} else {
+		pr = a.analyzeDoc(d, true)
+	}
 	a.rep.Policies = append(a.rep.Policies, pr)
 	a.order = append(a.order, rank)
 	i := len(a.rep.Policies) - 1
@@ -399,7 +409,40 @@ func (a *account) renumber() {
 	a.byContent, a.order = nil, nil
 }
 
+// pendingDoc is a distinct document whose analysis waits for the end of
+// reading: its report, already in the report's list, and the document.
+type pendingDoc struct {
+	pr  *PolicyReport
+	doc *policy.Document
+}
+
+// analyzePending analyses the documents reading left pending on the
+// machine's cores, each worker with its own env (sets are numbered alike
+// in every env), and fills in their reports: the same reports as when
+// each is analysed as it is read. The name a report took while reading
+// (a shared document is named after its first place) is kept.
+func (a *account) analyzePending() {
+	docs := make([]*policy.Document, len(a.pending))
+	for i, p := range a.pending {
+		docs[i] = p.doc
+	}
+	workers := parallel.Workers(len(docs), docsPerWorker)
+	runs := make([]*run, workers)
+	runs[0] = a.run
+	for w := 1; w < workers; w++ {
+		runs[w] = a.run.fork()
+	}
+	parallel.Do(len(docs), workers, func(w, i int) {
+		p := a.pending[i]
+		name := p.pr.Name
+		*p.pr = *runs[w].analyzeDoc(p.doc, true)
+		p.pr.Name = name
+	})
+	a.pending = nil
+}
+
 func (a *account) analyze() (*Report, error) {
+	a.analyzePending()
 	a.renumber()
 	attached := func(p *pendingPrincipal) []int {
 		out := p.inline

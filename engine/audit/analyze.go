@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/parallel"
 	"github.com/leastpriv/policysentry/engine/internal/suggest"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
@@ -182,14 +183,36 @@ func Analyze(db *iamdb.DB, docs []*policy.Document, opts Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Policies: make([]*PolicyReport, 0, len(docs)), db: db, lists: e.allLists()}
+	r := &Report{db: db, lists: e.allLists()}
+	keep := make([]*policy.Document, 0, len(docs))
 	for _, d := range docs {
-		if opts.Exclusions.ExcludesPolicy(d.Name) {
-			continue
+		if !opts.Exclusions.ExcludesPolicy(d.Name) {
+			keep = append(keep, d)
 		}
-		r.Policies = append(r.Policies, e.analyzeDoc(d, false))
 	}
+	r.Policies = e.analyzeDocs(keep)
 	return r, nil
+}
+
+// docsPerWorker is the fewest documents worth a goroutine of their own.
+const docsPerWorker = 8
+
+// analyzeDocs analyzes documents on the machine's cores, each worker with
+// its own env (its caches are not safe for concurrent use), the reports
+// placed in input order: the same reports, byte for byte, as one worker
+// gives.
+func (rn *run) analyzeDocs(docs []*policy.Document) []*PolicyReport {
+	out := make([]*PolicyReport, len(docs))
+	workers := parallel.Workers(len(docs), docsPerWorker)
+	runs := make([]*run, workers)
+	runs[0] = rn
+	for w := 1; w < workers; w++ {
+		runs[w] = rn.fork()
+	}
+	parallel.Do(len(docs), workers, func(w, i int) {
+		out[i] = runs[w].analyzeDoc(docs[i], false)
+	})
+	return out
 }
 
 // run is one analysis: the env and the lists.
@@ -225,6 +248,14 @@ func newRun(db *iamdb.DB, opts Options) (*run, error) {
 	rn := &run{env: e, lists: lists, infra: infra, excl: opts.Exclusions}
 	e.buildInterest(rn.allLists())
 	return rn, nil
+}
+
+// fork is a run with the same lists and a fresh env, for another
+// goroutine.
+func (rn *run) fork() *run {
+	f := &run{env: newEnv(rn.db), lists: rn.lists, infra: rn.infra, excl: rn.excl}
+	f.buildInterest(f.allLists())
+	return f
 }
 
 func (rn *run) allLists() []*List {

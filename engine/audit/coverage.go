@@ -88,7 +88,11 @@ func patternTokens(p string) []token {
 // partition, Region and account fields for the format's placeholders when
 // the pattern names them literally (the scope the pattern chooses).
 func formatTokens(format string, patFields []string) []token {
-	fields := strings.SplitN(format, ":", 6)
+	return appendFormatTokens(nil, format, patFields)
+}
+
+// appendFormatTokens appends formatTokens(format, patFields) to out.
+func appendFormatTokens(out []token, format string, patFields []string) []token {
 	// The pattern's fields line up with the format's only up to a field
 	// ending in "*" (AWS: "if the * wildcard is the last character of a
 	// resource ARN segment, it can expand to match beyond the colon
@@ -100,8 +104,15 @@ func formatTokens(format string, patFields []string) []token {
 			break
 		}
 	}
-	var out []token
-	for fi, f := range fields {
+	// The fields of strings.SplitN(format, ":", 6), without the slice.
+	rest := format
+	for fi := 0; ; fi++ {
+		f, last := rest, true
+		if fi < 5 {
+			if i := strings.IndexByte(rest, ':'); i >= 0 {
+				f, rest, last = rest[:i], rest[i+1:], false
+			}
+		}
 		if fi > 0 {
 			out = append(out, token{kind: 'l', b: ':'})
 		}
@@ -124,8 +135,10 @@ func formatTokens(format string, patFields []string) []token {
 			}
 			out = append(out, token{kind: 'l', b: lowerByte(c)})
 		}
+		if last {
+			return out
+		}
 	}
-	return out
 }
 
 func isPlaceholder(f string) bool {
@@ -251,24 +264,83 @@ func matchesStar(p string) bool { return iamdb.GlobLower(strings.ToLower(p), "*"
 // A resource type without a known ARN format is reached by any pattern
 // and covered only by one matching "*".
 func patternCoverage(p string, r *iamdb.Resource) Coverage {
-	if matchesStar(p) && !strings.ContainsAny(strings.TrimLeft(p, "*"), "?") {
+	var c coverer
+	return c.coverage(c.pattern(p), r)
+}
+
+// coverer decides pattern coverages with reused buffers: a pattern's
+// tokens and fields once per pattern, a format's tokens once per
+// resource type, and one comparison memo (patternCoverage allocated
+// these on every call, 5 KB each, a third of an analysis's allocations).
+// It is not safe for concurrent use.
+type coverer struct {
+	d        dp
+	patterns map[string]*patternInfo
+	loose    map[*iamdb.Resource][]token
+	tt       []token
+}
+
+// patternInfo is what patternCoverage reads of a pattern, once.
+type patternInfo struct {
+	p string
+	// all: the pattern matches "*" with no '?' after its leading stars.
+	all bool
+	// otherSvc is the service the pattern names literally, when its
+	// partition and "arn" fields are literal too ("" otherwise).
+	otherSvc string
+	tokens   []token
+	fields   []string // strings.SplitN(p, ":", 6)
+}
+
+// pattern returns the pattern's information, cached.
+func (c *coverer) pattern(p string) *patternInfo {
+	if pi, ok := c.patterns[p]; ok {
+		return pi
+	}
+	pi := &patternInfo{p: p, all: matchesStar(p) && !strings.ContainsAny(strings.TrimLeft(p, "*"), "?")}
+	if !pi.all {
+		if f := strings.SplitN(p, ":", 4); len(f) == 4 && !strings.ContainsAny(f[0]+f[1]+f[2], "*?$") {
+			pi.otherSvc = f[2]
+		}
+		pi.tokens = patternTokens(p)
+		pi.fields = strings.SplitN(p, ":", 6)
+	}
+	if c.patterns == nil {
+		c.patterns = map[string]*patternInfo{}
+	}
+	c.patterns[p] = pi
+	return pi
+}
+
+// coverage is patternCoverage for a pattern read by c.pattern.
+func (c *coverer) coverage(pi *patternInfo, r *iamdb.Resource) Coverage {
+	if pi.all {
 		return CoverAll
 	}
 	if r == nil || r.ARN == "" || r.ARN == "*" || strings.Count(r.ARN, ":") < 5 {
 		return CoverSome
 	}
 	// A pattern that names another service reaches nothing of this one.
-	if f := strings.SplitN(p, ":", 4); len(f) == 4 && !strings.ContainsAny(f[0]+f[1]+f[2], "*?$") {
-		if svc := r.Format().Service; svc != "" && !strings.EqualFold(f[2], svc) {
+	if pi.otherSvc != "" {
+		if svc := r.Format().Service; svc != "" && !strings.EqualFold(pi.otherSvc, svc) {
 			return CoverNone
 		}
 	}
-	pt := patternTokens(p)
-	tt := formatTokens(r.ARN, strings.SplitN(p, ":", 6))
-	if covers(pt, tt) {
+	c.tt = appendFormatTokens(c.tt[:0], r.ARN, pi.fields)
+	c.d.reset(pi.tokens, c.tt)
+	if c.d.covers(0, 0) {
 		return CoverAll
 	}
-	if intersects(pt, formatTokens(r.ARN, nil)) {
+	loose, ok := c.loose[r]
+	if !ok {
+		loose = formatTokens(r.ARN, nil)
+		if c.loose == nil {
+			c.loose = map[*iamdb.Resource][]token{}
+		}
+		c.loose[r] = loose
+	}
+	c.d.reset(pi.tokens, loose)
+	if c.d.intersects(0, 0) {
 		return CoverSome
 	}
 	return CoverNone
@@ -355,7 +427,7 @@ func (e *env) patternCoverage(p string, r *iamdb.Resource) Coverage {
 	if c, ok := e.coverage[k]; ok {
 		return c
 	}
-	c := patternCoverage(p, r)
+	c := e.cover.coverage(e.cover.pattern(p), r)
 	e.coverage[k] = c
 	return c
 }

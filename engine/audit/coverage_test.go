@@ -49,10 +49,14 @@ func FuzzPatternCoverage(f *testing.F) {
 	}
 	db := defaultDB(f)
 	svc := []string{"iam", "s3", "ec2", "kms", "lambda"}
+	var shared coverer // reused across inputs, as an analysis reuses it
 	f.Fuzz(func(t *testing.T, p string) {
 		for _, prefix := range svc {
 			for _, r := range db.Service(prefix).Resources {
 				c := patternCoverage(p, r)
+				if got := shared.coverage(shared.pattern(p), r); got != c {
+					t.Fatalf("%q on %s: %s with reused buffers, %s fresh", p, r.ARN, got, c)
+				}
 				pt := patternTokens(p)
 				if c == CoverAll && !intersects(pt, formatTokens(r.ARN, nil)) && !matchesStar(p) {
 					t.Fatalf("%q covers %s but does not reach it", p, r.ARN)

@@ -131,6 +131,7 @@ type env struct {
 	namedBy       map[*List]actionSet
 	suggest       map[string][]string
 	coverage      map[covKey]Coverage
+	cover         coverer
 	levelsOf      map[string][]LevelActions
 	pool, scratch []actionSet
 	methods       map[*List][]methodRanks

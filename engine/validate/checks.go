@@ -67,14 +67,16 @@ func aaLink(sev diag.Severity, code string) string {
 	return aaPage + "#access-analyzer-reference-policy-checks-" + kind + "-" + strings.ToLower(strings.ReplaceAll(code, "_", "-"))
 }
 
-func c(code string, sev diag.Severity, origin, title, desc string, link ...string) Check {
-	ch := Check{Code: code, Severity: sev, Origin: origin, Title: title, Description: desc}
-	if len(link) > 0 {
-		ch.Link = link[0]
-	} else if origin == aa {
-		ch.Link = aaLink(sev, code)
-	}
-	return ch
+// checkRow is one row of the checks table: a Check without Rejects
+// (from rejecting); an empty link on an Access Analyzer check means its
+// anchor on Access Analyzer's reference page (aaLink). The table is
+// plain data: a call per row made validate's init 48 KB of WebAssembly
+// in the Worker.
+type checkRow struct {
+	code                string
+	sev                 diag.Severity
+	origin, title, desc string
+	link                string
 }
 
 const (
@@ -84,157 +86,168 @@ const (
 	sevS  = diag.Suggestion
 )
 
-// checks is the table of every check, grouped as the README lists them.
-var checks = []Check{
+// checks is the table of every check, in README order.
+var checks = func() []Check {
+	out := make([]Check, len(checkRows))
+	for i, r := range checkRows {
+		out[i] = Check{Code: r.code, Severity: r.sev, Origin: r.origin, Title: r.title, Description: r.desc, Link: r.link, Rejects: rejecting[r.code]}
+		if r.link == "" && r.origin == aa {
+			out[i].Link = aaLink(r.sev, r.code)
+		}
+	}
+	return out
+}()
+
+// checkRows are the checks, grouped as the README lists them.
+var checkRows = [...]checkRow{
 	// JSON and structure
-	c("JSON_SYNTAX_ERROR", sevE, aa, "JSON syntax error", "The policy is not well-formed JSON (the finding points at the first error)."),
-	c("DATA_TYPE_MISMATCH", sevE, aa, "Data type mismatch", "An element has the wrong JSON type (e.g. Effect as an array, a number in Action)."),
-	c("INVALID_POLICY_ELEMENT", sevE, aa, "Invalid policy element", "An element name IAM does not know (did-you-mean for misspelt or mis-cased names)."),
-	c("DUPLICATE_KEY", sevE, ours, "Duplicate key", "The same JSON key twice in one object: IAM rejects it (one of them would be lost).", grammar),
-	c("INVALID_VERSION", sevE, aa, "Invalid version", "Version is neither 2012-10-17 nor 2008-10-17."),
-	c("MISSING_VERSION", sevW, aa, "Missing version", "No Version element: policy variables are then literal text; add \"Version\": \"2012-10-17\"."),
-	c("OLD_VERSION", sevW, parl, "Old version", "Version 2008-10-17 does not support policy variables; use 2012-10-17.", versionEl),
-	c("MISSING_STATEMENT", sevE, aa, "Missing statement", "No Statement element, or an empty one."),
-	c("MISSING_EFFECT", sevE, aa, "Missing effect", "A statement without Effect."),
-	c("INVALID_EFFECT", sevE, aa, "Invalid effect", "Effect is not exactly Allow or Deny (case-sensitive)."),
-	c("MISSING_ACTION", sevE, aa, "Missing action", "A statement with neither Action nor NotAction."),
-	c("MISSING_RESOURCE", sevE, aa, "Missing resource", "A statement with neither Resource nor NotResource (not in role trust policies)."),
-	c("MISSING_PRINCIPAL", sevE, aa, "Missing principal", "A resource or role trust policy statement without Principal or NotPrincipal."),
-	c("UNSUPPORTED_ELEMENT_COMBINATION", sevE, aa, "Unsupported element combination", "Action with NotAction, Resource with NotResource, or Principal with NotPrincipal in one statement."),
-	c("UNSUPPORTED_SID", sevE, aa, "Unsupported Sid", "A Sid with characters other than A-Z, a-z and 0-9 in a policy type that allows only those (identity, trust, SCP, RCP)."),
-	c("UNIQUE_SIDS_REQUIRED", sevE, aa, "Unique Sids required", "Two statements share a Sid in a resource policy, SCP or RCP."),
-	c("UNIQUE_SIDS_RECOMMENDED", sevW, aa, "Unique Sids recommended", "Two statements share a Sid in an identity or trust policy."),
-	c("EMPTY_SID_VALUE", sevS, aa, "Empty Sid value", "A Sid that is the empty string."),
-	c("UNSUPPORTED_CHARACTER", sevE, ours, "Unsupported character", "A character outside U+0009, U+000A, U+000D and U+0020-U+00FF, which IAM policies cannot hold.", grammar),
+	{"JSON_SYNTAX_ERROR", sevE, aa, "JSON syntax error", "The policy is not well-formed JSON (the finding points at the first error).", ""},
+	{"DATA_TYPE_MISMATCH", sevE, aa, "Data type mismatch", "An element has the wrong JSON type (e.g. Effect as an array, a number in Action).", ""},
+	{"INVALID_POLICY_ELEMENT", sevE, aa, "Invalid policy element", "An element name IAM does not know (did-you-mean for misspelt or mis-cased names).", ""},
+	{"DUPLICATE_KEY", sevE, ours, "Duplicate key", "The same JSON key twice in one object: IAM rejects it (one of them would be lost).", grammar},
+	{"INVALID_VERSION", sevE, aa, "Invalid version", "Version is neither 2012-10-17 nor 2008-10-17.", ""},
+	{"MISSING_VERSION", sevW, aa, "Missing version", "No Version element: policy variables are then literal text; add \"Version\": \"2012-10-17\".", ""},
+	{"OLD_VERSION", sevW, parl, "Old version", "Version 2008-10-17 does not support policy variables; use 2012-10-17.", versionEl},
+	{"MISSING_STATEMENT", sevE, aa, "Missing statement", "No Statement element, or an empty one.", ""},
+	{"MISSING_EFFECT", sevE, aa, "Missing effect", "A statement without Effect.", ""},
+	{"INVALID_EFFECT", sevE, aa, "Invalid effect", "Effect is not exactly Allow or Deny (case-sensitive).", ""},
+	{"MISSING_ACTION", sevE, aa, "Missing action", "A statement with neither Action nor NotAction.", ""},
+	{"MISSING_RESOURCE", sevE, aa, "Missing resource", "A statement with neither Resource nor NotResource (not in role trust policies).", ""},
+	{"MISSING_PRINCIPAL", sevE, aa, "Missing principal", "A resource or role trust policy statement without Principal or NotPrincipal.", ""},
+	{"UNSUPPORTED_ELEMENT_COMBINATION", sevE, aa, "Unsupported element combination", "Action with NotAction, Resource with NotResource, or Principal with NotPrincipal in one statement.", ""},
+	{"UNSUPPORTED_SID", sevE, aa, "Unsupported Sid", "A Sid with characters other than A-Z, a-z and 0-9 in a policy type that allows only those (identity, trust, SCP, RCP).", ""},
+	{"UNIQUE_SIDS_REQUIRED", sevE, aa, "Unique Sids required", "Two statements share a Sid in a resource policy, SCP or RCP.", ""},
+	{"UNIQUE_SIDS_RECOMMENDED", sevW, aa, "Unique Sids recommended", "Two statements share a Sid in an identity or trust policy.", ""},
+	{"EMPTY_SID_VALUE", sevS, aa, "Empty Sid value", "A Sid that is the empty string.", ""},
+	{"UNSUPPORTED_CHARACTER", sevE, ours, "Unsupported character", "A character outside U+0009, U+000A, U+000D and U+0020-U+00FF, which IAM policies cannot hold.", grammar},
 	// Actions
-	c("INVALID_ACTION", sevE, aa, "Invalid action", "An action that does not exist, or a wildcard that matches no action (did-you-mean)."),
-	c("INVALID_SERVICE_IN_ACTION", sevE, aa, "Invalid service in action", "The service prefix of an action is unknown (did-you-mean)."),
-	c("WILDCARD_IN_SERVICE_NAME", sevS, aa, "Wildcard in service name", "A wildcard in the service prefix of an action (\"s*:Get*\"): name the services."),
-	c("UNSUPPORTED_ACTION_IN_POLICY", sevE, aa, "Unsupported action in policy", "A resource policy of a given resource type names an action of another service."),
+	{"INVALID_ACTION", sevE, aa, "Invalid action", "An action that does not exist, or a wildcard that matches no action (did-you-mean).", ""},
+	{"INVALID_SERVICE_IN_ACTION", sevE, aa, "Invalid service in action", "The service prefix of an action is unknown (did-you-mean).", ""},
+	{"WILDCARD_IN_SERVICE_NAME", sevS, aa, "Wildcard in service name", "A wildcard in the service prefix of an action (\"s*:Get*\"): name the services.", ""},
+	{"UNSUPPORTED_ACTION_IN_POLICY", sevE, aa, "Unsupported action in policy", "A resource policy of a given resource type names an action of another service.", ""},
 	// ARNs and resources
-	c("INVALID_ARN_PREFIX", sevE, aa, "Invalid ARN prefix", "A resource that is neither \"*\" nor an ARN (arn:partition:service:region:account:resource)."),
-	c("MISSING_ARN_FIELD", sevE, aa, "Missing ARN field", "An ARN with fewer than six colon-separated fields or an empty resource part."),
-	c("INVALID_PARTITION", sevE, aa, "Invalid partition", "The partition field is not an AWS partition (aws, aws-cn, aws-us-gov, ...)."),
-	c("INVALID_ARN_SERVICE_CASE", sevE, aa, "Invalid ARN service case", "The service field of an ARN is not lower-case."),
-	c("INVALID_SERVICE", sevE, aa, "Invalid service", "The service field of an ARN is no service's (did-you-mean)."),
-	c("INVALID_ARN_REGION", sevE, aa, "Invalid ARN region", "The region field is not a Region name (wildcards and variables allowed)."),
-	c("MISSING_ARN_REGION", sevE, aa, "Missing ARN region", "The region field is empty but every resource type of the service has a region."),
-	c("ARN_REGION_NOT_ALLOWED", sevE, aa, "ARN Region not allowed", "The region field is set but no resource type of the service has one (e.g. S3 buckets, IAM)."),
-	c("INVALID_ARN_ACCOUNT", sevE, aa, "Invalid ARN account", "The account field is not a 12-digit account ID (wildcards and variables allowed; \"aws\" for managed policies)."),
-	c("ARN_ACCOUNT_NOT_ALLOWED", sevE, aa, "ARN account not allowed", "The account field is set but no resource type of the service has one (e.g. S3 buckets)."),
-	c("INVALID_ARN_RESOURCE", sevE, aa, "Invalid ARN resource", "The resource part matches no resource type's ARN format of the service."),
-	c("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", sevE, aa, "Unsupported resource ARN in policy", "A resource policy of a given resource type names an ARN of another service."),
-	c("RESOURCE_MISMATCH", sevW, parl, "Resource mismatch", "An action none of whose resource types can match any of the statement's resources (e.g. s3:GetObject on a bucket ARN): it is granted nothing.", sarRef),
-	c("RESOURCE_EFFECTIVELY_STAR", sevW, parl, "Resource effectively star", "A resource whose every field is a wildcard (\"arn:*:*:*:*:*\"): write \"*\" or narrow it.", resElem),
-	c("RESOURCE_STAR", sevW, parl, "Resource star", "An Allow statement grants actions that support resource-level permissions on Resource \"*\": name the resources.", resElem),
+	{"INVALID_ARN_PREFIX", sevE, aa, "Invalid ARN prefix", "A resource that is neither \"*\" nor an ARN (arn:partition:service:region:account:resource).", ""},
+	{"MISSING_ARN_FIELD", sevE, aa, "Missing ARN field", "An ARN with fewer than six colon-separated fields or an empty resource part.", ""},
+	{"INVALID_PARTITION", sevE, aa, "Invalid partition", "The partition field is not an AWS partition (aws, aws-cn, aws-us-gov, ...).", ""},
+	{"INVALID_ARN_SERVICE_CASE", sevE, aa, "Invalid ARN service case", "The service field of an ARN is not lower-case.", ""},
+	{"INVALID_SERVICE", sevE, aa, "Invalid service", "The service field of an ARN is no service's (did-you-mean).", ""},
+	{"INVALID_ARN_REGION", sevE, aa, "Invalid ARN region", "The region field is not a Region name (wildcards and variables allowed).", ""},
+	{"MISSING_ARN_REGION", sevE, aa, "Missing ARN region", "The region field is empty but every resource type of the service has a region.", ""},
+	{"ARN_REGION_NOT_ALLOWED", sevE, aa, "ARN Region not allowed", "The region field is set but no resource type of the service has one (e.g. S3 buckets, IAM).", ""},
+	{"INVALID_ARN_ACCOUNT", sevE, aa, "Invalid ARN account", "The account field is not a 12-digit account ID (wildcards and variables allowed; \"aws\" for managed policies).", ""},
+	{"ARN_ACCOUNT_NOT_ALLOWED", sevE, aa, "ARN account not allowed", "The account field is set but no resource type of the service has one (e.g. S3 buckets).", ""},
+	{"INVALID_ARN_RESOURCE", sevE, aa, "Invalid ARN resource", "The resource part matches no resource type's ARN format of the service.", ""},
+	{"UNSUPPORTED_RESOURCE_ARN_IN_POLICY", sevE, aa, "Unsupported resource ARN in policy", "A resource policy of a given resource type names an ARN of another service.", ""},
+	{"RESOURCE_MISMATCH", sevW, parl, "Resource mismatch", "An action none of whose resource types can match any of the statement's resources (e.g. s3:GetObject on a bucket ARN): it is granted nothing.", sarRef},
+	{"RESOURCE_EFFECTIVELY_STAR", sevW, parl, "Resource effectively star", "A resource whose every field is a wildcard (\"arn:*:*:*:*:*\"): write \"*\" or narrow it.", resElem},
+	{"RESOURCE_STAR", sevW, parl, "Resource star", "An Allow statement grants actions that support resource-level permissions on Resource \"*\": name the resources.", resElem},
 	// Conditions
-	c("INVALID_CONDITION_OPERATOR", sevE, aa, "Invalid condition operator", "A condition operator IAM does not know (did-you-mean; names are case-sensitive)."),
-	c("NULL_WITH_IF_EXISTS", sevE, aa, "Null with if exists", "The Null operator with the IfExists suffix."),
-	c("NULL_WITH_QUALIFIER", sevS, aa, "Null with qualifier", "ForAllValues or ForAnyValue before Null, which checks presence of the key."),
-	c("INVALID_CONDITION_KEY_FORMAT", sevE, aa, "Invalid condition key format", "A condition key that is not service:name."),
-	c("INVALID_GLOBAL_CONDITION_KEY", sevE, aa, "Invalid global condition key", "An aws: key that is not a global condition key (did-you-mean)."),
-	c("DEPRECATED_GLOBAL_CONDITION_KEY", sevW, aa, "Deprecated global condition key", "A global condition key AWS replaced (aws:SourceOwner: use aws:SourceAccount)."),
-	c("UNSUPPORTED_GLOBAL_CONDITION_KEY", sevE, aa, "Unsupported global condition key", "aws:ARN, which is not supported; use aws:SourceArn."),
-	c("INVALID_SERVICE_CONDITION_KEY", sevE, aa, "Invalid service condition key", "A service condition key its service does not define, or of an unknown service (did-you-mean)."),
-	c("MISSING_TAG_KEY_IN_CONDITION", sevE, aa, "Missing tag key in condition", "A tag condition key (aws:ResourceTag/, ...) without the tag key after the slash."),
-	c("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", sevE, aa, "Unsupported action for condition key", "A service condition key that none of the statement's actions of that service supports, so the condition never matches."),
-	c("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", sevE, aa, "Duplicate keys with different case", "The same condition key twice under one operator, in different case (keys are case-insensitive)."),
-	c("INVALID_CONDITION_DATA_TYPE", sevE, aa, "Invalid condition data type", "A condition value that is not a string, number, boolean or array of them; or an operator block that is not an object."),
-	c("INVALID_CONDITION_MULTIPLE_BOOLEAN", sevE, aa, "Invalid condition multiple Boolean", "A Bool condition with both true and false."),
-	c("MISSING_QUALIFIER", sevE, aa, "Missing qualifier", "A multivalued condition key (ArrayOf...) without ForAllValues or ForAnyValue."),
-	c("FORALLVALUES_WITH_SINGLE_VALUED_KEY", sevSW, aa, "ForAllValues with single valued key", "ForAllValues on a single-valued key: true when the key is absent, so it grants more than intended."),
-	c("TYPE_MISMATCH", sevW, aa, "Type mismatch", "The operator's type does not fit the condition key's type (e.g. NumericEquals on a String key)."),
-	c("TYPE_MISMATCH_BOOLEAN", sevW, aa, "Type mismatch Boolean", "A Bool or Null condition value that is not true or false."),
-	c("TYPE_MISMATCH_DATE", sevW, aa, "Type mismatch date", "A Date condition value that is not an ISO 8601 date or epoch seconds."),
-	c("TYPE_MISMATCH_IP_RANGE", sevW, aa, "Type mismatch IP range", "An IpAddress condition value that is not an IP address or CIDR range."),
-	c("TYPE_MISMATCH_NUMBER", sevW, aa, "Type mismatch number", "A Numeric condition value that is not a number."),
-	c("TYPE_MISMATCH_STRING", sevW, aa, "Type mismatch string", "A Binary condition value that is not base64."),
-	c("WILDCARD_WITHOUT_LIKE_OPERATOR", sevW, aa, "Wildcard without like operator", "A value with * or ? under an operator that compares literally (StringEquals, ...): use StringLike."),
-	c("INVALID_REGION", sevE, aa, "Invalid Region", "An aws:RequestedRegion value that is not a Region name."),
-	c("INVALID_VPC_FORMAT", sevE, aa, "Invalid VPC format", "An aws:SourceVpc value that is not vpc-<hex>."),
-	c("INVALID_VPCE_FORMAT", sevE, aa, "Invalid VPCE format", "An aws:SourceVpce value that is not vpce-<hex>."),
-	c("PRIVATE_IP_ADDRESS", sevE, aa, "Private IP address", "aws:SourceIp IpAddress with only private ranges: aws:SourceIp is the public address, so this never matches."),
-	c("PRIVATE_NOT_IP_ADDRESS", sevE, aa, "Private NotIpAddress", "aws:SourceIp NotIpAddress with only private ranges: it always matches."),
-	c("PRIVATE_IP_ADDRESS_SUBSET", sevS, aa, "Private IP address subset", "aws:SourceIp IpAddress with some private ranges, which never match."),
-	c("PRIVATE_NOT_IP_ADDRESS_SUBSET", sevS, aa, "Private NotIpAddress subset", "aws:SourceIp NotIpAddress with some private ranges, which have no effect."),
-	c("IMPROVE_IP_RANGE", sevS, aa, "Improve IP range", "A CIDR range with host bits set (10.0.0.1/24): write the network address."),
-	c("REDUNDANT_CONDITION_VALUE_NUM", sevS, aa, "Redundant condition value num", "Several values under an ordering Numeric or Date operator: only the least or greatest one matters."),
-	c("EMPTY_ARRAY_CONDITION", sevS, aa, "Empty array condition", "A condition key with an empty array of values."),
-	c("EMPTY_ARRAY_CONDITION_IFEXISTS", sevS, aa, "Empty array condition IfExists", "An IfExists condition key with an empty array of values."),
-	c("EMPTY_ARRAY_CONDITION_FORALLVALUES", sevS, aa, "Empty array condition ForAllValues", "A ForAllValues condition key with an empty array of values."),
-	c("EMPTY_ARRAY_CONDITION_FORANYVALUE", sevS, aa, "Empty array condition ForAnyValue", "A ForAnyValue condition key with an empty array of values."),
-	c("EMPTY_OBJECT_CONDITION", sevS, aa, "Empty object condition", "An empty Condition element or operator block."),
-	c("BAD_PATTERN_FOR_MFA", sevW, parl, "Bad pattern for MFA", "aws:MultiFactorAuthPresent tested with Bool false (the key is absent for long-term credentials): use BoolIfExists false or Null true.", mfaDoc),
+	{"INVALID_CONDITION_OPERATOR", sevE, aa, "Invalid condition operator", "A condition operator IAM does not know (did-you-mean; names are case-sensitive).", ""},
+	{"NULL_WITH_IF_EXISTS", sevE, aa, "Null with if exists", "The Null operator with the IfExists suffix.", ""},
+	{"NULL_WITH_QUALIFIER", sevS, aa, "Null with qualifier", "ForAllValues or ForAnyValue before Null, which checks presence of the key.", ""},
+	{"INVALID_CONDITION_KEY_FORMAT", sevE, aa, "Invalid condition key format", "A condition key that is not service:name.", ""},
+	{"INVALID_GLOBAL_CONDITION_KEY", sevE, aa, "Invalid global condition key", "An aws: key that is not a global condition key (did-you-mean).", ""},
+	{"DEPRECATED_GLOBAL_CONDITION_KEY", sevW, aa, "Deprecated global condition key", "A global condition key AWS replaced (aws:SourceOwner: use aws:SourceAccount).", ""},
+	{"UNSUPPORTED_GLOBAL_CONDITION_KEY", sevE, aa, "Unsupported global condition key", "aws:ARN, which is not supported; use aws:SourceArn.", ""},
+	{"INVALID_SERVICE_CONDITION_KEY", sevE, aa, "Invalid service condition key", "A service condition key its service does not define, or of an unknown service (did-you-mean).", ""},
+	{"MISSING_TAG_KEY_IN_CONDITION", sevE, aa, "Missing tag key in condition", "A tag condition key (aws:ResourceTag/, ...) without the tag key after the slash.", ""},
+	{"UNSUPPORTED_ACTION_FOR_CONDITION_KEY", sevE, aa, "Unsupported action for condition key", "A service condition key that none of the statement's actions of that service supports, so the condition never matches.", ""},
+	{"DUPLICATE_KEYS_WITH_DIFFERENT_CASE", sevE, aa, "Duplicate keys with different case", "The same condition key twice under one operator, in different case (keys are case-insensitive).", ""},
+	{"INVALID_CONDITION_DATA_TYPE", sevE, aa, "Invalid condition data type", "A condition value that is not a string, number, boolean or array of them; or an operator block that is not an object.", ""},
+	{"INVALID_CONDITION_MULTIPLE_BOOLEAN", sevE, aa, "Invalid condition multiple Boolean", "A Bool condition with both true and false.", ""},
+	{"MISSING_QUALIFIER", sevE, aa, "Missing qualifier", "A multivalued condition key (ArrayOf...) without ForAllValues or ForAnyValue.", ""},
+	{"FORALLVALUES_WITH_SINGLE_VALUED_KEY", sevSW, aa, "ForAllValues with single valued key", "ForAllValues on a single-valued key: true when the key is absent, so it grants more than intended.", ""},
+	{"TYPE_MISMATCH", sevW, aa, "Type mismatch", "The operator's type does not fit the condition key's type (e.g. NumericEquals on a String key).", ""},
+	{"TYPE_MISMATCH_BOOLEAN", sevW, aa, "Type mismatch Boolean", "A Bool or Null condition value that is not true or false.", ""},
+	{"TYPE_MISMATCH_DATE", sevW, aa, "Type mismatch date", "A Date condition value that is not an ISO 8601 date or epoch seconds.", ""},
+	{"TYPE_MISMATCH_IP_RANGE", sevW, aa, "Type mismatch IP range", "An IpAddress condition value that is not an IP address or CIDR range.", ""},
+	{"TYPE_MISMATCH_NUMBER", sevW, aa, "Type mismatch number", "A Numeric condition value that is not a number.", ""},
+	{"TYPE_MISMATCH_STRING", sevW, aa, "Type mismatch string", "A Binary condition value that is not base64.", ""},
+	{"WILDCARD_WITHOUT_LIKE_OPERATOR", sevW, aa, "Wildcard without like operator", "A value with * or ? under an operator that compares literally (StringEquals, ...): use StringLike.", ""},
+	{"INVALID_REGION", sevE, aa, "Invalid Region", "An aws:RequestedRegion value that is not a Region name.", ""},
+	{"INVALID_VPC_FORMAT", sevE, aa, "Invalid VPC format", "An aws:SourceVpc value that is not vpc-<hex>.", ""},
+	{"INVALID_VPCE_FORMAT", sevE, aa, "Invalid VPCE format", "An aws:SourceVpce value that is not vpce-<hex>.", ""},
+	{"PRIVATE_IP_ADDRESS", sevE, aa, "Private IP address", "aws:SourceIp IpAddress with only private ranges: aws:SourceIp is the public address, so this never matches.", ""},
+	{"PRIVATE_NOT_IP_ADDRESS", sevE, aa, "Private NotIpAddress", "aws:SourceIp NotIpAddress with only private ranges: it always matches.", ""},
+	{"PRIVATE_IP_ADDRESS_SUBSET", sevS, aa, "Private IP address subset", "aws:SourceIp IpAddress with some private ranges, which never match.", ""},
+	{"PRIVATE_NOT_IP_ADDRESS_SUBSET", sevS, aa, "Private NotIpAddress subset", "aws:SourceIp NotIpAddress with some private ranges, which have no effect.", ""},
+	{"IMPROVE_IP_RANGE", sevS, aa, "Improve IP range", "A CIDR range with host bits set (10.0.0.1/24): write the network address.", ""},
+	{"REDUNDANT_CONDITION_VALUE_NUM", sevS, aa, "Redundant condition value num", "Several values under an ordering Numeric or Date operator: only the least or greatest one matters.", ""},
+	{"EMPTY_ARRAY_CONDITION", sevS, aa, "Empty array condition", "A condition key with an empty array of values.", ""},
+	{"EMPTY_ARRAY_CONDITION_IFEXISTS", sevS, aa, "Empty array condition IfExists", "An IfExists condition key with an empty array of values.", ""},
+	{"EMPTY_ARRAY_CONDITION_FORALLVALUES", sevS, aa, "Empty array condition ForAllValues", "A ForAllValues condition key with an empty array of values.", ""},
+	{"EMPTY_ARRAY_CONDITION_FORANYVALUE", sevS, aa, "Empty array condition ForAnyValue", "A ForAnyValue condition key with an empty array of values.", ""},
+	{"EMPTY_OBJECT_CONDITION", sevS, aa, "Empty object condition", "An empty Condition element or operator block.", ""},
+	{"BAD_PATTERN_FOR_MFA", sevW, parl, "Bad pattern for MFA", "aws:MultiFactorAuthPresent tested with Bool false (the key is absent for long-term credentials): use BoolIfExists false or Null true.", mfaDoc},
 	// Policy variables
-	c("MISSING_BRACE_IN_VARIABLE", sevE, aa, "Missing brace in variable", "${ without its closing brace."),
-	c("MISSING_QUOTE_IN_VARIABLE", sevE, aa, "Missing quote in variable", "A variable default value without single quotes (${aws:username, 'default'})."),
-	c("UNSUPPORTED_SPACE_IN_VARIABLE", sevE, aa, "Unsupported space in variable", "A space inside a variable name."),
-	c("EMPTY_VARIABLE", sevE, aa, "Empty variable", "${} with no key."),
-	c("VARIABLE_UNSUPPORTED_IN_ELEMENT", sevE, aa, "Variable unsupported in element", "A policy variable outside Resource, NotResource and Condition values."),
-	c("VARIABLE_UNSUPPORTED_IN_VERSION", sevE, aa, "Variable unsupported in version", "A policy variable in a policy without Version 2012-10-17, where it is literal text."),
-	c("INVALID_VARIABLE_FOR_OPERATOR", sevE, aa, "Invalid variable for operator", "A policy variable under an operator other than String and ARN ones."),
-	c("UNKNOWN_VARIABLE_KEY", sevW, ours, "Unknown variable key", "A policy variable naming no global or service condition key: it never resolves, so nothing matches (did-you-mean); names without a service prefix, such as an ARN format's ${Partition} and ${KeyId} left to fill in, are reported together, once per value.", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"),
+	{"MISSING_BRACE_IN_VARIABLE", sevE, aa, "Missing brace in variable", "${ without its closing brace.", ""},
+	{"MISSING_QUOTE_IN_VARIABLE", sevE, aa, "Missing quote in variable", "A variable default value without single quotes (${aws:username, 'default'}).", ""},
+	{"UNSUPPORTED_SPACE_IN_VARIABLE", sevE, aa, "Unsupported space in variable", "A space inside a variable name.", ""},
+	{"EMPTY_VARIABLE", sevE, aa, "Empty variable", "${} with no key.", ""},
+	{"VARIABLE_UNSUPPORTED_IN_ELEMENT", sevE, aa, "Variable unsupported in element", "A policy variable outside Resource, NotResource and Condition values.", ""},
+	{"VARIABLE_UNSUPPORTED_IN_VERSION", sevE, aa, "Variable unsupported in version", "A policy variable in a policy without Version 2012-10-17, where it is literal text.", ""},
+	{"INVALID_VARIABLE_FOR_OPERATOR", sevE, aa, "Invalid variable for operator", "A policy variable under an operator other than String and ARN ones.", ""},
+	{"UNKNOWN_VARIABLE_KEY", sevW, ours, "Unknown variable key", "A policy variable naming no global or service condition key: it never resolves, so nothing matches (did-you-mean); names without a service prefix, such as an ARN format's ${Partition} and ${KeyId} left to fill in, are reported together, once per value.", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"},
 	// Principals
-	c("UNSUPPORTED_PRINCIPAL", sevE, aa, "Unsupported principal", "Principal or NotPrincipal in an identity policy."),
-	c("INVALID_PRINCIPAL_KEY", sevE, aa, "Invalid principal key", "A principal type other than AWS, Service, Federated and CanonicalUser."),
-	c("INVALID_PRINCIPAL_FORMAT", sevE, aa, "Invalid principal format", "A principal value of the wrong shape (not \"*\", an account ID or an ARN for AWS)."),
-	c("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", sevE, aa, "Unsupported wildcard in principal", "A wildcard inside a principal value: only \"*\" on its own is allowed."),
-	c("INVALID_SERVICE_PRINCIPAL_FORMAT", sevE, aa, "Invalid service principal format", "A Service principal that is not a service's DNS name (service.amazonaws.com)."),
-	c("INVALID_ROLE_REFERENCE", sevW, aa, "Invalid role reference", "A role unique ID (AROA...) as principal: the role was deleted; name the role's ARN."),
-	c("INVALID_USER_REFERENCE", sevW, aa, "Invalid user reference", "A user unique ID (AIDA...) as principal: the user was deleted; name the user's ARN."),
-	c("ALLOW_WITH_NOT_PRINCIPAL", sevSW, aa, "Allow with NotPrincipal", "Allow with NotPrincipal grants everyone else, anonymous users included."),
-	c("EMPTY_ARRAY_PRINCIPAL", sevS, aa, "Empty array principal", "A principal type with an empty array."),
-	c("EMPTY_OBJECT_PRINCIPAL", sevS, aa, "Empty object principal", "An empty Principal object."),
-	c("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", sevSW, aa, "Restrict access to service principal", "A resource policy allows a service principal without aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths (confused deputy)."),
+	{"UNSUPPORTED_PRINCIPAL", sevE, aa, "Unsupported principal", "Principal or NotPrincipal in an identity policy.", ""},
+	{"INVALID_PRINCIPAL_KEY", sevE, aa, "Invalid principal key", "A principal type other than AWS, Service, Federated and CanonicalUser.", ""},
+	{"INVALID_PRINCIPAL_FORMAT", sevE, aa, "Invalid principal format", "A principal value of the wrong shape (not \"*\", an account ID or an ARN for AWS).", ""},
+	{"UNSUPPORTED_WILDCARD_IN_PRINCIPAL", sevE, aa, "Unsupported wildcard in principal", "A wildcard inside a principal value: only \"*\" on its own is allowed.", ""},
+	{"INVALID_SERVICE_PRINCIPAL_FORMAT", sevE, aa, "Invalid service principal format", "A Service principal that is not a service's DNS name (service.amazonaws.com).", ""},
+	{"INVALID_ROLE_REFERENCE", sevW, aa, "Invalid role reference", "A role unique ID (AROA...) as principal: the role was deleted; name the role's ARN.", ""},
+	{"INVALID_USER_REFERENCE", sevW, aa, "Invalid user reference", "A user unique ID (AIDA...) as principal: the user was deleted; name the user's ARN.", ""},
+	{"ALLOW_WITH_NOT_PRINCIPAL", sevSW, aa, "Allow with NotPrincipal", "Allow with NotPrincipal grants everyone else, anonymous users included.", ""},
+	{"EMPTY_ARRAY_PRINCIPAL", sevS, aa, "Empty array principal", "A principal type with an empty array.", ""},
+	{"EMPTY_OBJECT_PRINCIPAL", sevS, aa, "Empty object principal", "An empty Principal object.", ""},
+	{"RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", sevSW, aa, "Restrict access to service principal", "A resource policy allows a service principal without aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths (confused deputy).", ""},
 	// Role trust policies
-	c("ROLE_TRUST_POLICY_SYNTAX_ERROR_NOT_PRINCIPAL", sevE, aa, "Role trust policy syntax error notprincipal", "NotPrincipal in a role trust policy."),
-	c("ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", sevE, aa, "Role trust policy syntax error resource", "Resource or NotResource in a role trust policy."),
-	c("ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", sevE, aa, "Role trust policy unsupported wildcard in principal", "A partial wildcard in a role trust policy principal."),
-	c("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", sevE, aa, "Invalid federated principal syntax in role trust policy", "A Federated principal that is neither a SAML or OIDC provider ARN nor a known web identity provider."),
-	c("MISMATCHED_ACTION_FOR_PRINCIPAL", sevE, aa, "Mismatched action for principal", "A trust policy action that does not fit its principal (AssumeRoleWithWebIdentity for OIDC, AssumeRoleWithSAML for SAML, AssumeRole for AWS and services)."),
-	c("MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY", sevE, aa, "Missing action for roles anywhere trust policy", "rolesanywhere.amazonaws.com trusted without sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession."),
-	c("MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", sevSW, aa, "Missing condition key for OIDC principal", "An OIDC provider trusted without a condition on its aud or sub claim: any identity of the provider can assume the role."),
-	c("MISSING_GITHUB_REPO_CONDITION_KEY", sevSW, aa, "Missing GitHub repo condition key", "GitHub Actions' OIDC provider trusted without token.actions.githubusercontent.com:sub: any repository can assume the role."),
-	c("SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED", sevW, aa, "Specific GitHub repo and branch recommended", "The GitHub sub condition allows any repository or branch by wildcard."),
+	{"ROLE_TRUST_POLICY_SYNTAX_ERROR_NOT_PRINCIPAL", sevE, aa, "Role trust policy syntax error notprincipal", "NotPrincipal in a role trust policy.", ""},
+	{"ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", sevE, aa, "Role trust policy syntax error resource", "Resource or NotResource in a role trust policy.", ""},
+	{"ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", sevE, aa, "Role trust policy unsupported wildcard in principal", "A partial wildcard in a role trust policy principal.", ""},
+	{"INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", sevE, aa, "Invalid federated principal syntax in role trust policy", "A Federated principal that is neither a SAML or OIDC provider ARN nor a known web identity provider.", ""},
+	{"MISMATCHED_ACTION_FOR_PRINCIPAL", sevE, aa, "Mismatched action for principal", "A trust policy action that does not fit its principal (AssumeRoleWithWebIdentity for OIDC, AssumeRoleWithSAML for SAML, AssumeRole for AWS and services).", ""},
+	{"MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY", sevE, aa, "Missing action for roles anywhere trust policy", "rolesanywhere.amazonaws.com trusted without sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession.", ""},
+	{"MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", sevSW, aa, "Missing condition key for OIDC principal", "An OIDC provider trusted without a condition on its aud or sub claim: any identity of the provider can assume the role.", ""},
+	{"MISSING_GITHUB_REPO_CONDITION_KEY", sevSW, aa, "Missing GitHub repo condition key", "GitHub Actions' OIDC provider trusted without token.actions.githubusercontent.com:sub: any repository can assume the role.", ""},
+	{"SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED", sevW, aa, "Specific GitHub repo and branch recommended", "The GitHub sub condition allows any repository or branch by wildcard.", ""},
 	// SCPs and RCPs
-	c("SCP_SYNTAX_ERROR_PRINCIPAL", sevE, aa, "SCP syntax error principal", "Principal or NotPrincipal in a service control policy."),
-	c("RCP_SYNTAX_ERROR_EFFECT", sevE, ours, "RCP syntax error effect", "An Allow statement in a resource control policy (only AWS's RCPFullAWSAccess may allow).", rcpSyntax),
-	c("RCP_SYNTAX_ERROR_PRINCIPAL", sevE, ours, "RCP syntax error principal", "An RCP statement whose Principal is not \"*\", or with NotPrincipal.", rcpSyntax),
-	c("RCP_SYNTAX_ERROR_ACTION_WILDCARD", sevE, ours, "RCP syntax error action wildcard", "Action \"*\" alone in a customer RCP, which must name service actions.", rcpSyntax),
-	c("RCP_UNSUPPORTED_SERVICE", sevE, ours, "RCP unsupported service", "An action of a service RCPs do not apply to (RCPs cover S3, STS, KMS, SQS, Secrets Manager, Cognito Identity, CloudWatch Logs, DynamoDB, ECR, OpenSearch Serverless).", rcpSyntax),
+	{"SCP_SYNTAX_ERROR_PRINCIPAL", sevE, aa, "SCP syntax error principal", "Principal or NotPrincipal in a service control policy.", ""},
+	{"RCP_SYNTAX_ERROR_EFFECT", sevE, ours, "RCP syntax error effect", "An Allow statement in a resource control policy (only AWS's RCPFullAWSAccess may allow).", rcpSyntax},
+	{"RCP_SYNTAX_ERROR_PRINCIPAL", sevE, ours, "RCP syntax error principal", "An RCP statement whose Principal is not \"*\", or with NotPrincipal.", rcpSyntax},
+	{"RCP_SYNTAX_ERROR_ACTION_WILDCARD", sevE, ours, "RCP syntax error action wildcard", "Action \"*\" alone in a customer RCP, which must name service actions.", rcpSyntax},
+	{"RCP_UNSUPPORTED_SERVICE", sevE, ours, "RCP unsupported service", "An action of a service RCPs do not apply to (RCPs cover S3, STS, KMS, SQS, Secrets Manager, Cognito Identity, CloudWatch Logs, DynamoDB, ECR, OpenSearch Serverless).", rcpSyntax},
 	// PassRole and service-linked roles
-	c("PASS_ROLE_WITH_STAR_IN_RESOURCE", sevSW, aa, "Pass role with star in resource", "iam:PassRole allowed on Resource \"*\" without iam:PassedToService: any role can be passed."),
-	c("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", sevSW, aa, "Pass role with star in action and resource", "A wildcard action covering iam:PassRole allowed on Resource \"*\"."),
-	c("PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", sevSW, aa, "Pass role with star in resource and NotAction", "Allow NotAction (not excluding iam:PassRole) on Resource \"*\"."),
-	c("PASS_ROLE_WITH_NOT_RESOURCE", sevSW, aa, "Pass role with NotResource", "iam:PassRole allowed with NotResource."),
-	c("PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", sevSW, aa, "Pass role with star in action and NotResource", "A wildcard action covering iam:PassRole allowed with NotResource."),
-	c("PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", sevSW, aa, "Pass role with NotAction and NotResource", "Allow NotAction (not excluding iam:PassRole) with NotResource."),
-	c("CREATE_SLR_WITH_STAR_IN_RESOURCE", sevW, aa, "Create SLR with star in resource", "iam:CreateServiceLinkedRole allowed on Resource \"*\" without iam:AWSServiceName."),
-	c("CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", sevW, aa, "Create SLR with star in action and resource", "A wildcard action covering iam:CreateServiceLinkedRole on Resource \"*\"."),
-	c("CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", sevW, aa, "Create SLR with star in resource and NotAction", "Allow NotAction (not excluding iam:CreateServiceLinkedRole) on Resource \"*\"."),
-	c("CREATE_SLR_WITH_NOT_RESOURCE", sevW, aa, "Create SLR with NotResource", "iam:CreateServiceLinkedRole allowed with NotResource."),
-	c("CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", sevW, aa, "Create SLR with star in action and NotResource", "A wildcard action covering iam:CreateServiceLinkedRole with NotResource."),
-	c("CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", sevW, aa, "Create SLR with NotAction and NotResource", "Allow NotAction (not excluding iam:CreateServiceLinkedRole) with NotResource."),
+	{"PASS_ROLE_WITH_STAR_IN_RESOURCE", sevSW, aa, "Pass role with star in resource", "iam:PassRole allowed on Resource \"*\" without iam:PassedToService: any role can be passed.", ""},
+	{"PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", sevSW, aa, "Pass role with star in action and resource", "A wildcard action covering iam:PassRole allowed on Resource \"*\".", ""},
+	{"PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", sevSW, aa, "Pass role with star in resource and NotAction", "Allow NotAction (not excluding iam:PassRole) on Resource \"*\".", ""},
+	{"PASS_ROLE_WITH_NOT_RESOURCE", sevSW, aa, "Pass role with NotResource", "iam:PassRole allowed with NotResource.", ""},
+	{"PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", sevSW, aa, "Pass role with star in action and NotResource", "A wildcard action covering iam:PassRole allowed with NotResource.", ""},
+	{"PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", sevSW, aa, "Pass role with NotAction and NotResource", "Allow NotAction (not excluding iam:PassRole) with NotResource.", ""},
+	{"CREATE_SLR_WITH_STAR_IN_RESOURCE", sevW, aa, "Create SLR with star in resource", "iam:CreateServiceLinkedRole allowed on Resource \"*\" without iam:AWSServiceName.", ""},
+	{"CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", sevW, aa, "Create SLR with star in action and resource", "A wildcard action covering iam:CreateServiceLinkedRole on Resource \"*\".", ""},
+	{"CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", sevW, aa, "Create SLR with star in resource and NotAction", "Allow NotAction (not excluding iam:CreateServiceLinkedRole) on Resource \"*\".", ""},
+	{"CREATE_SLR_WITH_NOT_RESOURCE", sevW, aa, "Create SLR with NotResource", "iam:CreateServiceLinkedRole allowed with NotResource.", ""},
+	{"CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", sevW, aa, "Create SLR with star in action and NotResource", "A wildcard action covering iam:CreateServiceLinkedRole with NotResource.", ""},
+	{"CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", sevW, aa, "Create SLR with NotAction and NotResource", "Allow NotAction (not excluding iam:CreateServiceLinkedRole) with NotResource.", ""},
 	// Redundancy, empty elements, size
-	c("REDUNDANT_ACTION", sevS, aa, "Redundant action", "An action already covered by another action (or wildcard) of the statement."),
-	c("REDUNDANT_RESOURCE", sevS, aa, "Redundant resource", "A resource already covered by another resource (or wildcard) of the statement."),
-	c("REDUNDANT_STATEMENT", sevS, aa, "Redundant statement", "A statement equal to an earlier one apart from its Sid."),
-	c("EMPTY_ARRAY_ACTION", sevS, aa, "Empty array action", "Action or NotAction is an empty array."),
-	c("EMPTY_ARRAY_RESOURCE", sevS, aa, "Empty array resource", "Resource or NotResource is an empty array."),
-	c("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", sevW, aa, "Policy size exceeds identity policy quota", "More than 6,144 characters (whitespace excluded), the managed policy quota."),
-	c("POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", sevW, aa, "Policy size exceeds resource policy quota", "Larger than the resource type's policy quota (S3 20 KB, SQS 8 KB, SNS 30 KB, KMS 32 KB, ...)."),
-	c("POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", sevW, aa, "Policy size exceeds role trust policy quota", "More than 2,048 characters (whitespace excluded), the default trust policy quota (4,096 at most)."),
-	c("POLICY_SIZE_EXCEEDS_SCP_QUOTA", sevE, aa, "Policy size exceeds SCP quota", "More than 5,120 characters, the SCP quota."),
-	c("POLICY_SIZE_EXCEEDS_RCP_QUOTA", sevE, ours, "Policy size exceeds RCP quota", "More than 5,120 characters, the RCP quota.", rcpSyntax),
+	{"REDUNDANT_ACTION", sevS, aa, "Redundant action", "An action already covered by another action (or wildcard) of the statement.", ""},
+	{"REDUNDANT_RESOURCE", sevS, aa, "Redundant resource", "A resource already covered by another resource (or wildcard) of the statement.", ""},
+	{"REDUNDANT_STATEMENT", sevS, aa, "Redundant statement", "A statement equal to an earlier one apart from its Sid.", ""},
+	{"EMPTY_ARRAY_ACTION", sevS, aa, "Empty array action", "Action or NotAction is an empty array.", ""},
+	{"EMPTY_ARRAY_RESOURCE", sevS, aa, "Empty array resource", "Resource or NotResource is an empty array.", ""},
+	{"POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", sevW, aa, "Policy size exceeds identity policy quota", "More than 6,144 characters (whitespace excluded), the managed policy quota.", ""},
+	{"POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", sevW, aa, "Policy size exceeds resource policy quota", "Larger than the resource type's policy quota (S3 20 KB, SQS 8 KB, SNS 30 KB, KMS 32 KB, ...).", ""},
+	{"POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", sevW, aa, "Policy size exceeds role trust policy quota", "More than 2,048 characters (whitespace excluded), the default trust policy quota (4,096 at most).", ""},
+	{"POLICY_SIZE_EXCEEDS_SCP_QUOTA", sevE, aa, "Policy size exceeds SCP quota", "More than 5,120 characters, the SCP quota.", ""},
+	{"POLICY_SIZE_EXCEEDS_RCP_QUOTA", sevE, ours, "Policy size exceeds RCP quota", "More than 5,120 characters, the RCP quota.", rcpSyntax},
 	// Custom policy checks (only with --must-not-grant / --guardrail / --check-public)
-	c("MUST_NOT_GRANT", sevSW, ours, "Must not grant", "A statement grants access a must-not-grant guardrail forbids (Access Analyzer's CheckAccessNotGranted, offline).", customChecks),
-	c("PUBLIC_ACCESS", sevSW, ours, "Public access", "A resource or trust policy statement any principal can use, without a condition that restricts callers (Access Analyzer's CheckNoPublicAccess, offline).", customChecks),
+	{"MUST_NOT_GRANT", sevSW, ours, "Must not grant", "A statement grants access a must-not-grant guardrail forbids (Access Analyzer's CheckAccessNotGranted, offline).", customChecks},
+	{"PUBLIC_ACCESS", sevSW, ours, "Public access", "A resource or trust policy statement any principal can use, without a condition that restricts callers (Access Analyzer's CheckNoPublicAccess, offline).", customChecks},
 }
 
 var checkByCode = func() map[string]*Check {
 	m := make(map[string]*Check, len(checks))
 	for i := range checks {
-		checks[i].Rejects = rejecting[checks[i].Code]
 		m[checks[i].Code] = &checks[i]
 	}
 	return m

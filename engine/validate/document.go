@@ -27,6 +27,9 @@ func (v *validator) crossStatement() {
 				sids[st.sid.Str] = st
 			}
 		}
+		if v.opts.rejectsOnly {
+			continue // REDUNDANT_STATEMENT does not reject
+		}
 		key := canonical(st.n)
 		if first := canon[key]; first != nil {
 			v.emit("REDUNDANT_STATEMENT", st.n.Start, st.n.Start+1, st.path, fmt.Sprintf("the statement repeats %s (apart from its Sid): remove it", first.path))
@@ -93,6 +96,9 @@ const (
 
 // size checks the policy against its type's quota.
 func (v *validator) size() {
+	if v.opts.rejectsOnly && v.opts.PolicyType != SCP && v.opts.PolicyType != RCP {
+		return // only the SCP and RCP quotas reject
+	}
 	n := policySize(v.src)
 	var code string
 	var quota int

@@ -9,7 +9,8 @@ import (
 
 // FuzzValidate checks that Validate never panics, always returns findings
 // with codes from the table and spans inside the input, and is
-// deterministic, for every policy type.
+// deterministic, for every policy type; and that the rejects-only
+// validation Rejections runs finds exactly its rejecting findings.
 func FuzzValidate(f *testing.F) {
 	files, _ := filepath.Glob("testdata/cases/*/*.json")
 	for i, p := range files {
@@ -27,6 +28,11 @@ func FuzzValidate(f *testing.F) {
 		b := Validate(db, src, "fuzz.json", opts)
 		if render(a) != render(b) {
 			t.Fatalf("not deterministic:\n%s\n---\n%s", render(a), render(b))
+		}
+		ro := opts
+		ro.rejectsOnly = true
+		if fast, full := render(Validate(db, src, "fuzz.json", ro)), render(rejectingOf(a)); fast != full {
+			t.Fatalf("rejects-only validation:\n%s\nwant the full validation's rejecting findings:\n%s", fast, full)
 		}
 		for _, d := range a {
 			if Lookup(d.Code) == nil {

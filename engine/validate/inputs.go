@@ -36,8 +36,13 @@ func ValidateInput(db *iamdb.DB, src []byte, file string, opts Options) []Result
 		src = dec
 	}
 	root, err := policy.ParseNode(src)
-	if err != nil || root.Kind == policy.Object && root.Get("Statement") != nil {
+	if err != nil {
 		return []Result{{Name: file, PolicyType: opts.PolicyType, Findings: Validate(db, src, file, opts)}}
+	}
+	if root.Kind == policy.Object && root.Get("Statement") != nil {
+		// src parsed, so it is not URL-encoded: Validate would decode
+		// nothing and parse it again.
+		return []Result{{Name: file, PolicyType: opts.PolicyType, Findings: validateParsed(db, src, root, file, opts)}}
 	}
 	in := &inputs{db: db, src: src, file: file, lines: diag.NewLines(file, src), opts: opts}
 	switch {
@@ -74,7 +79,7 @@ type inputs struct {
 func (in *inputs) doc(n *policy.Node, name string, pt PolicyType) {
 	opts := in.opts
 	if pt != opts.PolicyType {
-		opts = Options{PolicyType: pt, Guardrails: in.opts.Guardrails, CheckPublic: in.opts.CheckPublic}
+		opts = Options{PolicyType: pt, Guardrails: in.opts.Guardrails, CheckPublic: in.opts.CheckPublic, rejectsOnly: in.opts.rejectsOnly}
 	}
 	var l diag.List
 	if n.Kind == policy.String {

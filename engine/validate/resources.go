@@ -59,6 +59,24 @@ func (v *validator) resourcesOf(st *statement) {
 	}
 }
 
+// arnPrefixes reports Resource and NotResource strings that are neither
+// "*" nor ARNs, as resourceChecks does: the one resource check that
+// rejects a policy.
+func (v *validator) arnPrefixes(st *statement) {
+	for _, list := range [][]item{st.resources, st.notResources} {
+		for i := range list {
+			if it := &list[i]; it.s != "*" && !strings.HasPrefix(it.s, "arn:") {
+				v.arnPrefix(it)
+			}
+		}
+	}
+}
+
+// arnPrefix reports a resource that does not start with arn:.
+func (v *validator) arnPrefix(it *item) {
+	v.at("INVALID_ARN_PREFIX", it.n, it.path, fmt.Sprintf("the resource %q is neither \"*\" nor an ARN: write arn:partition:service:region:account:resource", it.s))
+}
+
 // resource checks one Resource or NotResource string.
 func (v *validator) resource(it *item) {
 	n := len(v.out)
@@ -78,7 +96,7 @@ func (v *validator) resourceChecks(it *item) {
 		return
 	}
 	if !strings.HasPrefix(s, "arn:") {
-		v.at("INVALID_ARN_PREFIX", it.n, it.path, fmt.Sprintf("the resource %q is neither \"*\" nor an ARN: write arn:partition:service:region:account:resource", s))
+		v.arnPrefix(it)
 		return
 	}
 	f := strings.SplitN(s, ":", 6)

@@ -185,6 +185,16 @@ func (v *validator) statement(n *policy.Node, path string, index int) {
 	if st.resource == nil && st.notResource == nil && v.resourceRequired() {
 		v.emit("MISSING_RESOURCE", n.Start, n.Start+1, path, "the statement has neither Resource nor NotResource: add \"Resource\" with the ARNs it applies to")
 	}
+	if v.opts.rejectsOnly {
+		// Of the action, resource, privilege and redundancy checks only
+		// INVALID_ARN_PREFIX rejects a policy; the actions they resolve
+		// (st.granted) feed only checks that do not reject.
+		v.arnPrefixes(st)
+		v.conditions(st)
+		v.principals(st)
+		v.policyTypeRules(st)
+		return
+	}
 	v.actionsOf(st)
 	v.resourcesOf(st)
 	v.conditions(st)

@@ -7,6 +7,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/audit"
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/internal/parallel"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
@@ -24,6 +25,10 @@ type AuditOptions struct {
 // reports: small enough for a page to stay responsive on an account dump
 // of thousands of policies.
 const auditChunk = 16
+
+// inputsPerWorker is the fewest inputs worth a goroutine of their own
+// when reading and checking them.
+const inputsPerWorker = 8
 
 // AuditResult is the audit of one or more policy files.
 type AuditResult struct {
@@ -76,17 +81,22 @@ func AuditAll(db *iamdb.DB, inputs []Input, opts AuditOptions) (*AuditResult, er
 	parsed := make([][]*policy.Document, len(inputs))
 	failed := make([]*audit.PolicyReport, len(inputs))
 	rejected := make([][]*audit.PolicyReport, len(inputs))
-	for i, in := range inputs {
+	diags := make([]diag.List, len(inputs))
+	// Each input is read and checked on its own (in parallel; the
+	// diagnostics are gathered in input order below).
+	parallel.Do(len(inputs), parallel.Workers(len(inputs), inputsPerWorker), func(_, i int) {
+		in := inputs[i]
 		data := decodeBare(in.Data) // checkfirst.go
 		docs, err := policy.Load(data, in.Name)
 		if err != nil {
-			res.Diagnostics = append(res.Diagnostics, asList(in.Name, err)...)
+			diags[i] = asList(in.Name, err)
 			failed[i] = &audit.PolicyReport{Name: in.Name, Error: err.Error(), Findings: []audit.Finding{}}
-			continue
+			return
 		}
-		var rl diag.List
-		parsed[i], rejected[i], rl = checkFirst(db, data, in.Name, docs) // checkfirst.go
-		res.Diagnostics = append(res.Diagnostics, rl...)
+		parsed[i], rejected[i], diags[i] = checkFirst(db, data, in.Name, docs) // checkfirst.go
+	})
+	for _, l := range diags {
+		res.Diagnostics = append(res.Diagnostics, l...)
 	}
 	rep, err := analyze(db, parsed, opts)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/audit"
@@ -18,30 +19,28 @@ type ReportFormat struct {
 	Name string
 	// MediaType is the HTTP Content-Type of a rendering.
 	MediaType string
-	// report renders a report; actions renders a list of actions (analyze
+	// write writes a report; actions renders a list of actions (analyze
 	// --from-access-level).
-	report  func(*audit.Report) ([]byte, error)
+	write   func(*audit.Report, io.Writer) error
 	actions func([]string) ([]byte, error)
 }
 
 // reportFormats is the table of report formats.
 var reportFormats = []ReportFormat{
 	{Name: "json", MediaType: "application/json",
-		report: func(r *audit.Report) ([]byte, error) {
-			var b bytes.Buffer
-			err := r.WriteJSON(&b)
-			return b.Bytes(), err
-		},
+		write:   (*audit.Report).WriteJSON,
 		actions: func(a []string) ([]byte, error) { return jsonIndent(a, "    ") }},
 	{Name: "yaml", MediaType: "application/yaml",
-		report:  func(r *audit.Report) ([]byte, error) { return yaml.Marshal(r) },
+		write: func(r *audit.Report, w io.Writer) error {
+			b, err := yaml.Marshal(r)
+			if err == nil {
+				_, err = w.Write(b)
+			}
+			return err
+		},
 		actions: func(a []string) ([]byte, error) { return yaml.Marshal(a) }},
 	{Name: "text", MediaType: "text/plain",
-		report: func(r *audit.Report) ([]byte, error) {
-			var b bytes.Buffer
-			err := r.WriteText(&b)
-			return b.Bytes(), err
-		},
+		write: (*audit.Report).WriteText,
 		actions: func(a []string) ([]byte, error) {
 			var b strings.Builder
 			for _, x := range a {
@@ -50,17 +49,11 @@ var reportFormats = []ReportFormat{
 			return []byte(b.String()), nil
 		}},
 	{Name: "csv", MediaType: "text/csv",
-		report: func(r *audit.Report) ([]byte, error) {
-			var b bytes.Buffer
-			err := r.WriteCSV(&b)
-			return b.Bytes(), err
-		},
+		write:   (*audit.Report).WriteCSV,
 		actions: func(a []string) ([]byte, error) { return []byte(strings.Join(a, "\n") + "\n"), nil }},
 	{Name: "sarif", MediaType: "application/sarif+json",
-		report: func(r *audit.Report) ([]byte, error) {
-			var b bytes.Buffer
-			err := r.WriteSARIF(&b, SARIFTool, "")
-			return b.Bytes(), err
+		write: func(r *audit.Report, w io.Writer) error {
+			return r.WriteSARIF(w, SARIFTool, "")
 		},
 		actions: func(a []string) ([]byte, error) { return jsonIndent(a, "    ") }},
 }
@@ -86,12 +79,20 @@ func LookupReportFormat(name string) (ReportFormat, error) {
 
 // Render renders the audit report in a report format.
 func (r *AuditResult) Render(format string) ([]byte, ReportFormat, error) {
+	var b bytes.Buffer
+	f, err := r.RenderTo(&b, format)
+	return b.Bytes(), f, err
+}
+
+// RenderTo writes the audit report in a report format to w as it renders
+// it: an account's report of tens of megabytes is never held whole (the
+// CLI writes it straight to its output). An unknown format writes nothing.
+func (r *AuditResult) RenderTo(w io.Writer, format string) (ReportFormat, error) {
 	f, err := LookupReportFormat(format)
 	if err != nil {
-		return nil, f, err
+		return f, err
 	}
-	b, err := f.report(r.Report)
-	return b, f, err
+	return f, f.write(r.Report, w)
 }
 
 // RenderLevel renders the sorted actions the audited policies allow at

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	goruntime "runtime"
 	"sort"
 	"strings"
@@ -81,7 +82,7 @@ func TestPerformanceFigures(t *testing.T) {
 	// marks and resource timings of every round are logged.
 	var ctx context.Context
 	var cold, visit2, reloads []loadFigures
-	var bare []float64
+	var bare, bareFCP []float64
 	stop := func() {}
 	defer func() { stop() }()
 	for i := 0; i < perfColdRounds; i++ {
@@ -95,8 +96,12 @@ func TestPerformanceFigures(t *testing.T) {
 		}
 		cold = append(cold, measureLoad(t, ctx, chromedp.Navigate(srv.URL+"/"), "cold"))
 		bare = append(bare, measureBare(t, srv, assets.Wasm))
+		bareFCP = append(bareFCP, measureStaticFCP(t, srv))
 	}
 	figures["bare instantiate ms cold"] = median(bare)
+	figures["bare static page first contentful paint ms cold"] = median(bareFCP)
+	t.Logf("reference: the same index.html without its scripts (fresh browser each, median of %d): first contentful paint %.0f ms after navigation (rounds %v); first visit FCP / static FCP = %.2f",
+		len(bareFCP), median(bareFCP), bareFCP, medianOf(cold, func(f loadFigures) float64 { return f.fcp })/median(bareFCP))
 	t.Logf("reference: a bare page instantiating the same wasm (fresh browser each, median of %d): %.0f ms after navigation; first visit ready / bare = %.2f",
 		len(bare), median(bare), medianOf(cold, func(f loadFigures) float64 { return f.ready })/median(bare))
 	time.Sleep(perfReturnAfter)
@@ -237,10 +242,11 @@ func measureLoad(t *testing.T, ctx context.Context, nav chromedp.Action, round s
 	if err := run(ctx, chromedp.Evaluate(`(performance.getEntriesByName("first-contentful-paint")[0] || {startTime: -1}).startTime`, &f.fcp)); err != nil || f.fcp <= 0 {
 		t.Fatalf("first-contentful-paint %v: %v", f.fcp, err)
 	}
-	var phases, res string
+	var phases, res, navTimes string
+	run(ctx, chromedp.Evaluate(`(() => { const n = performance.getEntriesByType("navigation")[0] || {}; return ["responseEnd", "domInteractive", "domContentLoadedEventStart"].map(k => k + " " + Math.round(n[k])).join(", "); })()`, &navTimes))
 	run(ctx, chromedp.Evaluate(`performance.getEntriesByType("mark").map(m => m.name + " " + Math.round(m.startTime)).join(", ")`, &phases))
 	run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").map(e => e.name.split("/").pop() + " " + Math.round(e.startTime) + "-" + Math.round(e.responseEnd)).join(", ")`, &res))
-	t.Logf("%s: first contentful paint %.0f ms, ready %.0f ms; marks: %s; resources: %s", round, f.fcp, f.ready, phases, res)
+	t.Logf("%s: first contentful paint %.0f ms, ready %.0f ms; navigation: %s; marks: %s; resources: %s", round, f.fcp, f.ready, navTimes, phases, res)
 	return f
 }
 
@@ -274,6 +280,43 @@ func measureBare(t *testing.T, srv *server, wasm string) float64 {
 	}
 	return at
 }
+
+// measureStaticFCP opens dist/index.html with its script elements
+// removed (the same HTML and style, nothing run) in a new browser (fresh
+// profile) and returns its first contentful paint in ms: the reference for
+// the first visit's first paint, what this browser on this machine takes
+// to show a static page of that size.
+func measureStaticFCP(t *testing.T, srv *server) float64 {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(distDir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := scriptElement.ReplaceAll(b, nil)
+	if n, data := bytes.Count(page, []byte("<script")), bytes.Count(page, []byte(`<script type="application/json"`)); n != data || len(page) == len(b) {
+		t.Fatalf("index.html still has a script after removing them:\n%s", page)
+	}
+	srv.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/static.html" {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+		return true
+	})
+	defer srv.setIntercept(nil)
+	ctx, cancel := browser(t)
+	defer cancel()
+	var at float64
+	if err := runWithin(ctx, perfTimeout, chromedp.Navigate(srv.URL+"/static.html"), chromedp.Poll(`(performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime`, &at, chromedp.WithPollingTimeout(perfTimeout))); err != nil || at <= 0 {
+		t.Fatalf("static page: first contentful paint at %v: %v", at, err)
+	}
+	return at
+}
+
+// scriptElement matches a script element that runs code (src or inline,
+// not a JSON data block).
+var scriptElement = regexp.MustCompile(`(?s)<script(?:\s+(?:src|defer|async)(?:="[^"]*")?)*\s*>.*?</script>`)
 
 // medianOf is the median of one figure over rounds.
 func medianOf(rounds []loadFigures, get func(loadFigures) float64) float64 {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/runtime"
@@ -152,4 +153,75 @@ func TestPrerenderedPage(t *testing.T) {
 		t.Errorf("policy not updated after ready: %v", err)
 	}
 	screenshot(t, ctx, "prerendered-taken-over")
+}
+
+// TestPrerenderedPageUntilReady holds back the dataset download and
+// checks that the app, once running, leaves the prerendered page as it
+// is (the form and the policy stay; the status line shows the app's
+// progress) until it can render the same screen with the dataset in; and
+// that, with nothing saved and nothing typed, what it then shows is what
+// make dist prerendered: the same template, form, policy, size line and
+// checks, so the prerendered policy is the one the engine writes in the
+// browser.
+func TestPrerenderedPageUntilReady(t *testing.T) {
+	srv := newServer(t)
+	gate := make(chan struct{})
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			close(gate)
+		}
+	}
+	defer release()
+	srv.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, ".bin.zst") {
+			<-gate
+		}
+		return false
+	})
+	ctx, cancel := browser(t)
+	defer cancel()
+	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
+		t.Fatal(err)
+	}
+	logConsoleOnFailure(t, recordConsole(ctx))
+	const snapshot = `JSON.stringify({
+  yaml: document.getElementById("crud-yaml").value,
+  inputs: Array.from(document.querySelectorAll(".app input:not([type=file]), .app select")).map(e => e.type + "=" + (e.type === "checkbox" ? e.checked : e.value)),
+  policy: document.querySelector('[data-testid="policy-json"]').textContent,
+  size: document.querySelector('[data-testid="policy-size"]').textContent,
+  checks: (document.querySelector('[data-testid="checks-summary"]') || {}).textContent || "",
+  tabs: Array.from(document.querySelectorAll("nav.tabs [data-testid]")).map(e => e.textContent),
+})`
+	var pre string
+	if err := runWithin(ctx, readyTimeout, chromedp.Navigate(srv.URL+"/"), chromedp.Evaluate(snapshot, &pre)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(pre, `s3:GetObject`) {
+		t.Fatalf("prerendered page has no default policy: %s", pre)
+	}
+	// The app runs (it writes its own status) while the dataset is held.
+	if err := runWithin(ctx, readyTimeout+time.Second, chromedp.Poll(`document.querySelector('[data-testid="dataset-status"]').textContent.startsWith("loading the IAM dataset")`, nil, chromedp.WithPollingTimeout(readyTimeout))); err != nil {
+		t.Fatalf("the app did not report loading the dataset: %v", err)
+	}
+	var during string
+	if err := run(ctx, chromedp.Evaluate(snapshot, &during)); err != nil {
+		t.Fatal(err)
+	}
+	if during != pre {
+		screenshot(t, ctx, "prerendered-replaced-before-ready")
+		t.Errorf("the running app changed the prerendered page before the dataset was in:\nprerendered %s\nrunning     %s", pre, during)
+	}
+	release()
+	if err := waitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ready string
+	if err := run(ctx, chromedp.Evaluate(snapshot, &ready)); err != nil {
+		t.Fatal(err)
+	}
+	if ready != pre {
+		t.Errorf("the default screen, ready, differs from the prerendered one:\nprerendered %s\nready       %s", pre, ready)
+	}
 }

@@ -27,21 +27,39 @@ func main() {
 		panic(err)
 	}
 	root := &Root{}
-	// Text typed into the prerendered page's template (index.html, see
-	// prerender.go) before the app ran is kept: read before the first
-	// render, it replaces the template Init restored.
-	typed, hasTyped := prerenderedText("crud-yaml")
+	// On the prerendered page (index.html, see prerender.go) the app does
+	// not render until the dataset is in and the screen's policy written:
+	// a render before that would replace the prerendered form and policy
+	// with empty ones until the dataset is decoded. Until then the page
+	// stays as prerendered (its inputs read-only, the status line showing
+	// the app's progress) and text typed into the template is read at the
+	// first render, which then writes the policy from it.
+	waiting := prerenderedPage()
 	first := true
 	for ok := true; ok; ok = renderer.EventWait() {
 		start := time.Now()
-		br := buildEnv.RunBuild(root)
-		if first && hasTyped {
-			for _, s := range root.app.screens {
-				if c, ok := s.(*CrudScreen); ok {
-					c.YAML = typed
+		if waiting && root.app != nil && root.app.Status == "loading" {
+			showStatus(root.app.StatusText)
+			continue
+		}
+		br := buildEnv.RunBuild(root) // the first build runs Root.Init, which starts loading
+		if waiting && root.app.Status == "loading" {
+			showStatus(root.app.StatusText)
+			continue
+		}
+		if first && waiting {
+			// Text typed into the prerendered template is kept: it
+			// replaces the template Init restored.
+			if typed, ok := prerenderedText("crud-yaml"); ok {
+				for _, s := range root.app.screens {
+					if c, ok := s.(*CrudScreen); ok {
+						c.YAML = typed
+						c.refresh()
+					}
 				}
+				root.app.save()
+				br = buildEnv.RunBuild(root)
 			}
-			root.app.save()
 		}
 		mergeText(br)
 		if err := renderer.Render(br); err != nil {
@@ -51,7 +69,8 @@ func main() {
 		setRenderTime(float64(time.Since(start).Microseconds()) / 1000)
 		if first {
 			mark("first-render")
-			first = false
+			// Later loads (Retry after an error) render their progress.
+			first, waiting = false, false
 		}
 	}
 }

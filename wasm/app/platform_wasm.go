@@ -438,6 +438,22 @@ func selectText(el js.Value, start, end int) {
 	}
 }
 
+// prerenderedPage says whether the page is the one make dist
+// prerendered (its mount point carries data-prerendered).
+func prerenderedPage() bool {
+	mount := js.Global().Get("document").Call("getElementById", "vugu_mount_point")
+	return mount.Truthy() && mount.Call("hasAttribute", "data-prerendered").Bool()
+}
+
+// showStatus writes the app's status into the prerendered page's status
+// line (id boot-status, where loader.js writes its own progress) while
+// the app has not rendered yet.
+func showStatus(text string) {
+	if el := js.Global().Get("document").Call("getElementById", "boot-status"); el.Truthy() && el.Get("textContent").String() != text {
+		el.Set("textContent", text)
+	}
+}
+
 // prerenderedText is the text of the prerendered page's textarea id
 // (index.html, written by make dist) when it was edited before the app
 // ran: its value then differs from the text the page came with.

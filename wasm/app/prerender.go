@@ -7,7 +7,7 @@
 // complete page before the wasm has downloaded; when it runs, Vugu's DOM
 // renderer syncs the same elements in place (same tree, same nodes), so
 // nothing moves and a textarea keeps what was typed into it meanwhile
-// (Root.Init reads it back, see prerenderedText).
+// (main reads it back at its first render, see prerenderedText).
 package main
 
 import (

@@ -214,6 +214,20 @@ func wranglerCases(t testing.TB) []wranglerCase {
 	}
 }
 
+// benchCase is the request BenchmarkWranglerDev times: POST
+// /api/v1/policy of crud.yml, found by its path rather than its place in
+// wranglerCases (a case added in front made the benchmark time POST
+// /api/v1/simulate instead).
+func benchCase(b *testing.B) wranglerCase {
+	for _, c := range wranglerCases(b) {
+		if c.method == "POST" && c.path == "/api/v1/policy" && c.status == 200 {
+			return c
+		}
+	}
+	b.Fatal("wranglerCases has no POST /api/v1/policy of crud.yml")
+	return wranglerCase{}
+}
+
 // send sends c to the server at base and returns the status and body.
 func (c wranglerCase) send(base string) (int, []byte, error) {
 	req, err := http.NewRequest(c.method, base+c.path, bytes.NewReader(c.body))
@@ -304,7 +318,7 @@ func BenchmarkWranglerDev(b *testing.B) {
 		checkBuilt(b)
 	}
 	base := startWrangler(b, dir, "/")
-	c := wranglerCases(b)[0]
+	c := benchCase(b)
 	timed := func() time.Duration {
 		start := time.Now()
 		status, body, err := c.send(base)

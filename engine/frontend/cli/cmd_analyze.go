@@ -65,20 +65,19 @@ func newAnalyzeCmd(app *App) *Command {
 				return err
 			}
 			rep := res.Report
-			var out []byte
 			if level != "" {
 				l, err := iamdb.ParseAccessLevel(level)
 				if err != nil {
 					return err
 				}
-				out, _, err = res.RenderLevel(l, format)
-			} else {
-				out, _, err = res.Render(format)
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := app.Stdout.Write(out); err != nil {
+				out, _, err := res.RenderLevel(l, format)
+				if err != nil {
+					return err
+				}
+				if _, err := app.Stdout.Write(out); err != nil {
+					return err
+				}
+			} else if _, err := res.RenderTo(app.Stdout, format); err != nil {
 				return err
 			}
 			if failed > 0 {
