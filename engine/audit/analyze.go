@@ -392,6 +392,15 @@ func (e *env) statementSet(s *policy.Statement, pr *PolicyReport) actionSet {
 	}
 	set := e.tmpSet()
 	for _, p := range patterns {
+		if !strings.ContainsAny(p, "*?") {
+			// One action: its bit, without a cached set of every
+			// action's bits per distinct name (most of an account's
+			// patterns are plain names).
+			if acts := e.expand(p); len(acts) == 1 {
+				set.add(e.rank(acts[0]))
+				continue
+			}
+		}
 		got := e.expandSet(p)
 		if got == nil {
 			pr.Unknown = append(pr.Unknown, Unknown{Pattern: p, Statement: s.Label(), Suggestions: e.suggestions(p)})
