@@ -36,6 +36,7 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzConditionEdit$$' -fuzztime 20000x
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseNode$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseTreeFast$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
