@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,21 +25,8 @@ import (
 // same tab bar at the same place, the caret still in the textarea).
 func TestPrerenderedPage(t *testing.T) {
 	srv := newServer(t)
-	gate := make(chan struct{})
-	released := false
-	release := func() {
-		if !released {
-			released = true
-			close(gate)
-		}
-	}
+	release := holdBack(srv, ".wasm")
 	defer release()
-	srv.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
-			<-gate
-		}
-		return false
-	})
 	var m struct{ Version string }
 	b, err := os.ReadFile(filepath.Join(distDir, "manifest.json"))
 	if err == nil {
@@ -165,21 +153,8 @@ func TestPrerenderedPage(t *testing.T) {
 // browser.
 func TestPrerenderedPageUntilReady(t *testing.T) {
 	srv := newServer(t)
-	gate := make(chan struct{})
-	released := false
-	release := func() {
-		if !released {
-			released = true
-			close(gate)
-		}
-	}
+	release := holdBack(srv, ".bin.zst")
 	defer release()
-	srv.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-		if strings.HasSuffix(r.URL.Path, ".bin.zst") {
-			<-gate
-		}
-		return false
-	})
 	ctx, cancel := browser(t)
 	defer cancel()
 	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
@@ -224,4 +199,18 @@ func TestPrerenderedPageUntilReady(t *testing.T) {
 	if ready != pre {
 		t.Errorf("the default screen, ready, differs from the prerendered one:\nprerendered %s\nready       %s", pre, ready)
 	}
+}
+
+// holdBack makes srv hold every request for a path ending in suffix until
+// the returned release is called (once or more; the test defers it too).
+func holdBack(srv *server, suffix string) (release func()) {
+	gate := make(chan struct{})
+	var once sync.Once
+	srv.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, suffix) {
+			<-gate
+		}
+		return false
+	})
+	return func() { once.Do(func() { close(gate) }) }
 }
