@@ -2,15 +2,11 @@ package webapp
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
-	"go.yaml.in/yaml/v3"
-
-	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/golden"
 )
 
@@ -18,40 +14,21 @@ import (
 // screen's fields (old, new, guardrails, mustNotGrant, public) against
 // the view in its .golden file (-update rewrites them).
 func TestCompare(t *testing.T) {
-	db, err := dataset.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("testdata/compare/*.yml")
-	if len(files) == 0 {
-		t.Fatal("no cases in testdata/compare")
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yml")
-		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var c struct {
-				Old          string `yaml:"old"`
-				New          string `yaml:"new"`
-				Guardrails   string `yaml:"guardrails"`
-				MustNotGrant string `yaml:"mustNotGrant"`
-				Public       bool   `yaml:"public"`
-			}
-			dec := yaml.NewDecoder(strings.NewReader(string(src)))
-			dec.KnownFields(true)
-			if err := dec.Decode(&c); err != nil {
-				t.Fatal(err)
-			}
-			s := CompareState(c)
-			v := Compare(db, s)
-			checkLocs(t, map[string]string{"old": s.Old, "new": s.New}, compareLocs(v))
-			got, _ := json.MarshalIndent(v, "", "  ")
-			golden.Check(t, strings.TrimSuffix(f, ".yml")+".golden", append(got, '\n'), "")
-		})
-	}
+	eachCase(t, "compare", func(t *testing.T, db *iamdb.DB, base string, src []byte) {
+		var c struct {
+			Old          string `yaml:"old"`
+			New          string `yaml:"new"`
+			Guardrails   string `yaml:"guardrails"`
+			MustNotGrant string `yaml:"mustNotGrant"`
+			Public       bool   `yaml:"public"`
+		}
+		decodeCase(t, src, &c)
+		s := CompareState(c)
+		v := Compare(db, s)
+		checkLocs(t, map[string]string{"old": s.Old, "new": s.New}, compareLocs(v))
+		got, _ := json.MarshalIndent(v, "", "  ")
+		golden.Check(t, base+".golden", append(got, '\n'), "")
+	})
 }
 
 // compareLocs lists every location of a view.

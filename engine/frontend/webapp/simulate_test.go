@@ -2,14 +2,13 @@ package webapp
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/golden"
 )
 
@@ -18,52 +17,37 @@ import (
 // against the view in its .golden file (-update rewrites them). Every
 // statement a view points to is checked to be selected by its span.
 func TestSimulate(t *testing.T) {
-	db, err := dataset.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("testdata/simulate/*.yml")
-	if len(files) == 0 {
-		t.Fatal("no cases in testdata/simulate")
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yml")
-		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
+	eachCase(t, "simulate", func(t *testing.T, db *iamdb.DB, base string, src []byte) {
+		// The case's keys are the state's JSON names (as saved).
+		var m map[string]any
+		if err := yaml.Unmarshal(src, &m); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(m)
+		var s SimulateState
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&s); err != nil {
+			t.Fatal(err)
+		}
+		v := Simulate(db, s)
+		boxes := map[string]string{}
+		for _, b := range SimulateBoxes {
+			boxes[b.Key] = s.Text(b.Key)
+		}
+		var locs []Loc
+		for _, r := range v.Results {
+			for _, m := range r.Deciding {
+				locs = append(locs, m.At)
 			}
-			// The case's keys are the state's JSON names (as saved).
-			var m map[string]any
-			if err := yaml.Unmarshal(src, &m); err != nil {
-				t.Fatal(err)
+			if r.Nearest != nil {
+				locs = append(locs, r.Nearest.At)
 			}
-			b, _ := json.Marshal(m)
-			var s SimulateState
-			dec := json.NewDecoder(strings.NewReader(string(b)))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&s); err != nil {
-				t.Fatal(err)
-			}
-			v := Simulate(db, s)
-			boxes := map[string]string{}
-			for _, b := range SimulateBoxes {
-				boxes[b.Key] = s.Text(b.Key)
-			}
-			var locs []Loc
-			for _, r := range v.Results {
-				for _, m := range r.Deciding {
-					locs = append(locs, m.At)
-				}
-				if r.Nearest != nil {
-					locs = append(locs, r.Nearest.At)
-				}
-			}
-			checkLocs(t, boxes, locs)
-			got, _ := json.MarshalIndent(v, "", "  ")
-			golden.Check(t, strings.TrimSuffix(f, ".yml")+".golden", append(got, '\n'), "")
-		})
-	}
+		}
+		checkLocs(t, boxes, locs)
+		got, _ := json.MarshalIndent(v, "", "  ")
+		golden.Check(t, base+".golden", append(got, '\n'), "")
+	})
 }
 
 func TestParseContextLines(t *testing.T) {

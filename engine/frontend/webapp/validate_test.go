@@ -9,9 +9,8 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/leastpriv/policysentry/dataset"
+	"github.com/leastpriv/policysentry/engine/iamdb"
 	"github.com/leastpriv/policysentry/engine/internal/golden"
 )
 
@@ -49,39 +48,20 @@ func TestValidatePolicy(t *testing.T) {
 // guardrails, mustNotGrant, noPublic) against the view in its .golden file
 // (-update rewrites them).
 func TestValidateGuardrails(t *testing.T) {
-	db, err := dataset.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("testdata/validate-guard/*.yml")
-	if len(files) == 0 {
-		t.Fatal("no cases in testdata/validate-guard")
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yml")
-		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var c struct {
-				Text         string `yaml:"text"`
-				PolicyType   string `yaml:"type"`
-				ResourceType string `yaml:"resourceType"`
-				Guardrails   string `yaml:"guardrails"`
-				MustNotGrant string `yaml:"mustNotGrant"`
-				NoPublic     bool   `yaml:"noPublic"`
-			}
-			dec := yaml.NewDecoder(strings.NewReader(string(src)))
-			dec.KnownFields(true)
-			if err := dec.Decode(&c); err != nil {
-				t.Fatal(err)
-			}
-			v := ValidatePolicy(db, ValidateState(c))
-			golden.Check(t, strings.TrimSuffix(f, ".yml")+".golden", []byte(renderView(v)), "")
-			checkValidateSpans(t, c.Text, v)
-		})
-	}
+	eachCase(t, "validate-guard", func(t *testing.T, db *iamdb.DB, base string, src []byte) {
+		var c struct {
+			Text         string `yaml:"text"`
+			PolicyType   string `yaml:"type"`
+			ResourceType string `yaml:"resourceType"`
+			Guardrails   string `yaml:"guardrails"`
+			MustNotGrant string `yaml:"mustNotGrant"`
+			NoPublic     bool   `yaml:"noPublic"`
+		}
+		decodeCase(t, src, &c)
+		v := ValidatePolicy(db, ValidateState(c))
+		golden.Check(t, base+".golden", []byte(renderView(v)), "")
+		checkValidateSpans(t, c.Text, v)
+	})
 }
 
 // checkValidateSpans checks that every finding's span selects, in the text as a
