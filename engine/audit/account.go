@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
-	"github.com/leastpriv/policysentry/engine/internal/parallel"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
@@ -417,8 +416,7 @@ type pendingDoc struct {
 }
 
 // analyzePending analyses the documents reading left pending on the
-// machine's cores, each worker with its own env (sets are numbered alike
-// in every env), and fills in their reports: the same reports as when
+// machine's cores and fills in their reports: the same reports as when
 // each is analysed as it is read. The name a report took while reading
 // (a shared document is named after its first place) is kept.
 func (a *account) analyzePending() {
@@ -426,18 +424,11 @@ func (a *account) analyzePending() {
 	for i, p := range a.pending {
 		docs[i] = p.doc
 	}
-	workers := parallel.Workers(len(docs), docsPerWorker)
-	runs := make([]*run, workers)
-	runs[0] = a.run
-	for w := 1; w < workers; w++ {
-		runs[w] = a.run.fork()
+	for i, pr := range a.analyzeDocs(docs, true) {
+		name := a.pending[i].pr.Name
+		*a.pending[i].pr = *pr
+		a.pending[i].pr.Name = name
 	}
-	parallel.Do(len(docs), workers, func(w, i int) {
-		p := a.pending[i]
-		name := p.pr.Name
-		*p.pr = *runs[w].analyzeDoc(p.doc, true)
-		p.pr.Name = name
-	})
 	a.pending = nil
 }
 

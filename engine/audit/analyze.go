@@ -190,7 +190,7 @@ func Analyze(db *iamdb.DB, docs []*policy.Document, opts Options) (*Report, erro
 			keep = append(keep, d)
 		}
 	}
-	r.Policies = e.analyzeDocs(keep)
+	r.Policies = e.analyzeDocs(keep, false)
 	return r, nil
 }
 
@@ -198,10 +198,11 @@ func Analyze(db *iamdb.DB, docs []*policy.Document, opts Options) (*Report, erro
 const docsPerWorker = 8
 
 // analyzeDocs analyzes documents on the machine's cores, each worker with
-// its own env (its caches are not safe for concurrent use), the reports
-// placed in input order: the same reports, byte for byte, as one worker
-// gives.
-func (rn *run) analyzeDocs(docs []*policy.Document) []*PolicyReport {
+// its own env (its caches are not safe for concurrent use; sets are
+// numbered alike in every env), the reports placed in input order: the
+// same reports, byte for byte, as one worker gives. keepRisk keeps each
+// report's risk sets (an account's per-principal evaluation needs them).
+func (rn *run) analyzeDocs(docs []*policy.Document, keepRisk bool) []*PolicyReport {
 	out := make([]*PolicyReport, len(docs))
 	workers := parallel.Workers(len(docs), docsPerWorker)
 	runs := make([]*run, workers)
@@ -210,7 +211,7 @@ func (rn *run) analyzeDocs(docs []*policy.Document) []*PolicyReport {
 		runs[w] = rn.fork()
 	}
 	parallel.Do(len(docs), workers, func(w, i int) {
-		out[i] = runs[w].analyzeDoc(docs[i], false)
+		out[i] = runs[w].analyzeDoc(docs[i], keepRisk)
 	})
 	return out
 }
