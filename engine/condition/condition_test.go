@@ -26,6 +26,11 @@ func TestParseOperator(t *testing.T) {
 		{text: "ForAnyValues:StringEquals", wantErr: true, suggest: "ForAnyValue:StringEquals"},
 		{text: "StringEqualsIfexists", wantErr: true, suggest: "StringEqualsIfExists"},
 		{text: "IfExists", wantErr: true},
+		// Lowering Ⱥ and İ makes them longer: the suffix must still be
+		// cut from the text as written (a fuzzer found a panic here).
+		{text: "ȺȺȺStringEqualsIfexists", wantErr: true, suggest: "StringEqualsIfExists"},
+		{text: "ȺȺȺȺȺȺȺȺȺIfExists", wantErr: true},
+		{text: "ForAnyValue:İIfExists", wantErr: true},
 		{text: "", wantErr: true},
 	}
 	for _, tc := range tests {

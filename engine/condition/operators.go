@@ -197,8 +197,11 @@ func SuggestOperator(text string) []string {
 		}
 	}
 	suffix := ""
-	if b, ok := strings.CutSuffix(strings.ToLower(rest), "ifexists"); ok && b != "" {
-		suffix, rest = "IfExists", rest[:len(b)]
+	// The suffix is compared without case on rest's own bytes: lowering
+	// the whole string first can change its length (non-ASCII letters).
+	const ifExists = "IfExists"
+	if n := len(rest) - len(ifExists); n > 0 && strings.EqualFold(rest[n:], ifExists) {
+		suffix, rest = ifExists, rest[:n]
 	}
 	names := make([]string, 0, len(bases))
 	for _, b := range bases {
