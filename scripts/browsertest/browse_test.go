@@ -26,7 +26,8 @@ const actionRows = `document.querySelectorAll('[data-testid="browse-actions"] tr
 
 // TestBrowse: the Browse screen shows a service's first 100 actions,
 // "Show more" and "Show all" reveal the rest, the text filter finds an
-// action beyond the first page, and a #service= link opens a service.
+// action beyond the first page, and a #service= link opens a service
+// with the filters and their drop-downs reset.
 // It logs the time from a click on the Browse tab to the next frame,
 // paged and with every ec2 action shown (what the screen drew before
 // paging), alternated in the same browser; no timed assertion.
@@ -117,12 +118,30 @@ func TestBrowse(t *testing.T) {
 	if got, err := pollText(ctx, "browse-actions", func(s string) bool { return strings.Contains(s, last) }); err != nil {
 		t.Errorf("the text filter does not find %s (beyond the first page): %.300q", last, got)
 	}
-	// A #service= link opens the service.
+	// An access-level filter, then a #service= link: the link opens the
+	// service with the filters reset, and the drop-down says so.
+	if err := run(ctx, setValue("browse-action-text", ""), chromedp.Evaluate(`(() => { const e = document.querySelector('`+sel("browse-access-level")+`'); e.value = "permissions-management"; e.dispatchEvent(new Event('change', {bubbles: true})) })()`, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollText(ctx, "browse-actions", func(s string) bool {
+		return !strings.Contains(s, "Read") && strings.Contains(s, "Permissions management")
+	}); err != nil {
+		t.Errorf("the access-level filter does not keep only permissions-management actions: %.300q", got)
+	}
 	if err := run(ctx, chromedp.Evaluate(`location.hash = "service=kms"`, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := pollText(ctx, "browse-actions", func(s string) bool { return strings.Contains(s, "CreateGrant") }); err != nil {
-		t.Errorf("#service=kms does not show kms: %.300q", got)
+	if got, err := pollText(ctx, "browse-actions", func(s string) bool {
+		return strings.Contains(s, "CreateGrant") && strings.Contains(s, "Read") && strings.Contains(s, "Write")
+	}); err != nil {
+		t.Errorf("#service=kms does not show every kms action: %.300q", got)
+	}
+	var level string
+	if err := run(ctx, chromedp.Evaluate(`document.querySelector('`+sel("browse-access-level")+`').value`, &level)); err != nil {
+		t.Fatal(err)
+	}
+	if level != "" {
+		t.Errorf("after opening kms the access-level drop-down shows %q, want any (the filter was reset)", level)
 	}
 	screenshot(t, ctx, "browse-paged")
 	up, _ := exec.Command("uptime").Output()

@@ -35,6 +35,17 @@ type BrowseScreen struct {
 // the main thread for a long frame at each render of the screen.
 const actionPage = 100
 
+// accessLevelChoices are the access-level filter's options; each marks
+// itself selected from the filter, so a reset (a new service) shows "any".
+var accessLevelChoices = []webapp.Choice{
+	{Key: "", Label: "any"},
+	{Key: "read", Label: "Read"},
+	{Key: "write", Label: "Write"},
+	{Key: "list", Label: "List"},
+	{Key: "tagging", Label: "Tagging"},
+	{Key: "permissions-management", Label: "Permissions management"},
+}
+
 // actionsKey is what the filtered actions depend on.
 type actionsKey struct {
 	db      *iamdb.DB
