@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/leastpriv/policysentry/engine/diag"
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -238,52 +237,6 @@ func (b *builder) warnUnmatched(e template.Entry, svc *iamdb.Service, parsed arn
 	}
 	b.warn(e.Pos, CodeInvalidARNResource, "%s matches no resource type of service %s, nothing granted; nearest ARN formats: %s",
 		e.Value, svc.Prefix, strings.Join(NearestFormats(svc, e.Value, 3), ", "))
-}
-
-// typeActions are the actions a CRUD template's ARN of one resource type
-// grants at one access level: the service's actions at that level on the
-// type, then their dependent actions that also act on the type; the other
-// dependent actions (in order) are granted on "*".
-type typeActions struct {
-	actions, unconstrained []string
-}
-
-// typeActionsKey names one typeActions entry.
-type typeActionsKey struct {
-	db     *iamdb.DB
-	svc    *iamdb.Service
-	rtName string
-	level  iamdb.AccessLevel
-}
-
-// typeActionsCache keeps typeActions per service, resource type and
-// level: each walks every action of the service, and a server or Worker
-// instance answers the same ones again and again (datasets are
-// immutable, so a *DB and *Service are stable keys). Entries are shared: callers
-// copy the slices before changing them.
-var typeActionsCache sync.Map // typeActionsKey -> *typeActions
-
-// typeActionsOf returns the (cached) typeActions of the resource type
-// rtName of svc at level.
-func typeActionsOf(db *iamdb.DB, svc *iamdb.Service, rtName string, level iamdb.AccessLevel) *typeActions {
-	key := typeActionsKey{db, svc, rtName, level}
-	if ta, ok := typeActionsCache.Load(key); ok {
-		return ta.(*typeActions)
-	}
-	ta := &typeActions{actions: actionsWithType(svc, rtName, level)}
-	onType := actionsWithType(svc, rtName, 0)
-	for _, dep := range dependentsOf(db, ta.actions) {
-		if contains(ta.actions, dep) {
-			continue
-		}
-		if contains(onType, dep) {
-			ta.actions = append(ta.actions, dep)
-		} else {
-			ta.unconstrained = append(ta.unconstrained, dep)
-		}
-	}
-	v, _ := typeActionsCache.LoadOrStore(key, ta)
-	return v.(*typeActions)
 }
 
 // actionsWithType lists "prefix:Action" for the service's actions that
