@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -188,54 +186,14 @@ func (app *App) writeAuthDetails(res *awsaccount.Result, path string) error {
 // files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE or ~/.aws/...),
 // sorted, for --recursive and completion.
 func awsProfiles() ([]string, error) {
-	home, _ := os.UserHomeDir()
-	cfg := os.Getenv("AWS_CONFIG_FILE")
-	if cfg == "" {
-		cfg = filepath.Join(home, ".aws", "config")
+	profiles, err := awsaccount.Profiles()
+	if err != nil {
+		return nil, fmt.Errorf("--recursive: %w", err)
 	}
-	creds := os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
-	if creds == "" {
-		creds = filepath.Join(home, ".aws", "credentials")
-	}
-	set := map[string]bool{}
-	for _, f := range []struct {
-		path   string
-		config bool
-	}{{creds, false}, {cfg, true}} {
-		file, err := os.Open(f.path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--recursive: %w", err)
-		}
-		sc := bufio.NewScanner(file)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if !strings.HasPrefix(line, "[") || !strings.HasSuffix(line, "]") {
-				continue
-			}
-			name := strings.TrimSpace(line[1 : len(line)-1])
-			if f.config {
-				if after, ok := strings.CutPrefix(name, "profile "); ok {
-					name = strings.TrimSpace(after)
-				} else if name != "default" {
-					continue // sso-session, services sections
-				}
-			}
-			set[name] = true
-		}
-		file.Close()
-	}
-	if len(set) == 0 {
+	if len(profiles) == 0 {
 		return nil, errors.New("--recursive: no profiles in the AWS config or credentials file: add them with `aws configure --profile NAME`")
 	}
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out, nil
+	return profiles, nil
 }
 
 // removeStale removes the *.json files in dir that keep does not name.

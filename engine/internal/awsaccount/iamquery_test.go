@@ -1,13 +1,11 @@
 package awsaccount
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -35,15 +33,16 @@ func TestPartitionEndpoint(t *testing.T) {
 	}
 }
 
-// TestConfiguredEndpoint: the general endpoint (AWS_ENDPOINT_URL's
-// BaseEndpoint) is used when no IAM one is set; none gives the partition's.
+// TestConfiguredEndpoint: the general endpoint (AWS_ENDPOINT_URL) is used
+// when no IAM one is set, signed for the configuration's region; none
+// gives the partition's.
 func TestConfiguredEndpoint(t *testing.T) {
 	base := "http://127.0.0.1:9/"
-	c := newIAMClient(context.Background(), aws.Config{Region: "eu-west-1", BaseEndpoint: &base})
+	c := newIAMClient(&Config{Region: "eu-west-1", endpoints: endpoints{base: base}})
 	if c.endpoint != base || c.region != "eu-west-1" {
-		t.Errorf("with BaseEndpoint: %s signed for %s, want %s for eu-west-1", c.endpoint, c.region, base)
+		t.Errorf("with AWS_ENDPOINT_URL: %s signed for %s, want %s for eu-west-1", c.endpoint, c.region, base)
 	}
-	c = newIAMClient(context.Background(), aws.Config{Region: "eu-west-1"})
+	c = newIAMClient(&Config{Region: "eu-west-1"})
 	if c.endpoint != "https://iam.amazonaws.com/" || c.region != "us-east-1" {
 		t.Errorf("without: %s signed for %s", c.endpoint, c.region)
 	}
