@@ -30,7 +30,8 @@ func newDownloadPoliciesCmd(app *App) *Command {
 			"~/.policy_sentry/policy-analysis/ACCOUNT_ID/customer-managed (and aws-managed with --aws-managed). " +
 			"With --output, write instead the whole account (users, groups, roles, their inline policies and " +
 			"attachments, managed policies) as one file in the format of `aws iam get-account-authorization-details`.\n\n" +
-			"Credentials come from the AWS SDK's usual places (--profile, AWS_PROFILE, environment, SSO); the " +
+			"Credentials come from the AWS SDKs' usual places, in their order (--profile, else AWS_ACCESS_KEY_ID, AWS_PROFILE or the default profile " +
+			"of ~/.aws/config and ~/.aws/credentials with roles, SSO and credential_process, then container or EC2 instance credentials); the " +
 			"identity needs iam:GetAccountAuthorizationDetails and sts:GetCallerIdentity. Nothing is sent " +
 			"anywhere but AWS.",
 		Args: cobra.NoArgs,
@@ -56,7 +57,7 @@ func newDownloadPoliciesCmd(app *App) *Command {
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.recursive, "recursive", false, "Use this flag to download *all* IAM policies from accounts listed in your AWS credentials file.")
-	f.StringVar(&o.profile, "profile", "", "To authenticate to AWS and analyze *all* existing IAM policies. Default: AWS_PROFILE, else the SDK's default credentials.")
+	f.StringVar(&o.profile, "profile", "", "To authenticate to AWS and analyze *all* existing IAM policies. Default: the environment's keys, else AWS_PROFILE, else the default profile.")
 	f.BoolVar(&o.awsManaged, "aws-managed", false, "Use flag if you want to download AWS Managed policies too.")
 	f.BoolVar(&o.unattached, "include-unattached", false, "Download both attached and unattached policies.")
 	f.StringVarP(&o.output, "output", "o", "", "Write the whole account as one get-account-authorization-details JSON file ('-' for stdout) instead of the policy folders.")

@@ -79,3 +79,29 @@ func TestAPIErrorRetryable(t *testing.T) {
 		t.Errorf("RetryDelay = %v, %v", d, err)
 	}
 }
+
+// TestSTSEndpoint: the regional STS endpoint of each partition (FIPS in
+// the aws partition; GovCloud's is FIPS already), signed for the region;
+// a configured one wins.
+func TestSTSEndpoint(t *testing.T) {
+	tests := []struct {
+		region   string
+		fips     bool
+		base     string
+		want     string
+		wantSign string
+	}{
+		{"us-east-1", false, "", "https://sts.us-east-1.amazonaws.com/", "us-east-1"},
+		{"eu-west-1", true, "", "https://sts-fips.eu-west-1.amazonaws.com/", "eu-west-1"},
+		{"cn-northwest-1", false, "", "https://sts.cn-northwest-1.amazonaws.com.cn/", "cn-northwest-1"},
+		{"us-gov-west-1", true, "", "https://sts.us-gov-west-1.amazonaws.com/", "us-gov-west-1"},
+		{"us-iso-east-1", false, "", "https://sts.us-iso-east-1.c2s.ic.gov/", "us-iso-east-1"},
+		{"eu-west-1", false, "http://127.0.0.1:9/", "http://127.0.0.1:9/", "eu-west-1"},
+	}
+	for _, tt := range tests {
+		c := newSTSClient(&Config{Region: tt.region, endpoints: endpoints{fips: tt.fips, base: tt.base}}, nil)
+		if c.endpoint != tt.want || c.region != tt.wantSign {
+			t.Errorf("STS for %s (fips %v, base %q) = %s signed for %s; want %s for %s", tt.region, tt.fips, tt.base, c.endpoint, c.region, tt.want, tt.wantSign)
+		}
+	}
+}
