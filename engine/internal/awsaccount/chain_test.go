@@ -110,6 +110,7 @@ func TestCredentialChain(t *testing.T) {
 		env     map[string]string
 		want    []string // the calls, in order
 		wantErr []string
+		cache   []string // a file of ~/.aws/sso/cache afterwards, then what it must contain
 	}{
 		// 1. The environment.
 		{name: "environment keys", dir: "none", env: envKeys, want: signedBy("AKIDENV", "us-east-1")},
@@ -150,6 +151,9 @@ func TestCredentialChain(t *testing.T) {
 			want: append([]string{"GetRoleCredentials - account_id=123456789012 role_name=ReadOnly"}, signedBy("ASIASSOReadOnly", "eu-central-1")...)},
 		{name: "legacy SSO", profile: "sso-legacy",
 			want: append([]string{"GetRoleCredentials - account_id=123456789012 role_name=Legacy"}, signedBy("ASIASSOLegacy", "us-east-1")...)},
+		{name: "SSO token refreshed", profile: "sso-refresh", want: append([]string{"CreateToken - grantType=refresh_token refreshToken=refresh-token",
+			"GetRoleCredentials - account_id=123456789012 role_name=ReadOnly"}, signedBy("ASIASSOReadOnly", "us-east-1")...),
+			cache: []string{"26b56c1bdfb048c3e46419fde332bab76deb2cd3.json", `"accessToken":"valid-sso-token"`, `"refreshToken":"refreshed-refresh-token"`, `"registrationExpiresAt":"2099-01-01T00:00:00Z"`}},
 		{name: "services section", profile: "local", env: map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:1/"}, want: signedBy("AKIDLOCAL", "ap-southeast-2")},
 		{name: "AWS_ENDPOINT_URL_STS and _IAM before AWS_ENDPOINT_URL", profile: "dev",
 			env: map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:1/", "AWS_ENDPOINT_URL_STS": "{{URL}}", "AWS_ENDPOINT_URL_IAM": "{{URL}}"}, want: signedBy("AKIDDEV", "eu-west-1")},
@@ -175,6 +179,7 @@ func TestCredentialChain(t *testing.T) {
 		{name: "aws login", profile: "login", wantErr: []string{"aws login", "login_session", "export-credentials --profile login"}},
 		{name: "expired SSO login", profile: "sso-expired", wantErr: []string{"SSO login expired", "run `aws sso login --profile sso-expired`"}},
 		{name: "no SSO login", profile: "sso-never", wantErr: []string{"no SSO login cached", "run `aws sso login --profile sso-never`"}},
+		{name: "SSO refresh refused", profile: "sso-stale", wantErr: []string{"SSO login expired", "refreshing it failed", "InvalidGrantException", "run `aws sso login --profile sso-stale`"}},
 		{name: "SSO login refused", profile: "sso-revoked", wantErr: []string{"UnauthorizedException", "run `aws sso login --profile sso-revoked`"}},
 		{name: "SSO session section missing", profile: "sso-no-section", wantErr: []string{"[sso-session missing]", "aws configure sso --profile sso-no-section"}},
 		{name: "SSO incomplete", profile: "sso-incomplete", wantErr: []string{"sso_account_id, sso_role_name"}},
@@ -196,6 +201,7 @@ func TestCredentialChain(t *testing.T) {
 			fake := fixture()
 			fake.DenyRoles = []string{"Denied"}
 			fake.SSOToken = "valid-sso-token"
+			fake.SSORefreshToken = "refresh-token"
 			fake.ContainerToken = "container-token"
 			fake.WebIdentityToken = "web-identity-token"
 			srv := fake.Start()
@@ -236,6 +242,17 @@ func TestCredentialChain(t *testing.T) {
 			}
 			if !slices.Equal(got, c.want) {
 				t.Errorf("calls:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(c.want, "\n  "))
+			}
+			if len(c.cache) > 0 {
+				b, err := os.ReadFile(filepath.Join(home, ".aws", "sso", "cache", c.cache[0]))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, w := range c.cache[1:] {
+					if !strings.Contains(string(b), w) {
+						t.Errorf("the SSO cache lacks %s:\n%s", w, b)
+					}
+				}
 			}
 		})
 	}

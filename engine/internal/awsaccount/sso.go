@@ -31,9 +31,12 @@ import (
 // ~/.aws/sso/cache/SHA1.json, SHA1 being the hex SHA-1 of the session's
 // name (or, legacy, of the start URL). The token is traded for the role's
 // credentials with the portal's GetRoleCredentials
-// (GET https://portal.sso.REGION.SUFFIX/federation/credentials). A
-// missing or expired token is an error saying to run `aws sso login`: the
-// token is not refreshed here (the AWS CLI refreshes it at its next use).
+// (GET https://portal.sso.REGION.SUFFIX/federation/credentials). An
+// expired token of an sso-session is refreshed as the SDK refreshes it:
+// the OIDC service's CreateToken with the cached refresh token
+// (POST https://oidc.REGION.SUFFIX/token), and the new token written back
+// to the cache for the AWS CLI. A missing token, an expired legacy one, or
+// one whose refresh fails is an error saying to run `aws sso login`.
 
 // ssoSettings are a profile's SSO keys, its sso-session's merged in.
 type ssoSettings struct {
@@ -89,10 +92,14 @@ func (r *resolver) sso(p *profile) (aws.CredentialsProvider, error) {
 	if !ok {
 		endpoint = "https://portal.sso." + s.region + "." + dnsSuffix(s.region) + "/"
 	}
+	oidc, ok := r.cfg.endpoints.configured("SSO OIDC")
+	if !ok {
+		oidc = "https://oidc." + s.region + "." + dnsSuffix(s.region) + "/"
+	}
 	what := fmt.Sprintf("AWS profile %q: IAM Identity Center (SSO) role %s in account %s", p.name, s.roleName, s.accountID)
 	login := fmt.Sprintf("run `aws sso login --profile %s` and try again", p.name)
 	return aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
-		token, err := cachedSSOToken(cache)
+		token, err := r.ssoToken(ctx, cache, oidc, s.session != "")
 		if err != nil {
 			return aws.Credentials{}, &credentialsError{source: what, hint: login, err: err}
 		}
@@ -111,9 +118,11 @@ func (r *resolver) sso(p *profile) (aws.CredentialsProvider, error) {
 	}), nil
 }
 
-// cachedSSOToken reads the access token `aws sso login` cached in path;
-// a missing, unreadable or expired one is an error.
-func cachedSSOToken(path string) (string, error) {
+// ssoToken reads the access token `aws sso login` cached in path. An
+// expired one is refreshed at the OIDC endpoint when refresh is set (an
+// sso-session's token) and the cache holds a refresh token and client;
+// else it is an error, as a missing or unreadable cache is.
+func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool) (string, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("no SSO login cached (%s)", path)
@@ -122,8 +131,11 @@ func cachedSSOToken(path string) (string, error) {
 		return "", fmt.Errorf("reading the cached SSO login: %w", err)
 	}
 	var t struct {
-		AccessToken string    `json:"accessToken"`
-		ExpiresAt   time.Time `json:"expiresAt"`
+		AccessToken  string    `json:"accessToken"`
+		ExpiresAt    time.Time `json:"expiresAt"`
+		RefreshToken string    `json:"refreshToken"`
+		ClientID     string    `json:"clientId"`
+		ClientSecret string    `json:"clientSecret"`
 	}
 	if err := json.Unmarshal(b, &t); err != nil {
 		return "", fmt.Errorf("the cached SSO login %s: %w", path, err)
@@ -131,10 +143,100 @@ func cachedSSOToken(path string) (string, error) {
 	if t.AccessToken == "" {
 		return "", fmt.Errorf("the cached SSO login %s has no accessToken", path)
 	}
-	if !time.Now().Before(t.ExpiresAt) {
-		return "", fmt.Errorf("the SSO login expired at %s", t.ExpiresAt.UTC().Format(time.RFC3339))
+	if time.Now().Before(t.ExpiresAt) {
+		return t.AccessToken, nil
 	}
-	return t.AccessToken, nil
+	expired := fmt.Errorf("the SSO login expired at %s", t.ExpiresAt.UTC().Format(time.RFC3339))
+	if !refresh || t.RefreshToken == "" || t.ClientID == "" || t.ClientSecret == "" {
+		return "", expired
+	}
+	token, err := r.refreshSSOToken(ctx, path, b, oidc, t.ClientID, t.ClientSecret, t.RefreshToken)
+	if err != nil {
+		return "", fmt.Errorf("%w, and refreshing it failed: %w", expired, err)
+	}
+	return token, nil
+}
+
+// refreshSSOToken is the OIDC service's CreateToken with the refresh
+// token; the new token is written to the cache file (its other fields
+// kept, through a temporary file and a rename, with the file's mode), as
+// the SDK writes it.
+func (r *resolver) refreshSSOToken(ctx context.Context, path string, cached []byte, endpoint, clientID, secret, refreshToken string) (string, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "", fmt.Errorf("SSO OIDC endpoint %q: %w", endpoint, err)
+	}
+	req, _ := json.Marshal(map[string]string{"clientId": clientID, "clientSecret": secret, "grantType": "refresh_token", "refreshToken": refreshToken})
+	body, err := retrying(ctx, r.cfg.Retryer, func() ([]byte, error) {
+		hr, err := http.NewRequestWithContext(ctx, http.MethodPost, u.JoinPath("token").String(), strings.NewReader(string(req)))
+		if err != nil {
+			return nil, err
+		}
+		hr.Header.Set("Content-Type", "application/json")
+		status, header, body, err := do(r.cfg.HTTPClient, hr)
+		if err != nil {
+			return nil, err
+		}
+		if status != http.StatusOK {
+			var e struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+			}
+			_ = json.Unmarshal(body, &e) // a body that is not a JSON error keeps the status alone
+			code, _, _ := strings.Cut(header.Get("X-Amzn-Errortype"), ":")
+			if code == "" {
+				code = e.Error
+			}
+			return nil, newAPIError("SSO OIDC", "CreateToken", status, code, e.Description)
+		}
+		return body, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	var out struct {
+		AccessToken  string `json:"accessToken"`
+		ExpiresIn    int64  `json:"expiresIn"`
+		RefreshToken string `json:"refreshToken"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out.AccessToken == "" {
+		return "", fmt.Errorf("operation error SSO OIDC: CreateToken: the answer has no accessToken (%v)", err)
+	}
+	var all map[string]any
+	if err := json.Unmarshal(cached, &all); err != nil {
+		return "", fmt.Errorf("the cached SSO login %s: %w", path, err)
+	}
+	all["accessToken"] = out.AccessToken
+	all["expiresAt"] = time.Now().Add(time.Duration(out.ExpiresIn) * time.Second).UTC().Format(time.RFC3339)
+	if out.RefreshToken != "" {
+		all["refreshToken"] = out.RefreshToken
+	}
+	if err := writeFileAtomic(path, all); err != nil {
+		return "", fmt.Errorf("caching the refreshed SSO login: %w", err)
+	}
+	return out.AccessToken, nil
+}
+
+// writeFileAtomic writes v as JSON to path through a temporary file and
+// a rename, keeping path's mode.
+func writeFileAtomic(path string, v any) error {
+	mode := os.FileMode(0o600)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s.tmp-%d", path, time.Now().UnixNano())
+	if err := os.WriteFile(tmp, append(b, '\n'), mode); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // roleCredentials is the portal's GetRoleCredentials, retried as the

@@ -5,7 +5,8 @@
 // URL-encoded policy documents, and on demand Throttling and AccessDenied
 // errors; and the credential sources of the default chain:
 // sts:AssumeRole and sts:AssumeRoleWithWebIdentity, the IAM Identity
-// Center portal's GetRoleCredentials (GET /federation/credentials), a
+// Center portal's GetRoleCredentials (GET /federation/credentials), the
+// OIDC service's CreateToken for refresh tokens (POST /token), a
 // container credentials endpoint (GET /container-credentials) and the
 // EC2 instance metadata service (/latest/...). Point the client at it
 // with AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_IAM, _STS, _SSO),
@@ -14,6 +15,7 @@
 package awsfake
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -53,6 +55,10 @@ type Server struct {
 	WebIdentityToken string
 	// SSOToken is the one access token GetRoleCredentials accepts.
 	SSOToken string
+	// SSORefreshToken is the one refresh token the OIDC CreateToken
+	// (POST /token) accepts; it answers SSOToken and "refreshed-" +
+	// SSORefreshToken as the new refresh token.
+	SSORefreshToken string
 	// ContainerToken, when set, is the Authorization the container
 	// endpoint requires.
 	ContainerToken string
@@ -123,6 +129,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/federation/credentials":
 		s.sso(w, r)
+		return
+	case r.URL.Path == "/token":
+		s.createToken(w, r)
 		return
 	case r.URL.Path == "/container-credentials":
 		s.container(w, r)
@@ -234,6 +243,26 @@ func (s *Server) sso(w http.ResponseWriter, r *http.Request) {
 	}
 	fmt.Fprintf(w, `{"roleCredentials":{"accessKeyId":%q,"secretAccessKey":"secret","sessionToken":"token","expiration":%d}}`,
 		"ASIASSO"+q.Get("role_name"), time.Now().Add(time.Hour).UnixMilli())
+}
+
+// createToken answers the SSO OIDC CreateToken with a refresh token.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+		GrantType    string `json:"grantType"`
+		RefreshToken string `json:"refreshToken"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	s.record(Call{Action: "CreateToken", Params: url.Values{"grantType": {in.GrantType}, "refreshToken": {in.RefreshToken}}})
+	w.Header().Set("Content-Type", "application/json")
+	if in.GrantType != "refresh_token" || s.SSORefreshToken == "" || in.RefreshToken != s.SSORefreshToken || in.ClientID == "" || in.ClientSecret == "" {
+		w.Header().Set("X-Amzn-Errortype", "InvalidGrantException:")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"error":"invalid_grant","error_description":"Invalid refresh token provided"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"accessToken":%q,"expiresIn":3600,"refreshToken":%q,"tokenType":"Bearer"}`, s.SSOToken, "refreshed-"+s.SSORefreshToken)
 }
 
 // container answers as the ECS container credentials endpoint:
