@@ -277,7 +277,7 @@ func explain(err error, op, profile string) error {
 	if errors.As(err, &ce) {
 		// Getting the credentials failed (a role, SSO, a process...): its
 		// own error says which step and what to do.
-		return fmt.Errorf("%s: getting the credentials of %s: %w", op, who, ce)
+		return fmt.Errorf("%s: getting the credentials: %w", op, ce)
 	}
 	var api smithy.APIError
 	if errors.As(err, &api) {

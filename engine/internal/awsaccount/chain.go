@@ -264,6 +264,8 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 			what, p.at("login_session"), p.name, p.name)
 	case p.get("credential_process") != "":
 		base = process(what, p.get("credential_process"))
+	case again:
+		return nil, fmt.Errorf("the source_profile chain %s loops back to AWS profile %q, which has no credentials of its own to start from", strings.Join(append(chain, p.name), " → "), p.name)
 	case len(chain) > 0:
 		return nil, fmt.Errorf("AWS profile %q, the source_profile of %q, has no credentials of its own (chain: %s)", p.name, chain[len(chain)-1], strings.Join(append(chain, p.name), " → "))
 	case os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != "" || os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "":

@@ -186,11 +186,11 @@ func TestCredentialChain(t *testing.T) {
 		{name: "credential_process fails", profile: "process-fails", wantErr: []string{"credential_process", "run the command yourself"}},
 		{name: "source profile missing", profile: "lost-source", wantErr: []string{`source_profile "nowhere"`, "/.aws/config:"}},
 		{name: "source profile without credentials", profile: "empty-source", wantErr: []string{`AWS profile "empty", the source_profile of "empty-source", has no credentials`}},
-		{name: "source profile loop", profile: "loop-a", wantErr: []string{"loop-a → loop-b → loop-a"}},
+		{name: "source profile loop", profile: "loop-a", wantErr: []string{"chain loop-a → loop-b → loop-a loops back"}},
 		{name: "two credential sources", profile: "two-sources", wantErr: []string{"only one of source_profile, credential_source"}},
 		{name: "source_profile without role_arn", profile: "no-role", wantErr: []string{"without role_arn"}},
 		{name: "unknown credential_source", profile: "bogus-source", wantErr: []string{"credential_source must be Environment, Ec2InstanceMetadata or EcsContainer"}},
-		{name: "assume role denied", profile: "denied", wantErr: []string{`getting the credentials of AWS profile "denied"`, "AccessDenied", "sts:AssumeRole on the role"}},
+		{name: "assume role denied", profile: "denied", wantErr: []string{`getting the credentials: AWS profile "denied": assuming role`, "AccessDenied", "sts:AssumeRole on the role"}},
 		{name: "bad section header", dir: "bad-header", wantErr: []string{".aws/config:4:", "closing ']'"}},
 		{name: "line without =", dir: "bad-line", wantErr: []string{".aws/credentials:6:", "expected `key = value`"}},
 		{name: "half a key pair", dir: "half-key", wantErr: []string{".aws/credentials:5:", `profile "dev" has half of a key pair`}},
@@ -226,6 +226,7 @@ func TestCredentialChain(t *testing.T) {
 				if err == nil {
 					t.Fatal("no error")
 				}
+				t.Log(err)
 				for _, w := range c.wantErr {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("error %q lacks %q", err, w)

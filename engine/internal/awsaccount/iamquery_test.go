@@ -2,6 +2,7 @@ package awsaccount
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,36 @@ func TestSTSEndpoint(t *testing.T) {
 		c := newSTSClient(&Config{Region: tt.region, endpoints: endpoints{fips: tt.fips, base: tt.base}}, nil)
 		if c.endpoint != tt.want || c.region != tt.wantSign {
 			t.Errorf("STS for %s (fips %v, base %q) = %s signed for %s; want %s for %s", tt.region, tt.fips, tt.base, c.endpoint, c.region, tt.want, tt.wantSign)
+		}
+	}
+}
+
+// TestExplain: each kind of failure gets its advice, whether it comes
+// from IAM or STS or from the credential chain.
+func TestExplain(t *testing.T) {
+	apiErr := func(status int, code string) error {
+		return &apiError{GenericAPIError: smithy.GenericAPIError{Code: code, Message: "m"}, status: status, service: "STS", action: "GetCallerIdentity"}
+	}
+	tests := []struct {
+		name    string
+		err     error
+		profile string
+		want    []string
+	}{
+		{"access denied", apiErr(403, "AccessDenied"), "dev", []string{`access denied for AWS profile "dev"`, "iam:GetAccountAuthorizationDetails and sts:GetCallerIdentity"}},
+		{"rejected", apiErr(403, "InvalidClientTokenId"), "", []string{"rejected the credentials of the default AWS credentials", "aws sso login / aws configure"}},
+		{"expired", apiErr(400, "ExpiredToken"), "dev", []string{"have expired", "refresh them"}},
+		{"throttled", apiErr(400, "Throttling"), "", []string{"kept throttling", "try again later"}},
+		{"no credentials", fmt.Errorf("failed to retrieve credentials: %w", fmt.Errorf("%w: no EC2 IMDS role found", errNoCredentials)), "", []string{"no AWS credentials found", "aws configure"}},
+		{"a source failed", fmt.Errorf("failed to retrieve credentials: %w", &credentialsError{source: `AWS profile "sso"`, hint: "run `aws sso login --profile sso`", err: apiErr(401, "UnauthorizedException")}), "sso",
+			[]string{`getting the credentials: AWS profile "sso"`, "aws sso login --profile sso"}},
+	}
+	for _, tt := range tests {
+		got := explain(tt.err, "sts:GetCallerIdentity", tt.profile).Error()
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q lacks %q", tt.name, got, w)
+			}
 		}
 	}
 }

@@ -151,7 +151,7 @@ func stsError(what string, err error) error {
 	if errors.As(err, &api) {
 		switch api.ErrorCode() {
 		case "AccessDenied":
-			hint = "the source identity needs sts:AssumeRole on the role, and the role's trust policy must allow it (and the external_id, if it asks for one)"
+			hint = "the source identity needs sts:AssumeRole on the role, and the role's trust policy must allow it, with the external_id it asks for if any"
 		case "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature", "UnrecognizedClientException":
 			hint = "AWS rejected the source credentials: check the access key, or log in again (aws sso login / aws configure)"
 		case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
