@@ -18,8 +18,9 @@ import (
 //	comment:      [ \t]* ('#' | ';') text
 //	header:       '[' name ']' ([ \t]* ('#' | ';') text)?
 //	property:     key ('=' | ':') value        (in the first column; value ends at " #" or " ;")
-//	subproperty:  [ \t]+ key '=' value         (under a property whose value is empty)
-//	continuation: [ \t]+ text                  (appended to the previous property's value)
+//	subproperty:  [ \t]+ key '=' value         (under a property whose value is empty;
+//	                                            elsewhere a property of its own, as in the SDK)
+//	continuation: [ \t]+ text                  (no '=' or ':'; appended to the previous property's value)
 //
 // Keys are case-insensitive; a value in matching quotes loses them. In
 // the config file the sections are [default], [profile NAME],
@@ -83,10 +84,9 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 				out = append(out, byName[name])
 			}
 			cur, last = byName[name], nil
+		case cur == nil:
+			return nil, fmt.Errorf("%s:%d: %q is outside any [section]: put it under [default] or [profile NAME]", path, n, trimmed)
 		case !indented:
-			if cur == nil {
-				return nil, fmt.Errorf("%s:%d: %q is outside any [section]: put it under [default] or [profile NAME]", path, n, trimmed)
-			}
 			k, v, ok := splitProperty(line)
 			if !ok {
 				return nil, fmt.Errorf("%s:%d: expected `key = value`, found %q", path, n, trimmed)
@@ -94,9 +94,18 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 			v = trimComment(v)
 			last = &iniValue{value: unquote(v), file: path, line: n}
 			cur.keys[k] = last
+		case strings.ContainsAny(trimmed, "=:") && (last == nil || last.value != ""):
+			// An indented setting that cannot be a sub-property is a
+			// setting of its own, as the SDK reads it.
+			k, v, ok := splitProperty(trimmed)
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: expected `key = value`, found %q", path, n, trimmed)
+			}
+			last = &iniValue{value: unquote(trimComment(v)), file: path, line: n}
+			cur.keys[k] = last
 		case last == nil:
 			return nil, fmt.Errorf("%s:%d: an indented line %q that continues no setting", path, n, trimmed)
-		case last.value == "" && strings.Contains(trimmed, "="):
+		case last.value == "" && strings.ContainsAny(trimmed, "=:"):
 			k, v, _ := splitProperty(trimmed)
 			if last.sub == nil {
 				last.sub = map[string]string{}

@@ -20,6 +20,7 @@ func TestParseINI(t *testing.T) {
 		"\tmax_queue_size = 1000\n" +
 		"long = first\n" +
 		"  second\n" +
+		"  promoted = yes\n" +
 		"\n" +
 		"[services   x]\n" +
 		"iam =\n" +
@@ -34,7 +35,7 @@ func TestParseINI(t *testing.T) {
 		t.Fatalf("sections %v", secs)
 	}
 	a := secs[0].keys
-	for key, want := range map[string]string{"region": "eu-west-2", "role_arn": "arn:aws:iam::1:role/x", "quoted": "a b", "hash": "a#b", "long": "first\nsecond", "s3": ""} {
+	for key, want := range map[string]string{"region": "eu-west-2", "role_arn": "arn:aws:iam::1:role/x", "quoted": "a b", "hash": "a#b", "long": "first\nsecond", "s3": "", "promoted": "yes"} {
 		if v := a[key]; v == nil || v.value != want {
 			t.Errorf("%s = %+v, want %q", key, v, want)
 		}
@@ -42,7 +43,7 @@ func TestParseINI(t *testing.T) {
 	if a["s3"].sub["max_queue_size"] != "1000" || a["s3"].sub["max_concurrent_requests"] != "10" {
 		t.Errorf("s3 sub-properties %v", a["s3"].sub)
 	}
-	if a["region"].line != 17 || a["role_arn"].line != 4 {
+	if a["region"].line != 18 || a["role_arn"].line != 4 {
 		t.Errorf("lines: region %d, role_arn %d", a["region"].line, a["role_arn"].line)
 	}
 	if secs[1].keys["iam"].sub["endpoint_url"] != "http://localhost:1/" {
@@ -57,7 +58,9 @@ func TestParseINIErrors(t *testing.T) {
 		{"[]\n", "f:1: a section header without a name"},
 		{"region = x\n", "f:1: \"region = x\" is outside any [section]"},
 		{"[default]\nregion\n", "f:2: expected `key = value`"},
-		{"[default]\n  indented = x\n", "f:2: an indented line"},
+		{"[default]\n  indented\n", "f:2: an indented line"},
+		{"  k = v\n[default]\n", "f:1: \"k = v\" is outside any [section]"},
+		{"[default]\n  =x\n", "f:2: expected `key = value`"},
 	} {
 		_, err := parseINI("f", []byte(c.in))
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
