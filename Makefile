@@ -53,6 +53,7 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/grant -run '^$$' -fuzz '^FuzzGrant$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/sarfetch -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST)
+	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_MID)
 	$(GO) test ./engine/internal/yamlerr -run '^$$' -fuzz '^FuzzError$$' -fuzztime $(FUZZ_FAST)
 	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzLocate$$' -fuzztime $(FUZZ_FAST)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -32,7 +30,8 @@ func newDownloadPoliciesCmd(app *App) *Command {
 			"~/.policy_sentry/policy-analysis/ACCOUNT_ID/customer-managed (and aws-managed with --aws-managed). " +
 			"With --output, write instead the whole account (users, groups, roles, their inline policies and " +
 			"attachments, managed policies) as one file in the format of `aws iam get-account-authorization-details`.\n\n" +
-			"Credentials come from the AWS SDK's usual places (--profile, AWS_PROFILE, environment, SSO); the " +
+			"Credentials come from the AWS SDKs' usual places, in their order (--profile, else AWS_ACCESS_KEY_ID, AWS_PROFILE or the default profile " +
+			"of ~/.aws/config and ~/.aws/credentials with roles, SSO and credential_process, then container or EC2 instance credentials); the " +
 			"identity needs iam:GetAccountAuthorizationDetails and sts:GetCallerIdentity. Nothing is sent " +
 			"anywhere but AWS.",
 		Args: cobra.NoArgs,
@@ -58,7 +57,7 @@ func newDownloadPoliciesCmd(app *App) *Command {
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.recursive, "recursive", false, "Use this flag to download *all* IAM policies from accounts listed in your AWS credentials file.")
-	f.StringVar(&o.profile, "profile", "", "To authenticate to AWS and analyze *all* existing IAM policies. Default: AWS_PROFILE, else the SDK's default credentials.")
+	f.StringVar(&o.profile, "profile", "", "To authenticate to AWS and analyze *all* existing IAM policies. Default: the environment's keys, else AWS_PROFILE, else the default profile.")
 	f.BoolVar(&o.awsManaged, "aws-managed", false, "Use flag if you want to download AWS Managed policies too.")
 	f.BoolVar(&o.unattached, "include-unattached", false, "Download both attached and unattached policies.")
 	f.StringVarP(&o.output, "output", "o", "", "Write the whole account as one get-account-authorization-details JSON file ('-' for stdout) instead of the policy folders.")
@@ -188,54 +187,14 @@ func (app *App) writeAuthDetails(res *awsaccount.Result, path string) error {
 // files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE or ~/.aws/...),
 // sorted, for --recursive and completion.
 func awsProfiles() ([]string, error) {
-	home, _ := os.UserHomeDir()
-	cfg := os.Getenv("AWS_CONFIG_FILE")
-	if cfg == "" {
-		cfg = filepath.Join(home, ".aws", "config")
+	profiles, err := awsaccount.Profiles()
+	if err != nil {
+		return nil, fmt.Errorf("--recursive: %w", err)
 	}
-	creds := os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
-	if creds == "" {
-		creds = filepath.Join(home, ".aws", "credentials")
-	}
-	set := map[string]bool{}
-	for _, f := range []struct {
-		path   string
-		config bool
-	}{{creds, false}, {cfg, true}} {
-		file, err := os.Open(f.path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--recursive: %w", err)
-		}
-		sc := bufio.NewScanner(file)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if !strings.HasPrefix(line, "[") || !strings.HasSuffix(line, "]") {
-				continue
-			}
-			name := strings.TrimSpace(line[1 : len(line)-1])
-			if f.config {
-				if after, ok := strings.CutPrefix(name, "profile "); ok {
-					name = strings.TrimSpace(after)
-				} else if name != "default" {
-					continue // sso-session, services sections
-				}
-			}
-			set[name] = true
-		}
-		file.Close()
-	}
-	if len(set) == 0 {
+	if len(profiles) == 0 {
 		return nil, errors.New("--recursive: no profiles in the AWS config or credentials file: add them with `aws configure --profile NAME`")
 	}
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out, nil
+	return profiles, nil
 }
 
 // removeStale removes the *.json files in dir that keep does not name.

@@ -1,18 +1,22 @@
 // Package awsaccount downloads an AWS account's IAM policies:
 // iam:GetAccountAuthorizationDetails, paged, with the AWS SDK for Go v2's
 // retries and backoff (throttling included), and sts:GetCallerIdentity
-// for the account id. The SDK loads the configuration and credentials,
-// signs and retries; the IAM request itself is made here in the Query
-// protocol (iamquery.go) rather than with the SDK's service/iam, whose
-// package initialisation every command of the CLI paid for. The result has the shape of
+// for the account id. The result has the shape of
 // `aws iam get-account-authorization-details` output, with the
 // URL-encoded policy documents decoded to JSON.
 //
+// The credentials are the user's own, found as the AWS SDKs' default chain
+// finds them (chain.go: environment, shared config and credentials files
+// with roles, SSO and credential_process, container, EC2 instance
+// metadata). The requests are made here in the Query protocol (query.go,
+// iamquery.go, stsquery.go) and signed with the SDK's signer, rather than
+// with the SDK's config package and service clients, whose package
+// initialisation every command of the CLI paid for (issue 17). Requests
+// go only to AWS, or to the endpoints the user configured
+// (AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL_STS, ...).
+//
 // It is used only by the native CLI's download-policies command; the
-// WebAssembly builds do not import it (the SDK stays out of them). The
-// credentials are the user's own, read by config.LoadDefaultConfig
-// (profile, environment, SSO, ...); requests go only to AWS, or to the
-// endpoint set by AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL_STS.
+// WebAssembly builds do not import it.
 package awsaccount
 
 import (
@@ -25,10 +29,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
 
@@ -63,7 +63,8 @@ func (f Filter) entityTypes() []string {
 
 // Options configure a download.
 type Options struct {
-	// Profile is the shared config profile ("" for the SDK's default chain).
+	// Profile is the shared config profile ("" for the default chain:
+	// the environment's keys, then AWS_PROFILE or "default", ...).
 	Profile string
 	// Filter selects what to download.
 	Filter Filter
@@ -221,61 +222,13 @@ func Download(ctx context.Context, o Options) (*Result, error) {
 	return DownloadWith(ctx, cfg, o)
 }
 
-// LoadConfig is config.LoadDefaultConfig with the profile and the retry
-// policy of o; IAM is global, so a missing region is us-east-1.
-func LoadConfig(ctx context.Context, o Options) (aws.Config, error) {
-	attempts := o.MaxAttempts
-	if attempts <= 0 {
-		attempts = 10
-	}
-	backoff := o.MaxBackoff
-	if backoff <= 0 {
-		backoff = 20 * time.Second
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(so *retry.StandardOptions) {
-				so.MaxAttempts = attempts
-				so.MaxBackoff = backoff
-				// A whole account is many pages: do not let the client-side
-				// retry quota end a long, throttled download early.
-				so.RateLimiter = noRateLimit{}
-			})
-		}),
-	}
-	if o.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		var pe config.SharedConfigProfileNotExistError
-		if errors.As(err, &pe) {
-			return cfg, fmt.Errorf("AWS profile %q is not in ~/.aws/config or ~/.aws/credentials: create it with `aws configure --profile %s`, or pass another --profile", o.Profile, o.Profile)
-		}
-		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	return cfg, nil
-}
-
-// noRateLimit is a retry rate limiter that never refuses a retry; the
-// backoff and MaxAttempts still bound the retries.
-type noRateLimit struct{}
-
-func (noRateLimit) GetToken(context.Context, uint) (func() error, error) {
-	return func() error { return nil }, nil
-}
-func (noRateLimit) AddTokens(uint) error { return nil }
-
 // DownloadWith downloads with an already loaded configuration.
-func DownloadWith(ctx context.Context, cfg aws.Config, o Options) (*Result, error) {
-	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+func DownloadWith(ctx context.Context, cfg *Config, o Options) (*Result, error) {
+	account, arn, err := callerIdentity(ctx, newSTSClient(cfg, cfg.Credentials))
 	if err != nil {
 		return nil, explain(err, "sts:GetCallerIdentity", o.Profile)
 	}
-	res := &Result{AccountID: aws.ToString(id.Account), CallerArn: aws.ToString(id.Arn), Details: &Details{}}
+	res := &Result{AccountID: account, CallerArn: arn, Details: &Details{}}
 	filter := o.Filter
 	if filter == (Filter{}) {
 		filter = All
@@ -284,10 +237,10 @@ func DownloadWith(ctx context.Context, cfg aws.Config, o Options) (*Result, erro
 	if size <= 0 {
 		size = 1000
 	}
-	client := newIAMClient(ctx, cfg)
+	client := newIAMClient(cfg)
 	seen := map[string]bool{}
 	for marker := ""; ; {
-		page, err := client.detailsPage(ctx, filter.entityTypes(), size, marker)
+		page, err := getDetailsPage(ctx, client, filter.entityTypes(), size, marker)
 		if err != nil {
 			return nil, explain(err, "iam:GetAccountAuthorizationDetails", o.Profile)
 		}
@@ -311,11 +264,20 @@ func DownloadWith(ctx context.Context, cfg aws.Config, o Options) (*Result, erro
 	return res, nil
 }
 
-// explain turns the SDK's errors into what the user should do.
+// explain turns the errors of a request into what the user should do.
 func explain(err error, op, profile string) error {
 	who := "the default AWS credentials"
 	if profile != "" {
 		who = fmt.Sprintf("AWS profile %q", profile)
+	}
+	if errors.Is(err, errNoCredentials) {
+		return fmt.Errorf("%s: no AWS credentials found for %s: run `aws configure` (or `aws sso login`), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile: %w", op, who, err)
+	}
+	var ce *credentialsError
+	if errors.As(err, &ce) {
+		// Getting the credentials failed (a role, SSO, a process...): its
+		// own error says which step and what to do.
+		return fmt.Errorf("%s: getting the credentials: %w", op, ce)
 	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
@@ -330,11 +292,6 @@ func explain(err error, op, profile string) error {
 			return fmt.Errorf("%s: AWS kept throttling the requests after every retry: try again later: %w", op, err)
 		}
 		return fmt.Errorf("%s: %w", op, err)
-	}
-	msg := err.Error()
-	if strings.Contains(msg, "failed to retrieve credentials") || strings.Contains(msg, "no EC2 IMDS role found") ||
-		strings.Contains(msg, "failed to refresh cached credentials") {
-		return fmt.Errorf("%s: no AWS credentials found for %s: run `aws configure` (or `aws sso login`), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile: %w", op, who, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

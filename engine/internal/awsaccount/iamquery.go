@@ -2,47 +2,27 @@ package awsaccount
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/xml"
-	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// iamClient calls IAM's GetAccountAuthorizationDetails in the Query
-// protocol, signed with the SDK's Signature Version 4 signer and the
-// credentials of the loaded configuration, retried with its retryer. It
-// stands in for the SDK's service/iam client, whose package
-// initialisation (about 640 KB of operation schemas, 16 % of the page
-// faults of every CLI command, download-policies or not) and 4 MB of code
-// every command paid for (see the CLI's README, issue 17).
-type iamClient struct {
-	cfg      aws.Config
-	endpoint string // the URL requests are POSTed to
-	region   string // the signing region
-	signer   *v4.Signer
-}
-
-// newIAMClient resolves IAM's endpoint as the SDK does for a global
-// service: a configured one (AWS_ENDPOINT_URL_IAM, the profile's
-// services section, AWS_ENDPOINT_URL or endpoint_url), else the
-// partition's IAM endpoint for cfg.Region (its FIPS endpoint when
-// AWS_USE_FIPS_ENDPOINT or use_fips_endpoint asks for one).
-func newIAMClient(ctx context.Context, cfg aws.Config) *iamClient {
-	c := &iamClient{cfg: cfg, signer: v4.NewSigner()}
-	c.endpoint, c.region = partitionEndpoint(cfg.Region, useFIPS(ctx, cfg))
-	if e, ok := configuredEndpoint(ctx, cfg); ok {
+// newIAMClient is a Query-protocol client of IAM (it stands in for the
+// SDK's service/iam, whose package initialisation, about 640 KB of
+// operation schemas and 16 % of the page faults of every CLI command,
+// and 4 MB of code every command paid for; see the CLI's README, issue
+// 17). IAM is global: the endpoint is the configured one
+// (AWS_ENDPOINT_URL_IAM, the profile's services section, AWS_ENDPOINT_URL
+// or endpoint_url), signed for cfg.Region, else the partition's IAM
+// endpoint for cfg.Region (its FIPS endpoint when AWS_USE_FIPS_ENDPOINT or
+// use_fips_endpoint asks for one).
+func newIAMClient(cfg *Config) *queryClient {
+	c := &queryClient{name: "IAM", signName: "iam", version: "2010-05-08", creds: cfg.Credentials,
+		http: cfg.HTTPClient, retryer: cfg.Retryer, signer: v4.NewSigner()}
+	c.endpoint, c.region = partitionEndpoint(cfg.Region, cfg.endpoints.fips)
+	if e, ok := cfg.endpoints.configured("IAM"); ok {
 		c.endpoint = e
 		if cfg.Region != "" {
 			c.region = cfg.Region
@@ -69,149 +49,6 @@ func partitionEndpoint(region string, fips bool) (endpoint, signingRegion string
 		return "https://iam-fips.amazonaws.com/", "us-east-1"
 	}
 	return "https://iam.amazonaws.com/", "us-east-1"
-}
-
-// useFIPS reports whether the configuration asks for FIPS endpoints.
-func useFIPS(ctx context.Context, cfg aws.Config) bool {
-	type provider interface {
-		GetUseFIPSEndpoint(context.Context) (aws.FIPSEndpointState, bool, error)
-	}
-	for _, src := range cfg.ConfigSources {
-		if p, ok := src.(provider); ok {
-			if v, found, err := p.GetUseFIPSEndpoint(ctx); err == nil && found {
-				return v == aws.FIPSEndpointStateEnabled
-			}
-		}
-	}
-	return false
-}
-
-// configuredEndpoint returns the endpoint the user configured for IAM,
-// looked up in the configuration's sources as the SDK's service clients
-// do (the service's own setting first, then the general one), unless
-// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set.
-func configuredEndpoint(ctx context.Context, cfg aws.Config) (string, bool) {
-	type ignorer interface {
-		GetIgnoreConfiguredEndpoints(context.Context) (bool, bool, error)
-	}
-	type provider interface {
-		GetServiceBaseEndpoint(context.Context, string) (string, bool, error)
-	}
-	for _, src := range cfg.ConfigSources {
-		if p, ok := src.(ignorer); ok {
-			if v, found, err := p.GetIgnoreConfiguredEndpoints(ctx); err == nil && found {
-				if v {
-					return "", false
-				}
-				break
-			}
-		}
-	}
-	for _, src := range cfg.ConfigSources {
-		if p, ok := src.(provider); ok {
-			if v, found, err := p.GetServiceBaseEndpoint(ctx, "IAM"); err == nil && found && v != "" {
-				return v, true
-			}
-		}
-	}
-	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
-		return *cfg.BaseEndpoint, true
-	}
-	return "", false
-}
-
-// apiError is an error response of the Query protocol: IAM's code and
-// message with the HTTP status, which the SDK's retryer reads (throttling
-// codes, 5xx) and explain turns into advice.
-type apiError struct {
-	smithy.GenericAPIError
-	status int
-}
-
-// HTTPStatusCode is the response's HTTP status.
-func (e *apiError) HTTPStatusCode() int { return e.status }
-
-// Error says which call failed, as the SDK's errors do.
-func (e *apiError) Error() string {
-	return fmt.Sprintf("operation error IAM: GetAccountAuthorizationDetails, StatusCode: %d, api error %s: %s", e.status, e.Code, e.Message)
-}
-
-// call sends one request with form as its body, retrying as the
-// configuration's retryer says, and returns the response body.
-func (c *iamClient) call(ctx context.Context, form url.Values) ([]byte, error) {
-	retryer := c.cfg.Retryer
-	var r aws.Retryer
-	if retryer != nil {
-		r = retryer()
-	}
-	for attempt := 1; ; attempt++ {
-		body, err := c.send(ctx, form)
-		if err == nil {
-			return body, nil
-		}
-		if r == nil || attempt >= r.MaxAttempts() || !r.IsErrorRetryable(err) {
-			return nil, err
-		}
-		delay, derr := r.RetryDelay(attempt, err)
-		if derr != nil {
-			return nil, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w (waiting to retry after: %v)", ctx.Err(), err)
-		case <-time.After(delay):
-		}
-	}
-}
-
-// send signs and sends one request.
-func (c *iamClient) send(ctx context.Context, form url.Values) ([]byte, error) {
-	if c.cfg.Credentials == nil {
-		return nil, errors.New("failed to retrieve credentials: no credentials provider")
-	}
-	creds, err := c.cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to retrieve credentials: %w", err)
-	}
-	payload := form.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, strings.NewReader(payload))
-	if err != nil {
-		return nil, fmt.Errorf("IAM endpoint %q: %w", c.endpoint, err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	sum := sha256.Sum256([]byte(payload))
-	if err := c.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "iam", c.region, time.Now().UTC()); err != nil {
-		return nil, fmt.Errorf("signing the request: %w", err)
-	}
-	client := c.cfg.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		// The retryer treats a RequestSendError as a connection error.
-		return nil, &smithyhttp.RequestSendError{Err: err}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, &smithyhttp.RequestSendError{Err: fmt.Errorf("reading the response: %w", err)}
-	}
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Error struct {
-				Code    string `xml:"Code"`
-				Message string `xml:"Message"`
-			} `xml:"Error"`
-		}
-		_ = xml.Unmarshal(body, &e) // a body that is not an ErrorResponse keeps the status alone
-		code := e.Error.Code
-		if code == "" {
-			code = http.StatusText(resp.StatusCode)
-		}
-		return nil, &apiError{GenericAPIError: smithy.GenericAPIError{Code: code, Message: e.Error.Message}, status: resp.StatusCode}
-	}
-	return body, nil
 }
 
 // detailsPage is one GetAccountAuthorizationDetails response.
@@ -315,8 +152,8 @@ type xmlPol struct {
 
 // detailsPage requests one page: the entity types of filter, at most
 // size items, from marker on ("" for the first page).
-func (c *iamClient) detailsPage(ctx context.Context, filter []string, size int32, marker string) (*detailsPage, error) {
-	form := url.Values{"Action": {"GetAccountAuthorizationDetails"}, "Version": {"2010-05-08"}}
+func getDetailsPage(ctx context.Context, c *queryClient, filter []string, size int32, marker string) (*detailsPage, error) {
+	form := url.Values{}
 	for i, f := range filter {
 		form.Set("Filter.member."+strconv.Itoa(i+1), f)
 	}
@@ -324,13 +161,9 @@ func (c *iamClient) detailsPage(ctx context.Context, filter []string, size int32
 	if marker != "" {
 		form.Set("Marker", marker)
 	}
-	body, err := c.call(ctx, form)
-	if err != nil {
-		return nil, err
-	}
 	var p detailsPage
-	if err := xml.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("operation error IAM: GetAccountAuthorizationDetails: reading the response: %w", err)
+	if err := c.call(ctx, "GetAccountAuthorizationDetails", form, &p); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

@@ -1,13 +1,12 @@
 package awsaccount
 
 import (
-	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -35,15 +34,16 @@ func TestPartitionEndpoint(t *testing.T) {
 	}
 }
 
-// TestConfiguredEndpoint: the general endpoint (AWS_ENDPOINT_URL's
-// BaseEndpoint) is used when no IAM one is set; none gives the partition's.
+// TestConfiguredEndpoint: the general endpoint (AWS_ENDPOINT_URL) is used
+// when no IAM one is set, signed for the configuration's region; none
+// gives the partition's.
 func TestConfiguredEndpoint(t *testing.T) {
 	base := "http://127.0.0.1:9/"
-	c := newIAMClient(context.Background(), aws.Config{Region: "eu-west-1", BaseEndpoint: &base})
+	c := newIAMClient(&Config{Region: "eu-west-1", endpoints: endpoints{base: base}})
 	if c.endpoint != base || c.region != "eu-west-1" {
-		t.Errorf("with BaseEndpoint: %s signed for %s, want %s for eu-west-1", c.endpoint, c.region, base)
+		t.Errorf("with AWS_ENDPOINT_URL: %s signed for %s, want %s for eu-west-1", c.endpoint, c.region, base)
 	}
-	c = newIAMClient(context.Background(), aws.Config{Region: "eu-west-1"})
+	c = newIAMClient(&Config{Region: "eu-west-1"})
 	if c.endpoint != "https://iam.amazonaws.com/" || c.region != "us-east-1" {
 		t.Errorf("without: %s signed for %s", c.endpoint, c.region)
 	}
@@ -78,5 +78,61 @@ func TestAPIErrorRetryable(t *testing.T) {
 	}
 	if d, err := r.RetryDelay(1, apiErr(400, "Throttling")); err != nil || d > 20*time.Second {
 		t.Errorf("RetryDelay = %v, %v", d, err)
+	}
+}
+
+// TestSTSEndpoint: the regional STS endpoint of each partition (FIPS in
+// the aws partition; GovCloud's is FIPS already), signed for the region;
+// a configured one wins.
+func TestSTSEndpoint(t *testing.T) {
+	tests := []struct {
+		region   string
+		fips     bool
+		base     string
+		want     string
+		wantSign string
+	}{
+		{"us-east-1", false, "", "https://sts.us-east-1.amazonaws.com/", "us-east-1"},
+		{"eu-west-1", true, "", "https://sts-fips.eu-west-1.amazonaws.com/", "eu-west-1"},
+		{"cn-northwest-1", false, "", "https://sts.cn-northwest-1.amazonaws.com.cn/", "cn-northwest-1"},
+		{"us-gov-west-1", true, "", "https://sts.us-gov-west-1.amazonaws.com/", "us-gov-west-1"},
+		{"us-iso-east-1", false, "", "https://sts.us-iso-east-1.c2s.ic.gov/", "us-iso-east-1"},
+		{"eu-west-1", false, "http://127.0.0.1:9/", "http://127.0.0.1:9/", "eu-west-1"},
+	}
+	for _, tt := range tests {
+		c := newSTSClient(&Config{Region: tt.region, endpoints: endpoints{fips: tt.fips, base: tt.base}}, nil)
+		if c.endpoint != tt.want || c.region != tt.wantSign {
+			t.Errorf("STS for %s (fips %v, base %q) = %s signed for %s; want %s for %s", tt.region, tt.fips, tt.base, c.endpoint, c.region, tt.want, tt.wantSign)
+		}
+	}
+}
+
+// TestExplain: each kind of failure gets its advice, whether it comes
+// from IAM or STS or from the credential chain.
+func TestExplain(t *testing.T) {
+	apiErr := func(status int, code string) error {
+		return &apiError{GenericAPIError: smithy.GenericAPIError{Code: code, Message: "m"}, status: status, service: "STS", action: "GetCallerIdentity"}
+	}
+	tests := []struct {
+		name    string
+		err     error
+		profile string
+		want    []string
+	}{
+		{"access denied", apiErr(403, "AccessDenied"), "dev", []string{`access denied for AWS profile "dev"`, "iam:GetAccountAuthorizationDetails and sts:GetCallerIdentity"}},
+		{"rejected", apiErr(403, "InvalidClientTokenId"), "", []string{"rejected the credentials of the default AWS credentials", "aws sso login / aws configure"}},
+		{"expired", apiErr(400, "ExpiredToken"), "dev", []string{"have expired", "refresh them"}},
+		{"throttled", apiErr(400, "Throttling"), "", []string{"kept throttling", "try again later"}},
+		{"no credentials", fmt.Errorf("failed to retrieve credentials: %w", fmt.Errorf("%w: no EC2 IMDS role found", errNoCredentials)), "", []string{"no AWS credentials found", "aws configure"}},
+		{"a source failed", fmt.Errorf("failed to retrieve credentials: %w", &credentialsError{source: `AWS profile "sso"`, hint: "run `aws sso login --profile sso`", err: apiErr(401, "UnauthorizedException")}), "sso",
+			[]string{`getting the credentials: AWS profile "sso"`, "aws sso login --profile sso"}},
+	}
+	for _, tt := range tests {
+		got := explain(tt.err, "sts:GetCallerIdentity", tt.profile).Error()
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q lacks %q", tt.name, got, w)
+			}
+		}
 	}
 }

@@ -1,21 +1,31 @@
-// Package awsfake is a local stand-in for the two AWS APIs that
+// Package awsfake is a local stand-in for the AWS APIs that
 // download-policies calls, for tests: sts:GetCallerIdentity and
 // iam:GetAccountAuthorizationDetails, answering in the Query protocol's
 // XML as AWS documents it, with paging (MaxItems, IsTruncated, Marker),
 // URL-encoded policy documents, and on demand Throttling and AccessDenied
-// errors. Point the SDK at it with AWS_ENDPOINT_URL_IAM and
-// AWS_ENDPOINT_URL_STS.
+// errors; and the credential sources of the default chain:
+// sts:AssumeRole and sts:AssumeRoleWithWebIdentity, the IAM Identity
+// Center portal's GetRoleCredentials (GET /federation/credentials), the
+// OIDC service's CreateToken for refresh tokens (POST /token), a
+// container credentials endpoint (GET /container-credentials) and the
+// EC2 instance metadata service (/latest/...). Point the client at it
+// with AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_IAM, _STS, _SSO),
+// AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_EC2_METADATA_SERVICE_ENDPOINT.
+// Calls records every request with the access key that signed it.
 package awsfake
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Entity is one user, group, role or managed policy; XML is its <member>
@@ -39,10 +49,60 @@ type Server struct {
 	ThrottleEvery int
 	// DenyIAM answers GetAccountAuthorizationDetails with AccessDenied.
 	DenyIAM bool
+	// DenyRoles are role names whose AssumeRole is denied.
+	DenyRoles []string
+	// WebIdentityToken is the one token AssumeRoleWithWebIdentity accepts.
+	WebIdentityToken string
+	// SSOToken is the one access token GetRoleCredentials accepts.
+	SSOToken string
+	// SSORefreshToken is the one refresh token the OIDC CreateToken
+	// (POST /token) accepts; it answers SSOToken and "refreshed-" +
+	// SSORefreshToken as the new refresh token.
+	SSORefreshToken string
+	// ContainerToken, when set, is the Authorization the container
+	// endpoint requires.
+	ContainerToken string
 
 	mu       sync.Mutex
 	requests map[string]int
 	throttle int
+	calls    []Call
+}
+
+// Call is one request: its action (a Query action, GetRoleCredentials,
+// Container or IMDS), the access key that signed it ("" when unsigned)
+// and the region it was signed for, and its parameters.
+type Call struct {
+	Action, AccessKey, Region string
+	Params                    url.Values
+}
+
+// Calls returns the requests in the order they came.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.calls)
+}
+
+func (s *Server) record(c Call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, c)
+}
+
+// signer returns the access key and region of a Signature Version 4
+// Authorization header ("" when there is none).
+func signer(r *http.Request) (key, region string) {
+	_, cred, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return "", ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(cred, "/") // KEY/DATE/REGION/SERVICE/aws4_request
+	if len(parts) < 3 {
+		return parts[0], ""
+	}
+	return parts[0], parts[2]
 }
 
 // Start serves s on a local httptest server; close it when done.
@@ -64,17 +124,39 @@ func (s *Server) Throttled() int {
 	return s.throttle
 }
 
-// ServeHTTP answers one Query-protocol request.
+// ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/federation/credentials":
+		s.sso(w, r)
+		return
+	case r.URL.Path == "/token":
+		s.createToken(w, r)
+		return
+	case r.URL.Path == "/container-credentials":
+		s.container(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/latest/"):
+		s.imds(w, r)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, 400, "MalformedQueryString", err.Error())
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+	action := r.Form.Get("Action")
+	key, region := signer(r)
+	params := url.Values{}
+	for k, v := range r.PostForm {
+		if k != "Action" && k != "Version" {
+			params[k] = v
+		}
+	}
+	s.record(Call{Action: action, AccessKey: key, Region: region, Params: params})
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") && action != "AssumeRoleWithWebIdentity" {
 		s.fail(w, 403, "MissingAuthenticationToken", "Request is missing Authentication Token")
 		return
 	}
-	action := r.Form.Get("Action")
 	s.mu.Lock()
 	if s.requests == nil {
 		s.requests = map[string]int{}
@@ -99,6 +181,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
     <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>
   </ResponseMetadata>
 </GetCallerIdentityResponse>`, esc(s.Arn), esc(s.Account))
+	case "AssumeRole":
+		role := lastPart(r.Form.Get("RoleArn"))
+		if slices.Contains(s.DenyRoles, role) {
+			s.fail(w, 403, "AccessDenied", fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", key, r.Form.Get("RoleArn")))
+			return
+		}
+		s.assumed(w, "AssumeRole", "ASIA"+role, r.Form.Get("RoleArn"))
+	case "AssumeRoleWithWebIdentity":
+		if r.Form.Get("WebIdentityToken") != s.WebIdentityToken || s.WebIdentityToken == "" {
+			s.fail(w, 400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")
+			return
+		}
+		s.assumed(w, "AssumeRoleWithWebIdentity", "ASIAWEB"+lastPart(r.Form.Get("RoleArn")), r.Form.Get("RoleArn"))
 	case "GetAccountAuthorizationDetails":
 		if throttle {
 			s.fail(w, 400, "Throttling", "Rate exceeded")
@@ -112,6 +207,98 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.fail(w, 400, "InvalidAction", "Could not find operation "+action)
 	}
+}
+
+// assumed answers AssumeRole or AssumeRoleWithWebIdentity with the
+// access key key, valid for an hour.
+func (s *Server) assumed(w http.ResponseWriter, action, key, roleArn string) {
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprintf(w, `<%[1]sResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <%[1]sResult>
+    <Credentials>
+      <AccessKeyId>%[2]s</AccessKeyId>
+      <SecretAccessKey>secret-%[2]s</SecretAccessKey>
+      <SessionToken>token-%[2]s</SessionToken>
+      <Expiration>%[3]s</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <Arn>%[4]s</Arn>
+      <AssumedRoleId>AROA:session</AssumedRoleId>
+    </AssumedRoleUser>
+  </%[1]sResult>
+</%[1]sResponse>`, action, esc(key), time.Now().Add(time.Hour).UTC().Format(time.RFC3339), esc(strings.Replace(roleArn, ":iam::", ":sts::", 1)))
+}
+
+// sso answers GetRoleCredentials: ASIASSO+role_name for the SSOToken,
+// else 401 UnauthorizedException.
+func (s *Server) sso(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.record(Call{Action: "GetRoleCredentials", Params: url.Values{"account_id": q["account_id"], "role_name": q["role_name"]}})
+	w.Header().Set("Content-Type", "application/json")
+	if s.SSOToken == "" || r.Header.Get("x-amz-sso_bearer_token") != s.SSOToken {
+		w.Header().Set("X-Amzn-Errortype", "UnauthorizedException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"message":"Session token not found or invalid"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"roleCredentials":{"accessKeyId":%q,"secretAccessKey":"secret","sessionToken":"token","expiration":%d}}`,
+		"ASIASSO"+q.Get("role_name"), time.Now().Add(time.Hour).UnixMilli())
+}
+
+// createToken answers the SSO OIDC CreateToken with a refresh token.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+		GrantType    string `json:"grantType"`
+		RefreshToken string `json:"refreshToken"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	s.record(Call{Action: "CreateToken", Params: url.Values{"grantType": {in.GrantType}, "refreshToken": {in.RefreshToken}}})
+	w.Header().Set("Content-Type", "application/json")
+	if in.GrantType != "refresh_token" || s.SSORefreshToken == "" || in.RefreshToken != s.SSORefreshToken || in.ClientID == "" || in.ClientSecret == "" {
+		w.Header().Set("X-Amzn-Errortype", "InvalidGrantException:")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"error":"invalid_grant","error_description":"Invalid refresh token provided"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"accessToken":%q,"expiresIn":3600,"refreshToken":%q,"tokenType":"Bearer"}`, s.SSOToken, "refreshed-"+s.SSORefreshToken)
+}
+
+// container answers as the ECS container credentials endpoint:
+// ASIACONTAINER.
+func (s *Server) container(w http.ResponseWriter, r *http.Request) {
+	s.record(Call{Action: "Container"})
+	w.Header().Set("Content-Type", "application/json")
+	if s.ContainerToken != "" && r.Header.Get("Authorization") != s.ContainerToken {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"code":"AccessDenied","message":"wrong authorization token"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"secret","Token":"token","Expiration":%q}`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+}
+
+// imds answers as IMDSv2 for an instance with the role instance-role:
+// ASIAIMDS.
+func (s *Server) imds(w http.ResponseWriter, r *http.Request) {
+	const token = "imds-session-token"
+	switch {
+	case r.Method == http.MethodPut && r.URL.Path == "/latest/api/token":
+		w.Header().Set("X-Aws-Ec2-Metadata-Token-Ttl-Seconds", r.Header.Get("X-Aws-Ec2-Metadata-Token-Ttl-Seconds"))
+		fmt.Fprint(w, token)
+		return
+	case r.Header.Get("X-Aws-Ec2-Metadata-Token") != token:
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	case r.URL.Path == "/latest/meta-data/iam/security-credentials/":
+		fmt.Fprint(w, "instance-role")
+		return
+	case r.URL.Path == "/latest/meta-data/iam/security-credentials/instance-role":
+		s.record(Call{Action: "IMDS"})
+		fmt.Fprintf(w, `{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"secret","Token":"token","Expiration":%q}`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+		return
+	}
+	w.WriteHeader(http.StatusNotFound)
 }
 
 func (s *Server) details(w http.ResponseWriter, form url.Values) {
