@@ -209,7 +209,7 @@ func alloc[T any](d *decoder, n int) []T {
 		return s
 	}
 	s := make([]T, n)
-	if d.arena != nil {
+	if d.arena != nil && n > 0 {
 		d.keep = append(d.keep, s)
 	}
 	return s
@@ -519,8 +519,11 @@ func (d *decoder) service() *Service {
 		resources[j] = Resource{Name: d.str(), ARN: d.str(), ConditionKeys: d.strs()}
 		s.Resources[j] = &resources[j]
 	}
-	s.Conditions = make([]*Condition, d.count())
-	conditions := make([]Condition, len(s.Conditions))
+	// Condition keys point to nothing but their strings, so they may lie
+	// in the arena (see LoadPermanent); resource types may not, as they
+	// point to their compiled ARN format on the heap.
+	s.Conditions = alloc[*Condition](d, d.count())
+	conditions := alloc[Condition](d, len(s.Conditions))
 	for j := range s.Conditions {
 		conditions[j] = Condition{Name: d.str(), Description: d.str(), Type: d.str()}
 		s.Conditions[j] = &conditions[j]

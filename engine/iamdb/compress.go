@@ -162,8 +162,11 @@ func parseFile(b []byte) (file, error) {
 	return f, nil
 }
 
-// Load decompresses and decodes a dataset file made by Compress. When
-// wantSHA256 is not empty, the file's sha256 (hex) must equal it.
+// Load decompresses and decodes a dataset file made by Compress (or by
+// the releases that wrote format version 3), all of it: every frame is
+// decompressed and every byte checked, so it suits a file of unknown
+// origin. When wantSHA256 is not empty, the file's sha256 (hex) must
+// equal it.
 func Load(compressed []byte, wantSHA256 string) (*DB, error) {
 	return load(compressed, wantSHA256, nil, false)
 }
@@ -171,12 +174,14 @@ func Load(compressed []byte, wantSHA256 string) (*DB, error) {
 // LoadVerified is Load for a file whose sha256 the caller has checked
 // against its manifest (with CheckSHA256, or with the same digest
 // computed elsewhere, such as the browser's SubtleCrypto): the file is
-// then known to be as Encode wrote it, so each service's actions are
-// left undecoded until Service.Actions first asks for them. Services,
-// resource types, condition keys and the indexes are ready at once. The
-// web app loads this way: its start-up decodes only the services that the
-// first policy uses. Do not use it for a file of unknown origin: use Load,
-// which checks all of it.
+// then known to be as Compress wrote it, so only its header frame is
+// decompressed and decoded, and each service's frame is decompressed and
+// its actions decoded when Service.Actions first asks for them (the first
+// such call also decompresses the dictionary). Services, resource types,
+// condition keys and the indexes are ready at once. The web app loads this
+// way: its start-up decodes only the services that the first policy uses.
+// Do not use it for a file of unknown origin: use Load, which checks all
+// of it. A version 3 file is decoded whole.
 func LoadVerified(compressed []byte) (*DB, error) {
 	return load(compressed, "", nil, true)
 }
@@ -216,19 +221,21 @@ func LoadPermanent(compressed []byte, wantSHA256 string, mem []byte) (*DB, error
 
 // LoadPermanentVerified is LoadPermanent for a file whose sha256 the
 // caller has checked, or that is built into the program with a test
-// checking it (the native CLI's embedded dataset): the decompressed bytes
-// go into mem as with LoadPermanent, and each service's actions are
-// decoded on the heap when Service.Actions first asks for them, as with
-// LoadVerified. A command that needs a few services decodes only those.
+// checking it (the native CLI's embedded dataset): the header is
+// decompressed into mem, followed (on the first service's decode) by the
+// dictionary, and each service's frame is decompressed and its actions
+// decoded when Service.Actions first asks for them, as with LoadVerified,
+// into the rest of mem as far as it goes (mem of RawSize(compressed) holds
+// the header, the dictionary and more than a few services). A command that
+// needs a few services decompresses and decodes only those.
 func LoadPermanentVerified(compressed []byte, mem []byte) (*DB, error) {
 	return load(compressed, "", mem[:0], true)
 }
 
 // PermanentSize returns the mem capacity that LoadPermanent needs for
-// compressed: the decompressed size declared by its zstd frame header
-// (0 when it declares none) plus room for the actions, measured on the
-// real dataset as a little over twice the decompressed size (what is
-// never touched costs address space only).
+// compressed: its decompressed size (RawSize) plus room for the actions,
+// measured on the real dataset as a little over twice the decompressed
+// size (what is never touched costs address space only).
 func PermanentSize(compressed []byte) int {
 	return RawSize(compressed) * 4
 }
