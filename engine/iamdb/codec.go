@@ -352,7 +352,7 @@ func (d *decoder) actions(s *Service, n int) {
 // that d.all may point into d.b (see decode).
 func (d *decoder) table(owned bool) error {
 	n := d.count()
-	d.offs = make([]uint32, n+1)
+	d.offs = alloc[uint32](d, n+1) // in the arena when there is one: fewer fresh heap pages
 	total := uint64(0)
 	for i := 1; i <= n; i++ {
 		l := d.uvarint()
