@@ -35,12 +35,7 @@ type frameSource struct {
 // first call decompresses the dictionary.
 func (f *frameSource) decompress(frame, dst []byte) ([]byte, error) {
 	if f.dec == nil {
-		hdec, err := newDecoder(f.dict)
-		if err != nil {
-			return nil, err
-		}
-		dict, err := hdec.DecodeAll(f.extra, f.dict)
-		hdec.Close()
+		dict, err := decompress(f.extra, f.dict)
 		if err != nil {
 			return nil, fmt.Errorf("decompress dataset dictionary: %w", err)
 		}
