@@ -185,6 +185,10 @@ type decoder struct {
 	strSlab []string
 	resSlab []ActionResource
 
+	// Heap slabs of the header's resource types and their pointers.
+	resObjSlab []Resource
+	resPtrSlab []*Resource
+
 	// arena, when not nil, is the rest of a LoadPermanent buffer: memory
 	// outside the Go heap, never freed, that the actions, their resource
 	// lists and string lists are carved from (see LoadPermanent). keep
@@ -213,6 +217,23 @@ func alloc[T any](d *decoder, n int) []T {
 		d.keep = append(d.keep, s)
 	}
 	return s
+}
+
+// carveHeap is carve for objects that must stay on the heap, even when
+// there is an arena.
+func carveHeap[T any](slab *[]T, n int) []T {
+	if n == 0 {
+		return []T{} // not nil, as make gives (no allocation)
+	}
+	if n > slabSize/16 {
+		return make([]T, n)
+	}
+	if len(*slab) < n {
+		*slab = make([]T, slabSize/4)
+	}
+	out := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return out
 }
 
 // slabSize is how many elements a slab holds.
@@ -440,10 +461,12 @@ func decodeFrames(b []byte, owned bool, arena []byte, lazy bool, frames *frameSo
 		return nil, err
 	}
 	services := make([]*Service, d.count())
+	all := make([]Service, len(services))
 	type blockSize struct{ n, size int }
 	sizes := make([]blockSize, len(services))
 	for i := range services {
-		s := d.service()
+		s := &all[i]
+		d.service(s)
 		n, size := d.uvarint(), d.uvarint()
 		if d.err != nil {
 			return nil, d.err
@@ -511,10 +534,12 @@ func (d *decoder) manifest() (Manifest, error) {
 }
 
 // service reads a service's names, resource types and condition keys.
-func (d *decoder) service() *Service {
-	s := &Service{Prefix: d.str(), Name: d.str(), AuthorizationURL: d.str()}
-	s.Resources = make([]*Resource, d.count())
-	resources := make([]Resource, len(s.Resources))
+func (d *decoder) service(s *Service) {
+	*s = Service{Prefix: d.str(), Name: d.str(), AuthorizationURL: d.str()}
+	// Resource types stay on the heap (they point to their compiled ARN
+	// format, made later), in a few large slabs.
+	s.Resources = carveHeap(&d.resPtrSlab, d.count())
+	resources := carveHeap(&d.resObjSlab, len(s.Resources))
 	for j := range s.Resources {
 		resources[j] = Resource{Name: d.str(), ARN: d.str(), ConditionKeys: d.strs()}
 		s.Resources[j] = &resources[j]
@@ -528,7 +553,6 @@ func (d *decoder) service() *Service {
 		conditions[j] = Condition{Name: d.str(), Description: d.str(), Type: d.str()}
 		s.Conditions[j] = &conditions[j]
 	}
-	return s
 }
 
 // link links the decoded services into a DB and checks the manifest's
@@ -556,8 +580,10 @@ func decodeV3(b []byte, owned bool, arena []byte) (*DB, error) {
 		return nil, err
 	}
 	services := make([]*Service, d.count())
+	all := make([]Service, len(services))
 	for i := range services {
-		s := d.service()
+		s := &all[i]
+		d.service(s)
 		n, size := d.count(), d.count()
 		if d.err != nil {
 			return nil, d.err
