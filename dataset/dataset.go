@@ -59,13 +59,14 @@ func Fresh() (*iamdb.DB, error) {
 }
 
 // Default returns the embedded dataset, decoded once and shared: callers
-// must not change it (use Fresh for a private copy). Each service's
-// actions are decoded when first asked for (iamdb.LoadPermanentVerified),
-// so a command that needs a few services, such as write-policy of a
-// template naming three, does not decode the other four hundred. On Linux
-// the decompressed bytes lie outside the Go heap (see
-// iamdb.LoadPermanent): the collector would not see a pointer stored into
-// them.
+// must not change it (use Fresh for a private copy). Only the file's
+// header (services, resource types, condition keys) is decompressed at
+// first; each service's actions are decompressed and decoded when first
+// asked for (iamdb.LoadPermanentVerified), so a command that needs a few
+// services, such as write-policy of a template naming three, does not
+// decompress the other four hundred. On Linux the decompressed bytes lie
+// outside the Go heap (see iamdb.LoadPermanent): the collector would not
+// see a pointer stored into them.
 func Default() (*iamdb.DB, error) {
 	once.Do(func() {
 		m, err := Manifest()

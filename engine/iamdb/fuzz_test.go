@@ -34,3 +34,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoad checks that a damaged dataset file (format version 4's frames,
+// or version 3's single zstd frame) gives Load an error, never a panic,
+// and that the lazy load, which trusts its input, does not panic either
+// when every service's actions are then decoded.
+func FuzzLoad(f *testing.F) {
+	c, err := Compress(miniDB())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(c)
+	f.Add(c[:len(c)/2])
+	f.Add([]byte("PSDZ\x04\x00\x02\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if db, err := Load(data, ""); err == nil && db == nil {
+			t.Fatal("nil DB without error")
+		}
+		lazy, err := LoadVerified(data)
+		if err != nil {
+			return
+		}
+		for _, s := range lazy.Services {
+			s.Actions()
+		}
+	})
+}

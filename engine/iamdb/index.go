@@ -22,7 +22,7 @@ func New(m Manifest, services []*Service) *DB {
 // linked (decoding does it), and the wildcard-only count is the file's.
 func link(m Manifest, services []*Service, resolve, lazy bool) *DB {
 	db := &DB{Manifest: m, Services: services, byPrefix: make(map[string]*Service, len(services)),
-		byARNService: map[string][]*Resource{}}
+		byARNService: make(map[string][]*Resource, len(services))}
 	var c Counts
 	for _, s := range services {
 		db.byPrefix[lower(s.Prefix)] = s

