@@ -69,13 +69,27 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 	}
 	name, named := o.Profile, o.Profile != ""
 	if !named {
-		name = firstEnv("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+		name = os.Getenv("AWS_PROFILE")
 	}
 	p := files.profiles[name]
-	if name == "" {
-		p = files.profiles["default"]
-	} else if p == nil {
+	missing := "" // what the end of the chain says about a profile that is not there
+	switch {
+	case name != "" && p == nil:
 		return nil, files.notFound(name)
+	case name != "":
+	case os.Getenv("AWS_DEFAULT_PROFILE") != "":
+		// The SDK reads AWS_DEFAULT_PROFILE too, but only --profile and
+		// AWS_PROFILE must name a profile that exists: for another, it
+		// goes on with no profile (not even [default]).
+		name = os.Getenv("AWS_DEFAULT_PROFILE")
+		if p = files.profiles[name]; p == nil {
+			missing = fmt.Sprintf("AWS_DEFAULT_PROFILE names %q, which is not in %s or %s", name, files.configPath, files.credentialsPath)
+		}
+	default:
+		p = files.profiles["default"]
+	}
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	cfg := &Config{
 		Region: firstEnv("AWS_REGION", "AWS_DEFAULT_REGION"),
@@ -111,7 +125,9 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 			os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), os.Getenv("AWS_ROLE_SESSION_NAME"))
 	default:
 		if p == nil {
-			p = &profile{name: "default"} // no files, or no [default]: the container, then EC2
+			// No files, no [default], or a missing AWS_DEFAULT_PROFILE:
+			// the container, then EC2.
+			p = &profile{name: "default", missing: missing}
 		}
 		creds, err = r.fromProfile(p, nil)
 	}
@@ -208,12 +224,16 @@ var sourceKeys = []string{"source_profile", "credential_source", "credential_pro
 // its own credentials (its role_arn and source_profile are ignored, so a
 // profile can name itself to assume its role_arn with its own keys).
 func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvider, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	what := fmt.Sprintf("AWS profile %q", p.name)
 	again := false
 	for _, c := range chain {
 		again = again || c == p.name
 	}
 	roleARN, source := p.get("role_arn"), p.get("source_profile")
+	static := p.hasKeys()
 	if again {
 		roleARN, source = "", ""
 	} else {
@@ -223,7 +243,7 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 				set = append(set, k+" ("+p.at(k)+")")
 			}
 		}
-		if len(set) > 1 {
+		if len(set) > 1 && !(len(chain) > 0 && static) { // a source profile's keys end the look-up, as in the SDK
 			return nil, fmt.Errorf("%s sets %s: only one of source_profile, credential_source, credential_process and web_identity_token_file may be set", what, strings.Join(set, " and "))
 		}
 		if len(set) == 1 && roleARN == "" && p.get("credential_process") == "" {
@@ -235,7 +255,6 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 				"then run the command without --profile and without AWS_PROFILE", what, roleARN, p.at("mfa_serial"), p.name)
 		}
 	}
-	static := p.get("aws_access_key_id") != ""
 	if len(chain) > 0 && static {
 		source = "" // a source profile's own keys come before its source_profile, as in the SDK
 	}
@@ -271,7 +290,7 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 	case os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != "" || os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "":
 		base, err = r.container("the container credentials endpoint")
 	default:
-		base = noCredentialsIfEmpty(r.instanceMetadata(p))
+		base = noCredentialsIfEmpty(r.instanceMetadata(p), p.missing)
 	}
 	if err != nil {
 		return nil, err
@@ -405,10 +424,14 @@ func (r *resolver) instanceMetadata(p *profile) aws.CredentialsProvider {
 }
 
 // noCredentialsIfEmpty marks the last step's failure as the end of the
-// chain (errNoCredentials), which explain turns into the usual advice.
-func noCredentialsIfEmpty(p aws.CredentialsProvider) aws.CredentialsProvider {
+// chain (errNoCredentials), which explain turns into the usual advice;
+// note, if not "", says why no profile was used.
+func noCredentialsIfEmpty(p aws.CredentialsProvider, note string) aws.CredentialsProvider {
 	return aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
 		c, err := p.Retrieve(ctx)
+		if err != nil && note != "" {
+			return c, fmt.Errorf("%w (%s): %w", errNoCredentials, note, err)
+		}
 		if err != nil {
 			return c, fmt.Errorf("%w: %w", errNoCredentials, err)
 		}

@@ -124,6 +124,21 @@ func TestCredentialChain(t *testing.T) {
 		{name: "environment web identity", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token", "AWS_ROLE_ARN": acct + "Web", "AWS_ROLE_SESSION_NAME": "pipeline"},
 			want: append([]string{"AssumeRoleWithWebIdentity - RoleArn=" + acct + "Web RoleSessionName=pipeline WebIdentityToken=web-identity-token"}, signedBy("ASIAWEBWeb", "us-west-2")...)},
 		{name: "web identity without AWS_ROLE_ARN", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token"}, wantErr: []string{"set AWS_ROLE_ARN"}},
+		{name: "environment web identity before AWS_PROFILE", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token", "AWS_ROLE_ARN": acct + "Web", "AWS_PROFILE": "dev"},
+			want: append([]string{"AssumeRoleWithWebIdentity - RoleArn=" + acct + "Web RoleSessionName=policy-sentry-* WebIdentityToken=web-identity-token"}, signedBy("ASIAWEBWeb", "eu-west-1")...)},
+		{name: "--profile before environment web identity", profile: "dev", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token", "AWS_ROLE_ARN": acct + "Web"},
+			want: signedBy("AKIDDEV", "eu-west-1")},
+		{name: "AWS_DEFAULT_PROFILE", env: map[string]string{"AWS_DEFAULT_PROFILE": "dev"}, want: signedBy("AKIDDEV", "eu-west-1")},
+		{name: "AWS_PROFILE before AWS_DEFAULT_PROFILE", env: map[string]string{"AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "nope"}, want: signedBy("AKIDDEV", "eu-west-1")},
+		// The SDK loads a profile AWS_DEFAULT_PROFILE names that is in neither
+		// file as no profile (only --profile and AWS_PROFILE must exist).
+		{name: "environment keys with a missing AWS_DEFAULT_PROFILE", env: with(envKeys, "AWS_DEFAULT_PROFILE", "nope"), want: signedBy("AKIDENV", "us-east-1")},
+		{name: "missing AWS_DEFAULT_PROFILE, nothing else", env: map[string]string{"AWS_DEFAULT_PROFILE": "nope"},
+			wantErr: []string{"no AWS credentials found", `AWS_DEFAULT_PROFILE names "nope", which is not in`}},
+		// Half a key pair in the environment: the AWS CLI stops (the Go SDK
+		// ignored it and went on to the profile, signing as someone else).
+		{name: "environment access key without its secret", env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_PROFILE": "dev"}, wantErr: []string{"set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"}},
+		{name: "environment secret without its key", env: map[string]string{"AWS_SECRET_ACCESS_KEY": "secret-env", "AWS_PROFILE": "dev"}, want: signedBy("AKIDDEV", "eu-west-1")},
 
 		// 2. The shared files.
 		{name: "default profile", want: signedBy("AKIDDEFAULT", "us-west-2")},
@@ -147,6 +162,27 @@ func TestCredentialChain(t *testing.T) {
 		{name: "profile web identity", profile: "web",
 			want: append([]string{"AssumeRoleWithWebIdentity - RoleArn=" + acct + "Web RoleSessionName=ci WebIdentityToken=web-identity-token"}, signedBy("ASIAWEBWeb", "us-east-1")...)},
 		{name: "credential_process", profile: "process", want: signedBy("AKIDPROCESS", "us-east-1")},
+		{name: "credential_process quoting each word", profile: "process-quoted", want: signedBy("AKIDPROCESS", "us-east-1")},
+		{name: "duration_seconds in whole minutes over 15", profile: "short-duration",
+			want: append([]string{"AssumeRole AKIDDEV us-east-1 DurationSeconds=900 RoleArn=" + acct + "Short RoleSessionName=policy-sentry-*"}, signedBy("ASIAShort", "us-east-1")...)},
+		{name: "duration_seconds in hexadecimal", profile: "hex-duration",
+			want: append([]string{"AssumeRole AKIDDEV us-east-1 DurationSeconds=3600 RoleArn=" + acct + "Hex RoleSessionName=policy-sentry-*"}, signedBy("ASIAHex", "us-east-1")...)},
+		{name: "source profile with keys ignores its other sources", profile: "uses-keyed-source", want: append([]string{
+			"AssumeRole AKIDKEYED us-east-1 DurationSeconds=900 RoleArn=" + acct + "Keyed RoleSessionName=policy-sentry-*",
+			"AssumeRole ASIAKeyed us-east-1 DurationSeconds=900 RoleArn=" + acct + "Outer RoleSessionName=policy-sentry-*"}, signedBy("ASIAOuter", "us-east-1")...)},
+		{name: "three roles chained", profile: "deep", want: append([]string{
+			"AssumeRole AKIDDEV us-east-1 DurationSeconds=3600 ExternalId=ext-1 RoleArn=" + acct + "Audit RoleSessionName=alice",
+			"AssumeRole ASIAAudit us-east-1 DurationSeconds=900 RoleArn=" + acct + "Outer RoleSessionName=policy-sentry-*",
+			"AssumeRole ASIAOuter us-east-1 DurationSeconds=900 RoleArn=" + acct + "Deep RoleSessionName=policy-sentry-*"}, signedBy("ASIADeep", "us-east-1")...)},
+		{name: "AWS_STS_REGIONAL_ENDPOINTS legacy is ignored, as by the Go SDK", profile: "role", env: map[string]string{"AWS_STS_REGIONAL_ENDPOINTS": "legacy", "AWS_REGION": "eu-west-3"},
+			want: append([]string{"AssumeRole AKIDDEV eu-west-3 DurationSeconds=3600 ExternalId=ext-1 RoleArn=" + acct + "Audit RoleSessionName=alice"}, signedBy("ASIAAudit", "eu-west-3")...)},
+		{name: "SSO expiry with a UTC suffix", profile: "sso-utc",
+			want: append([]string{"GetRoleCredentials - account_id=123456789012 role_name=ReadOnly"}, signedBy("ASIASSOReadOnly", "us-east-1")...)},
+		{name: "SSO expiry with fractional seconds", profile: "sso-fraction",
+			want: append([]string{"GetRoleCredentials - account_id=123456789012 role_name=ReadOnly"}, signedBy("ASIASSOReadOnly", "us-east-1")...)},
+		{name: "[profile default] before a later [default]", dir: "profile-default-first", want: signedBy("AKIDPROFILEDEFAULT", "us-east-1")},
+		{name: "half a key pair in another profile", dir: "half-key", profile: "ok", want: signedBy("AKIDOK", "us-east-1")},
+		{name: "credentials file completes a half key pair", dir: "half-key", profile: "fixed", want: signedBy("AKIDFIXED", "us-east-1")},
 		{name: "SSO session", profile: "sso",
 			want: append([]string{"GetRoleCredentials - account_id=123456789012 role_name=ReadOnly"}, signedBy("ASIASSOReadOnly", "eu-central-1")...)},
 		{name: "legacy SSO", profile: "sso-legacy",
@@ -193,7 +229,12 @@ func TestCredentialChain(t *testing.T) {
 		{name: "assume role denied", profile: "denied", wantErr: []string{`getting the credentials: AWS profile "denied": assuming role`, "AccessDenied", "sts:AssumeRole on the role"}},
 		{name: "bad section header", dir: "bad-header", wantErr: []string{".aws/config:4:", "closing ']'"}},
 		{name: "line without =", dir: "bad-line", wantErr: []string{".aws/credentials:6:", "expected `key = value`"}},
-		{name: "half a key pair", dir: "half-key", wantErr: []string{".aws/credentials:5:", `profile "dev" has half of a key pair`}},
+		{name: "half a key pair", dir: "half-key", profile: "dev", wantErr: []string{".aws/credentials:5:", `profile "dev" has half of a key pair`}},
+		{name: "half a key pair in a source profile", dir: "half-key", profile: "uses-dev", wantErr: []string{".aws/credentials:5:", `profile "dev" has half of a key pair`}},
+		{name: "half a key pair in the credentials file", dir: "half-key", profile: "broken-override", wantErr: []string{".aws/credentials:16:", `profile "broken-override" has half of a key pair: add aws_access_key_id`}},
+		{name: "SSO expiry expired with a UTC suffix", profile: "sso-utc-expired", wantErr: []string{"SSO login expired at 2020-01-01T00:00:00Z", "aws sso login --profile sso-utc-expired"}},
+		{name: "SSO expiry unreadable", profile: "sso-bad-expiry", wantErr: []string{`expiresAt "next tuesday"`, "590e8b264f84386d4d0093831344b96af77afbe2.json", "aws sso login --profile sso-bad-expiry"}},
+		{name: "source profile loop of three", profile: "loop-c", wantErr: []string{"chain loop-c → loop-d → loop-e → loop-c loops back"}},
 		{name: "setting outside a section", dir: "outside", wantErr: []string{".aws/config:1:", "outside any [section]"}},
 	}
 	for _, c := range cases {

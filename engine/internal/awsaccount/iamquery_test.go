@@ -82,8 +82,8 @@ func TestAPIErrorRetryable(t *testing.T) {
 }
 
 // TestSTSEndpoint: the regional STS endpoint of each partition (FIPS in
-// the aws partition; GovCloud's is FIPS already), signed for the region;
-// a configured one wins.
+// the aws partition; GovCloud's is FIPS already), signed for the region,
+// whatever AWS_STS_REGIONAL_ENDPOINTS says; a configured one wins.
 func TestSTSEndpoint(t *testing.T) {
 	tests := []struct {
 		region   string
@@ -98,7 +98,13 @@ func TestSTSEndpoint(t *testing.T) {
 		{"us-gov-west-1", true, "", "https://sts.us-gov-west-1.amazonaws.com/", "us-gov-west-1"},
 		{"us-iso-east-1", false, "", "https://sts.us-iso-east-1.c2s.ic.gov/", "us-iso-east-1"},
 		{"eu-west-1", false, "http://127.0.0.1:9/", "http://127.0.0.1:9/", "eu-west-1"},
+		// The pseudo-region aws-global is STS's global endpoint, signed
+		// for us-east-1, as the SDK's rules resolve it.
+		{"aws-global", false, "", "https://sts.amazonaws.com/", "us-east-1"},
+		{"aws-global", true, "", "https://sts-fips.us-east-1.amazonaws.com/", "us-east-1"},
 	}
+	// The Go SDK does not read AWS_STS_REGIONAL_ENDPOINTS: always regional.
+	t.Setenv("AWS_STS_REGIONAL_ENDPOINTS", "legacy")
 	for _, tt := range tests {
 		c := newSTSClient(&Config{Region: tt.region, endpoints: endpoints{fips: tt.fips, base: tt.base}}, nil)
 		if c.endpoint != tt.want || c.region != tt.wantSign {

@@ -22,13 +22,20 @@ import (
 //	                                            elsewhere a property of its own, as in the SDK)
 //	continuation: [ \t]+ text                  (no '=' or ':'; appended to the previous property's value)
 //
-// Keys are case-insensitive; a value in matching quotes loses them. In
+// Keys are case-insensitive; a value in matching quotes loses them
+// (unless the quote comes again inside it, as in `"cmd" "arg"`, where the
+// SDK's stripping would leave a broken command line). In
 // the config file the sections are [default], [profile NAME],
 // [sso-session NAME] and [services NAME] ([profile default] wins over
 // [default]; other sections are ignored, as the SDK ignores them); in the
 // credentials file every section is a profile ([profile NAME] there is
 // ignored). A profile's keys in the credentials file win over the same
-// keys in the config file. A line that is none of the above is an error
+// keys in the config file. Half a key pair (aws_access_key_id without
+// aws_secret_access_key, or the reverse) in a profile's section is an
+// error when that profile is used, not before, as in the SDK; when both
+// files have the profile, the credentials file's section decides. A
+// continuation line under a property whose value is empty is ignored, as
+// the SDK ignores it. A line that is none of the above is an error
 // naming the file and line, as the AWS CLI reports it (the Go SDK skips
 // such lines silently).
 
@@ -112,7 +119,7 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 			}
 			last.sub[k] = unquote(v)
 		default:
-			if last.sub == nil {
+			if last.sub == nil && last.value != "" {
 				last.value += "\n" + trimmed
 			}
 		}
@@ -138,8 +145,11 @@ func trimComment(v string) string {
 	return strings.TrimSpace(v)
 }
 
+// unquote strips the quotes around a whole value, as the SDK does,
+// unless the quote also occurs inside: `"cat" "a b"` stays as it is (the
+// SDK would make it `cat" "a b`, which no shell runs).
 func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] && !strings.ContainsRune(s[1:len(s)-1], rune(s[0])) {
 		return s[1 : len(s)-1]
 	}
 	return s
@@ -149,6 +159,26 @@ func unquote(s string) string {
 type profile struct {
 	name string
 	keys map[string]*iniValue
+	// partial is half a key pair in the profile's section of the
+	// credentials file, else of the config file; an error when the
+	// profile is used.
+	partial error
+	// missing, for the stand-in of a profile that is not in the files,
+	// says so (for the error at the end of the chain).
+	missing string
+}
+
+// check is the profile's error, if its keys cannot be used.
+func (p *profile) check() error {
+	if p == nil {
+		return nil
+	}
+	return p.partial
+}
+
+// hasKeys says whether the profile has both halves of a key pair.
+func (p *profile) hasKeys() bool {
+	return p.get("aws_access_key_id") != "" && p.get("aws_secret_access_key") != ""
 }
 
 // get returns the key's value ("" when it is not set).
@@ -221,6 +251,7 @@ func loadSharedFiles() (*sharedFiles, error) {
 		for k, v := range s.keys {
 			p.keys[k] = v
 		}
+		p.partial = halfKeyPair(name, s)
 	}
 	for _, s := range config {
 		switch typ, name, _ := strings.Cut(s.name, " "); {
@@ -246,17 +277,21 @@ func loadSharedFiles() (*sharedFiles, error) {
 			add(s.name, s)
 		}
 	}
-	for _, p := range f.profiles {
-		id, secret := p.keys["aws_access_key_id"], p.keys["aws_secret_access_key"]
-		if (id == nil) != (secret == nil) {
-			v, missing := id, "aws_secret_access_key"
-			if v == nil {
-				v, missing = secret, "aws_access_key_id"
-			}
-			return nil, fmt.Errorf("%s:%d: profile %q has half of a key pair: add %s", v.file, v.line, p.name, missing)
-		}
-	}
 	return f, nil
+}
+
+// halfKeyPair is the error of a section holding one half of a key pair
+// (nil for none or both).
+func halfKeyPair(name string, s *iniSection) error {
+	id, secret := s.keys["aws_access_key_id"], s.keys["aws_secret_access_key"]
+	if (id == nil) == (secret == nil) {
+		return nil
+	}
+	v, missing := id, "aws_secret_access_key"
+	if v == nil {
+		v, missing = secret, "aws_access_key_id"
+	}
+	return fmt.Errorf("%s:%d: profile %q has half of a key pair: add %s", v.file, v.line, name, missing)
 }
 
 // Profiles lists the profiles of the AWS shared config and credentials

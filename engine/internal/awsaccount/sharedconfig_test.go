@@ -21,6 +21,10 @@ func TestParseINI(t *testing.T) {
 		"long = first\n" +
 		"  second\n" +
 		"  promoted = yes\n" +
+		"empty =\n" +
+		"  not a continuation of an empty value\n" +
+		"process = \"cat\" \"a b\"\n" +
+		"single = 'it'\n" +
 		"\n" +
 		"[services   x]\n" +
 		"iam =\n" +
@@ -35,7 +39,8 @@ func TestParseINI(t *testing.T) {
 		t.Fatalf("sections %v", secs)
 	}
 	a := secs[0].keys
-	for key, want := range map[string]string{"region": "eu-west-2", "role_arn": "arn:aws:iam::1:role/x", "quoted": "a b", "hash": "a#b", "long": "first\nsecond", "s3": "", "promoted": "yes"} {
+	for key, want := range map[string]string{"region": "eu-west-2", "role_arn": "arn:aws:iam::1:role/x", "quoted": "a b", "hash": "a#b", "long": "first\nsecond", "s3": "", "promoted": "yes",
+		"empty": "", "process": `"cat" "a b"`, "single": "it"} {
 		if v := a[key]; v == nil || v.value != want {
 			t.Errorf("%s = %+v, want %q", key, v, want)
 		}
@@ -43,7 +48,7 @@ func TestParseINI(t *testing.T) {
 	if a["s3"].sub["max_queue_size"] != "1000" || a["s3"].sub["max_concurrent_requests"] != "10" {
 		t.Errorf("s3 sub-properties %v", a["s3"].sub)
 	}
-	if a["region"].line != 18 || a["role_arn"].line != 4 {
+	if a["region"].line != 22 || a["role_arn"].line != 4 {
 		t.Errorf("lines: region %d, role_arn %d", a["region"].line, a["role_arn"].line)
 	}
 	if secs[1].keys["iam"].sub["endpoint_url"] != "http://localhost:1/" {

@@ -131,11 +131,11 @@ func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool
 		return "", fmt.Errorf("reading the cached SSO login: %w", err)
 	}
 	var t struct {
-		AccessToken  string    `json:"accessToken"`
-		ExpiresAt    time.Time `json:"expiresAt"`
-		RefreshToken string    `json:"refreshToken"`
-		ClientID     string    `json:"clientId"`
-		ClientSecret string    `json:"clientSecret"`
+		AccessToken  string `json:"accessToken"`
+		ExpiresAt    string `json:"expiresAt"`
+		RefreshToken string `json:"refreshToken"`
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
 	}
 	if err := json.Unmarshal(b, &t); err != nil {
 		return "", fmt.Errorf("the cached SSO login %s: %w", path, err)
@@ -143,10 +143,14 @@ func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool
 	if t.AccessToken == "" {
 		return "", fmt.Errorf("the cached SSO login %s has no accessToken", path)
 	}
-	if time.Now().Before(t.ExpiresAt) {
+	expires, ok := parseExpiry(t.ExpiresAt)
+	if !ok {
+		return "", fmt.Errorf("the cached SSO login %s has expiresAt %q, which is no time (RFC 3339, e.g. 2026-12-02T10:00:00Z)", path, t.ExpiresAt)
+	}
+	if time.Now().Before(expires) {
 		return t.AccessToken, nil
 	}
-	expired := fmt.Errorf("the SSO login expired at %s", t.ExpiresAt.UTC().Format(time.RFC3339))
+	expired := fmt.Errorf("the SSO login expired at %s", expires.UTC().Format(time.RFC3339))
 	if !refresh || t.RefreshToken == "" || t.ClientID == "" || t.ClientSecret == "" {
 		return "", expired
 	}
@@ -155,6 +159,22 @@ func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool
 		return "", fmt.Errorf("%w, and refreshing it failed: %w", expired, err)
 	}
 	return token, nil
+}
+
+// expiryLayouts are the forms of expiresAt in the SSO token cache: RFC
+// 3339 (with or without fractional seconds), as the SDKs and the AWS CLI
+// write it now, and the "UTC" suffix of AWS CLI v2's first releases (the
+// Go SDK rejected that one; the AWS CLI reads it).
+var expiryLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999UTC", "2006-01-02T15:04:05.999999999Z0700"}
+
+// parseExpiry parses an expiresAt of the SSO token cache.
+func parseExpiry(s string) (time.Time, bool) {
+	for _, l := range expiryLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // refreshSSOToken is the OIDC service's CreateToken with the refresh
