@@ -207,6 +207,10 @@ func TestCredentialChain(t *testing.T) {
 		{name: "EC2 instance metadata", dir: "none", env: map[string]string{"AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{{URL}}"},
 			want: append([]string{"IMDS -"}, signedBy("ASIAIMDS", "us-east-1")...)},
 		{name: "nothing", dir: "none", wantErr: []string{"no AWS credentials found for the default AWS credentials", "aws configure"}},
+		{name: "EC2 instance metadata disabled", dir: "none", env: map[string]string{"AWS_EC2_METADATA_DISABLED": "TRUE", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{{URL}}"},
+			wantErr: []string{"no AWS credentials found", "AWS_EC2_METADATA_DISABLED"}},
+		{name: "credential_source Ec2InstanceMetadata disabled", profile: "from-ec2", env: map[string]string{"AWS_EC2_METADATA_SERVICE_ENDPOINT": "{{URL}}"},
+			wantErr: []string{`AWS profile "from-ec2": credential_source Ec2InstanceMetadata`, "AWS_EC2_METADATA_DISABLED"}},
 
 		// What the chain does not do, and mistakes: each error says what to do.
 		{name: "unknown profile", profile: "nope", wantErr: []string{`AWS profile "nope" is not in`, "aws configure --profile nope"}},
