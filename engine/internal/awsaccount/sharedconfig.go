@@ -16,7 +16,7 @@ import (
 //	file:         line*
 //	line:         blank | comment | header | property | subproperty | continuation
 //	comment:      [ \t]* ('#' | ';') text
-//	header:       '[' name ']' ([ \t]* ('#' | ';') text)?
+//	header:       [ \t]* '[' name ']' ([ \t]* ('#' | ';') text)?
 //	property:     key ('=' | ':') value        (in the first column; value ends at " #" or " ;")
 //	subproperty:  [ \t]+ key '=' value         (under a property whose value is empty;
 //	                                            elsewhere a property of its own, as in the SDK)
@@ -74,11 +74,13 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 			continue
 		}
 		indented := line[0] == ' ' || line[0] == '\t'
+		head, _, _ := strings.Cut(line, "#")
+		head, _, _ = strings.Cut(head, ";")
+		head = strings.TrimSpace(head)
 		switch {
-		case !indented && line[0] == '[':
-			head, _, _ := strings.Cut(line, "#")
-			head, _, _ = strings.Cut(head, ";")
-			head = strings.TrimSpace(head)
+		// An indented line in brackets is a header too, as the SDK reads
+		// it (a pasted `  [profile x]` is not a continuation).
+		case !indented && line[0] == '[' || indented && strings.HasPrefix(head, "[") && strings.HasSuffix(head, "]"):
 			if !strings.HasSuffix(head, "]") {
 				return nil, fmt.Errorf("%s:%d: a section header needs a closing ']': %q", path, n, trimmed)
 			}
@@ -94,11 +96,12 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 		case cur == nil:
 			return nil, fmt.Errorf("%s:%d: %q is outside any [section]: put it under [default] or [profile NAME]", path, n, trimmed)
 		case !indented:
-			k, v, ok := splitProperty(line)
+			// The comment is cut before the split, as the SDK cuts it:
+			// `region = # later` is an empty value.
+			k, v, ok := splitProperty(trimComment(line))
 			if !ok {
 				return nil, fmt.Errorf("%s:%d: expected `key = value`, found %q", path, n, trimmed)
 			}
-			v = trimComment(v)
 			last = &iniValue{value: unquote(v), file: path, line: n}
 			cur.keys[k] = last
 		case strings.ContainsAny(trimmed, "=:") && (last == nil || last.value != ""):

@@ -25,6 +25,7 @@ func TestParseINI(t *testing.T) {
 		"  not a continuation of an empty value\n" +
 		"process = \"cat\" \"a b\"\n" +
 		"single = 'it'\n" +
+		"commented = # only a comment\n" +
 		"\n" +
 		"[services   x]\n" +
 		"iam =\n" +
@@ -40,7 +41,7 @@ func TestParseINI(t *testing.T) {
 	}
 	a := secs[0].keys
 	for key, want := range map[string]string{"region": "eu-west-2", "role_arn": "arn:aws:iam::1:role/x", "quoted": "a b", "hash": "a#b", "long": "first\nsecond", "s3": "", "promoted": "yes",
-		"empty": "", "process": `"cat" "a b"`, "single": "it"} {
+		"empty": "", "process": `"cat" "a b"`, "single": "it", "commented": ""} {
 		if v := a[key]; v == nil || v.value != want {
 			t.Errorf("%s = %+v, want %q", key, v, want)
 		}
@@ -48,11 +49,24 @@ func TestParseINI(t *testing.T) {
 	if a["s3"].sub["max_queue_size"] != "1000" || a["s3"].sub["max_concurrent_requests"] != "10" {
 		t.Errorf("s3 sub-properties %v", a["s3"].sub)
 	}
-	if a["region"].line != 22 || a["role_arn"].line != 4 {
+	if a["region"].line != 23 || a["role_arn"].line != 4 {
 		t.Errorf("lines: region %d, role_arn %d", a["region"].line, a["role_arn"].line)
 	}
 	if secs[1].keys["iam"].sub["endpoint_url"] != "http://localhost:1/" {
 		t.Errorf("services section %v", secs[1].keys["iam"])
+	}
+}
+
+// TestParseINIIndentedHeader: an indented line in brackets is a section
+// header, as the SDK reads it, not a continuation of the value above.
+func TestParseINIIndentedHeader(t *testing.T) {
+	secs, err := parseINI("f", []byte("[default]\nregion = us-east-1\n  [profile dev] # pasted\naws_access_key_id = AKID\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secs) != 2 || secs[1].name != "profile dev" || secs[0].keys["region"].value != "us-east-1" ||
+		secs[1].keys["aws_access_key_id"] == nil || secs[0].keys["aws_access_key_id"] != nil {
+		t.Errorf("sections %+v %+v", secs[0], secs[len(secs)-1])
 	}
 }
 
