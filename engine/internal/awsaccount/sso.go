@@ -65,7 +65,7 @@ func (r *resolver) sso(p *profile) (aws.CredentialsProvider, error) {
 			v   *string
 		}{{"sso_start_url", &s.startURL}, {"sso_region", &s.region}} {
 			if *k.v != "" && get(k.key) != "" && *k.v != get(k.key) {
-				return nil, fmt.Errorf("AWS profile %q: %s (%s) differs from the one of [sso-session %s] (%s:%d)", p.name, k.key, p.at(k.key), s.session, sec.file, sec.keys[k.key].line)
+				return nil, fmt.Errorf("AWS profile %q: %s (%s) differs from the one of [sso-session %s] (%s:%d): remove it from the profile, the session's is the one used", p.name, k.key, p.at(k.key), s.session, sec.file, sec.keys[k.key].line)
 			}
 			if get(k.key) != "" {
 				*k.v = get(k.key)
