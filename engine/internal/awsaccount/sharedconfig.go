@@ -84,7 +84,7 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 			if !strings.HasSuffix(head, "]") {
 				return nil, fmt.Errorf("%s:%d: a section header needs a closing ']': %q", path, n, trimmed)
 			}
-			name := strings.Join(strings.Fields(head[1:len(head)-1]), " ")
+			name := sectionName(head[1 : len(head)-1])
 			if name == "" {
 				return nil, fmt.Errorf("%s:%d: a section header without a name", path, n)
 			}
@@ -128,6 +128,19 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 		}
 	}
 	return out, nil
+}
+
+// sectionName is the name of a header's bracketed text: a type and a
+// name split at the first run of blanks (spaces, tabs), joined by one
+// space, the name kept as written after the run (`profile my  dev` is
+// "my  dev"), as the SDK splits them.
+func sectionName(s string) string {
+	s = strings.Trim(s, " \t")
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s
+	}
+	return s[:i] + " " + strings.TrimLeft(s[i:], " \t")
 }
 
 // splitProperty splits `key = value` (or `key: value`) and lowers the key.

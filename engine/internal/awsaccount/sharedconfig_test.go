@@ -70,6 +70,24 @@ func TestParseINIIndentedHeader(t *testing.T) {
 	}
 }
 
+// TestParseINIHeaderNames: a header's type and name are split at the
+// first run of blanks, and the name is kept as written after it, as the
+// SDK splits them.
+func TestParseINIHeaderNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"[profile   dev]":       "profile dev",
+		"[\tprofile\tdev ]":     "profile dev",
+		"[profile my  profile]": "profile my  profile",
+		"[ default ]":           "default",
+		"[sso-session corp]":    "sso-session corp",
+	} {
+		secs, err := parseINI("f", []byte(in+"\nk = v\n"))
+		if err != nil || len(secs) != 1 || secs[0].name != want {
+			t.Errorf("%q: %v %v, want section %q", in, secs, err, want)
+		}
+	}
+}
+
 // TestParseINIErrors: each malformed line is an error naming file:line.
 func TestParseINIErrors(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
