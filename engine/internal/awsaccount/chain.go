@@ -282,7 +282,7 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 			"or add a profile with `credential_process = aws configure export-credentials --profile %s --format process` and pass that one",
 			what, p.at("login_session"), p.name, p.name)
 	case p.get("credential_process") != "":
-		base = process(what, p.get("credential_process"))
+		base = process(what, p.get("credential_process"), p.at("credential_process"))
 	case again:
 		return nil, fmt.Errorf("the source_profile chain %s loops back to AWS profile %q, which has no credentials of its own to start from", strings.Join(append(chain, p.name), " → "), p.name)
 	case len(chain) > 0:
@@ -337,9 +337,12 @@ func envCredentials(what string) (aws.CredentialsProvider, error) {
 }
 
 // process runs a credential_process command (through the shell, as the
-// SDK runs it) for credentials in its JSON format.
-func process(what, command string) aws.CredentialsProvider {
-	return wrapErrors(what+": credential_process", "run the command yourself to see why it fails", processcreds.NewProvider(command))
+// SDK runs it) for credentials in its JSON format; at is where the
+// command is set (FILE:LINE).
+func process(what, command, at string) aws.CredentialsProvider {
+	return wrapErrors(what+": credential_process ("+at+")",
+		`run the command yourself: it must exit with status 0 and print JSON with "Version": 1, "AccessKeyId" and "SecretAccessKey"`,
+		processcreds.NewProvider(command))
 }
 
 // container is the ECS or EKS container credentials endpoint:
