@@ -284,9 +284,11 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 	case p.get("credential_process") != "":
 		base = process(what, p.get("credential_process"), p.at("credential_process"))
 	case again:
-		return nil, fmt.Errorf("the source_profile chain %s loops back to AWS profile %q, which has no credentials of its own to start from", strings.Join(append(chain, p.name), " → "), p.name)
+		return nil, fmt.Errorf("the source_profile chain %s loops back to AWS profile %q, which has no credentials of its own to start from: "+
+			"end the chain at a profile with keys, credential_process, SSO or credential_source", strings.Join(append(chain, p.name), " → "), p.name)
 	case len(chain) > 0:
-		return nil, fmt.Errorf("AWS profile %q, the source_profile of %q, has no credentials of its own (chain: %s)", p.name, chain[len(chain)-1], strings.Join(append(chain, p.name), " → "))
+		return nil, fmt.Errorf("AWS profile %q, the source_profile of %q, has no credentials of its own (chain: %s): "+
+			"give it keys, credential_process, SSO or credential_source, or name another source_profile", p.name, chain[len(chain)-1], strings.Join(append(chain, p.name), " → "))
 	case os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != "" || os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "":
 		base, err = r.container("the container credentials endpoint")
 	default:
