@@ -36,6 +36,21 @@ type Config struct {
 	HTTPClient aws.HTTPClient
 	// endpoints are the configured endpoints and FIPS setting.
 	endpoints endpoints
+	// source says whose credentials these are, for errors: `AWS profile
+	// "dev" (AWS_PROFILE)`, "the environment's AWS_ACCESS_KEY_ID"...; ""
+	// for --profile or the default profile.
+	source string
+}
+
+// who says whose credentials cfg holds, for errors; profile is --profile.
+func (cfg *Config) who(profile string) string {
+	switch {
+	case profile != "":
+		return fmt.Sprintf("AWS profile %q", profile)
+	case cfg != nil && cfg.source != "":
+		return cfg.source
+	}
+	return "the default AWS credentials"
 }
 
 // LoadConfig finds the credentials and settings of the profile of o as
@@ -119,11 +134,19 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 	case named:
 		creds, err = r.fromProfile(p, nil)
 	case os.Getenv("AWS_ACCESS_KEY_ID") != "" || os.Getenv("AWS_ACCESS_KEY") != "":
+		cfg.source = "the environment's AWS_ACCESS_KEY_ID"
 		creds, err = envCredentials("the environment (AWS_ACCESS_KEY_ID)")
 	case os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "":
+		cfg.source = "the web identity of AWS_WEB_IDENTITY_TOKEN_FILE"
 		creds, err = r.webIdentity("the environment (AWS_WEB_IDENTITY_TOKEN_FILE)", os.Getenv("AWS_ROLE_ARN"),
 			os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), os.Getenv("AWS_ROLE_SESSION_NAME"))
 	default:
+		switch {
+		case os.Getenv("AWS_PROFILE") != "":
+			cfg.source = fmt.Sprintf("AWS profile %q (AWS_PROFILE)", name)
+		case p != nil && os.Getenv("AWS_DEFAULT_PROFILE") != "":
+			cfg.source = fmt.Sprintf("AWS profile %q (AWS_DEFAULT_PROFILE)", name)
+		}
 		if p == nil {
 			// No files, no [default], or a missing AWS_DEFAULT_PROFILE:
 			// the container, then EC2.

@@ -240,6 +240,7 @@ func TestCredentialChain(t *testing.T) {
 			wantErr: []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "plain HTTP is allowed only to a loopback"}},
 		{name: "EC2 instance metadata", dir: "none", env: map[string]string{"AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{{URL}}"},
 			want: append([]string{"IMDS -"}, signedBy("ASIAIMDS", "us-east-1")...)},
+		{name: "AWS_PROFILE without credentials", env: map[string]string{"AWS_PROFILE": "empty"}, wantErr: []string{`no AWS credentials found for AWS profile "empty" (AWS_PROFILE)`}},
 		{name: "nothing", dir: "none", wantErr: []string{"no AWS credentials found for the default AWS credentials", "aws configure"}},
 		{name: "EC2 instance metadata disabled", dir: "none", env: map[string]string{"AWS_EC2_METADATA_DISABLED": "TRUE", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{{URL}}"},
 			wantErr: []string{"no AWS credentials found", "AWS_EC2_METADATA_DISABLED"}},
