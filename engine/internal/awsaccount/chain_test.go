@@ -140,9 +140,14 @@ func TestCredentialChain(t *testing.T) {
 		{name: "environment access key without its secret", env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_PROFILE": "dev"}, wantErr: []string{"set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"}},
 		{name: "environment secret without its key", env: map[string]string{"AWS_SECRET_ACCESS_KEY": "secret-env", "AWS_PROFILE": "dev"}, want: signedBy("AKIDDEV", "eu-west-1")},
 
+		{name: "environment keys under their older names", dir: "none", env: map[string]string{"AWS_ACCESS_KEY": "AKIDOLD", "AWS_SECRET_KEY": "s"}, want: signedBy("AKIDOLD", "us-east-1")},
+		{name: "environment keys under mixed names", dir: "none", env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIDMIXED", "AWS_SECRET_KEY": "s"}, want: signedBy("AKIDMIXED", "us-east-1")},
+
 		// 2. The shared files.
 		{name: "default profile", want: signedBy("AKIDDEFAULT", "us-west-2")},
 		{name: "[profile default] before [default]", dir: "profile-default", want: signedBy("AKIDPROFILEDEFAULT", "us-east-1")},
+		{name: "--profile default", dir: "profile-default", profile: "default", want: signedBy("AKIDPROFILEDEFAULT", "us-east-1")},
+		{name: "AWS_PROFILE default", env: map[string]string{"AWS_PROFILE": "default"}, want: signedBy("AKIDDEFAULT", "us-west-2")},
 		{name: "credentials file before config file", dir: "profile-default", profile: "both", want: signedBy("AKIDCREDENTIALS", "eu-west-3")},
 		{name: "AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE", dir: "none", profile: "dev",
 			env: map[string]string{"AWS_CONFIG_FILE": "{{HOME}}/../none", "AWS_SHARED_CREDENTIALS_FILE": "testdata/chain/aws/credentials"}, want: signedBy("AKIDDEV", "us-east-1")},
