@@ -239,6 +239,11 @@ func TestCredentialChain(t *testing.T) {
 		{name: "container token file, profile without credentials", profile: "empty",
 			env:  map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{{URL}}/container-credentials", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "{{HOME}}/.aws/container-token"},
 			want: append([]string{"Container -"}, signedBy("ASIACONTAINER", "eu-west-1")...)},
+		{name: "container over HTTP to a name that resolves to a loopback", dir: "none", env: map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{{LOCALHOST_URL}}/container-credentials", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-token"},
+			want: append([]string{"Container -"}, signedBy("ASIACONTAINER", "us-east-1")...)},
+		{name: "container token file before the token", dir: "none", env: map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{{URL}}/container-credentials",
+			"AWS_CONTAINER_AUTHORIZATION_TOKEN": "stale", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "{{HOME}}/../none/container-token"},
+			wantErr: []string{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "no such file"}},
 		{name: "container refuses the token", dir: "none", env: map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{{URL}}/container-credentials", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "stale"},
 			wantErr: []string{"the container credentials endpoint", "wrong authorization token"}},
 		{name: "container over HTTP to another host", dir: "none", env: map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://192.0.2.1/creds"},
@@ -297,7 +302,7 @@ func TestCredentialChain(t *testing.T) {
 			}
 			home := chainHome(t, dir, srv.URL)
 			for k, v := range c.env {
-				t.Setenv(k, strings.NewReplacer("{{HOME}}", home, "{{URL}}", srv.URL).Replace(v))
+				t.Setenv(k, strings.NewReplacer("{{HOME}}", home, "{{URL}}", srv.URL, "{{LOCALHOST_URL}}", strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)).Replace(v))
 				if v == "" {
 					os.Unsetenv(k)
 				}
