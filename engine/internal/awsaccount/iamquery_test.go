@@ -3,6 +3,8 @@ package awsaccount
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +29,7 @@ func TestPartitionEndpoint(t *testing.T) {
 		{"us-isob-east-1", false, "https://iam.us-isob-east-1.sc2s.sgov.gov/", "us-isob-east-1"},
 	}
 	for _, tt := range tests {
-		got, sign := partitionEndpoint(tt.region, tt.fips)
+		got, sign := partitionEndpoint(tt.region, tt.fips, false)
 		if got != tt.want || sign != tt.wantSign {
 			t.Errorf("partitionEndpoint(%q, %v) = %s, %s; want %s, %s", tt.region, tt.fips, got, sign, tt.want, tt.wantSign)
 		}
@@ -140,5 +142,37 @@ func TestExplain(t *testing.T) {
 				t.Errorf("%s: %q lacks %q", tt.name, got, w)
 			}
 		}
+	}
+}
+
+// TestEndpointTable: IAM's and STS's endpoints and signing regions in
+// every partition, with and without FIPS and dual-stack, are the SDK's
+// (testdata/endpoints.txt, from its endpoint rules).
+func TestEndpointTable(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "endpoints.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if len(f) != 7 {
+			t.Fatalf("endpoints.txt:%d: %d fields", i+1, len(f))
+		}
+		n++
+		region, fips, dual := f[0], f[1] == "true", f[2] == "true"
+		if got, sign := partitionEndpoint(region, fips, dual); got != f[3] || sign != f[4] {
+			t.Errorf("endpoints.txt:%d: IAM for %s (FIPS %v, dual-stack %v) = %s signed for %s, want %s for %s", i+1, region, fips, dual, got, sign, f[3], f[4])
+		}
+		c := newSTSClient(&Config{Region: region, endpoints: endpoints{fips: fips, dualStack: dual}}, nil)
+		if c.endpoint != f[5] || c.region != f[6] {
+			t.Errorf("endpoints.txt:%d: STS for %s (FIPS %v, dual-stack %v) = %s signed for %s, want %s for %s", i+1, region, fips, dual, c.endpoint, c.region, f[5], f[6])
+		}
+	}
+	if n < 48 {
+		t.Errorf("endpoints.txt has %d cases", n)
 	}
 }

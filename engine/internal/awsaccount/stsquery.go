@@ -17,23 +17,13 @@ import (
 
 // newSTSClient is a Query-protocol client of STS signed with creds (nil:
 // unsigned), at the configured STS endpoint (AWS_ENDPOINT_URL_STS, ...)
-// else the regional one, https://sts.REGION.SUFFIX/ (sts-fips when FIPS
-// endpoints are asked for), as the SDK's STS client resolves it: the SDK
-// does not read AWS_STS_REGIONAL_ENDPOINTS (always regional), and the
-// pseudo-region aws-global is the global endpoint, https://sts.amazonaws.com/,
-// signed for us-east-1 (with FIPS, us-east-1's FIPS endpoint).
+// else the regional one (stsEndpoint: FIPS and dual-stack as asked), as
+// the SDK's STS client resolves it; the SDK does not read
+// AWS_STS_REGIONAL_ENDPOINTS, so neither does this.
 func newSTSClient(cfg *Config, creds aws.CredentialsProvider) *queryClient {
-	region := cfg.Region
-	endpoint, ok := cfg.endpoints.configured("STS")
-	switch {
-	case ok:
-	case region == "aws-global" && !cfg.endpoints.fips:
-		endpoint, region = "https://sts.amazonaws.com/", "us-east-1"
-	case region == "aws-global":
-		region = "us-east-1"
-		endpoint = regionalEndpoint("sts", region, true)
-	default:
-		endpoint = regionalEndpoint("sts", region, cfg.endpoints.fips)
+	endpoint, region := stsEndpoint(cfg.Region, cfg.endpoints.fips, cfg.endpoints.dualStack)
+	if e, ok := cfg.endpoints.configured("STS"); ok {
+		endpoint, region = e, cfg.Region
 	}
 	return &queryClient{name: "STS", signName: "sts", version: "2011-06-15", endpoint: endpoint, region: region,
 		creds: creds, http: cfg.HTTPClient, retryer: cfg.Retryer, signer: v4.NewSigner()}
