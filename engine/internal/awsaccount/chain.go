@@ -128,7 +128,7 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 	if cfg.HTTPClient, err = httpClient(p); err != nil {
 		return nil, err
 	}
-	r := &resolver{cfg: cfg, files: files}
+	r := &resolver{cfg: cfg, files: files, top: p}
 	var creds aws.CredentialsProvider
 	switch {
 	case named:
@@ -151,6 +151,7 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 			// No files, no [default], or a missing AWS_DEFAULT_PROFILE:
 			// the container, then EC2.
 			p = &profile{name: "default", missing: missing}
+			r.top = p
 		}
 		creds, err = r.fromProfile(p, nil)
 	}
@@ -235,6 +236,10 @@ func (e *credentialsError) Unwrap() error { return e.err }
 type resolver struct {
 	cfg   *Config
 	files *sharedFiles
+	// top is the profile asked for (nil for none): its settings, not a
+	// source profile's, move the instance metadata endpoint, as the SDK's
+	// are read once for the whole chain.
+	top *profile
 }
 
 // sourceKeys are the keys that say where a profile's credentials come
@@ -315,7 +320,7 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 	case os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != "" || os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "":
 		base, err = r.container("the container credentials endpoint")
 	default:
-		base = noCredentialsIfEmpty(r.instanceMetadata(p), p.missing)
+		base = noCredentialsIfEmpty(r.instanceMetadata(), p.missing)
 	}
 	if err != nil {
 		return nil, err
@@ -334,7 +339,7 @@ func (r *resolver) credentialSource(p *profile) (aws.CredentialsProvider, error)
 	case "Environment":
 		return envCredentials(what)
 	case "Ec2InstanceMetadata":
-		return wrapErrors(what, "run it on an EC2 instance with an instance profile", r.instanceMetadata(p)), nil
+		return wrapErrors(what, "run it on an EC2 instance with an instance profile", r.instanceMetadata()), nil
 	case "EcsContainer":
 		if os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") == "" && os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") == "" {
 			return nil, fmt.Errorf("%s (%s), but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set", what, p.at("credential_source"))
@@ -430,9 +435,13 @@ func allowedContainerEndpoint(endpoint string) error {
 
 // instanceMetadata is the EC2 instance profile's credentials from IMDSv2
 // (AWS_EC2_METADATA_DISABLED turns it off; AWS_EC2_METADATA_SERVICE_ENDPOINT
-// or the profile's ec2_metadata_service_endpoint moves it;
+// or the ec2_metadata_service_endpoint of the profile asked for moves it;
 // ..._ENDPOINT_MODE IPv6 and ec2_metadata_v1_disabled as in the SDK).
-func (r *resolver) instanceMetadata(p *profile) aws.CredentialsProvider {
+func (r *resolver) instanceMetadata() aws.CredentialsProvider {
+	p := r.top
+	if p == nil {
+		p = &profile{}
+	}
 	o := imds.Options{Endpoint: os.Getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT")}
 	if o.Endpoint == "" {
 		o.Endpoint = p.get("ec2_metadata_service_endpoint")
