@@ -106,8 +106,10 @@ func TestParseINIErrors(t *testing.T) {
 	}
 }
 
-// FuzzParseINI: parsing never panics, and a parsed file's keys are lower
-// case with a position inside the file.
+// FuzzParseINI: parsing never panics; a parsed file's section names are
+// not empty, without blanks around them or doubled between type and name;
+// its keys are lower case, not empty, without '=' or ':', with a position
+// inside the file.
 func FuzzParseINI(f *testing.F) {
 	f.Add("[default]\nregion = us-east-1\n")
 	f.Add("[profile a]\ns3 =\n  x = 1\n  y\nz: \"q\" ; c\n")
@@ -119,8 +121,11 @@ func FuzzParseINI(f *testing.F) {
 		}
 		lines := strings.Count(s, "\n") + 1
 		for _, sec := range secs {
+			if sec.name == "" || sec.name != strings.Trim(sec.name, " \t") || strings.Contains(sec.name, "  ") && !strings.Contains(strings.SplitN(sec.name, " ", 2)[1], "  ") {
+				t.Fatalf("section name %q", sec.name)
+			}
 			for k, v := range sec.keys {
-				if k != strings.ToLower(k) || v.line < 1 || v.line > lines {
+				if k == "" || k != strings.ToLower(k) || strings.ContainsAny(k, "=:") || v.line < 1 || v.line > lines {
 					t.Fatalf("section %q key %q at line %d of %d", sec.name, k, v.line, lines)
 				}
 			}
