@@ -117,9 +117,21 @@ func partitionOf(region string) partition {
 	return partitions[len(partitions)-1]
 }
 
-// dnsSuffix is the DNS suffix of region's partition.
-func dnsSuffix(region string) string {
-	return partitionOf(region).dns
+// regional is a regional service's endpoint, https://NAME.REGION.SUFFIX/,
+// as the SDK's rules give it for STS, the SSO portal ("portal.sso") and
+// OIDC: NAME-fips with FIPS (except in AWS GovCloud, whose plain
+// endpoint is FIPS, unless dual-stack is asked for too), the partition's
+// dual-stack suffix (e.g. api.aws) with dual-stack.
+func (e endpoints) regional(name, region string) string {
+	p := partitionOf(region)
+	suffix := p.dns
+	if e.fips && (e.dualStack || p.prefix != "us-gov-") {
+		name += "-fips"
+	}
+	if e.dualStack {
+		suffix = p.dualDNS
+	}
+	return "https://" + name + "." + region + "." + suffix + "/"
 }
 
 // stsEndpoint is STS's endpoint and signing region for region, as the
@@ -136,13 +148,5 @@ func stsEndpoint(region string, fips, dualStack bool) (endpoint, signingRegion s
 		}
 		region = "us-east-1"
 	}
-	p := partitionOf(region)
-	host, suffix := "sts", p.dns
-	if fips && (dualStack || p.prefix != "us-gov-") {
-		host = "sts-fips"
-	}
-	if dualStack {
-		suffix = p.dualDNS
-	}
-	return "https://" + host + "." + region + "." + suffix + "/", region
+	return endpoints{fips: fips, dualStack: dualStack}.regional("sts", region), region
 }

@@ -176,3 +176,31 @@ func TestEndpointTable(t *testing.T) {
 		t.Errorf("endpoints.txt has %d cases", n)
 	}
 }
+
+// TestSSOEndpoints: the SSO portal's and the OIDC service's endpoints,
+// with FIPS and dual-stack, as the SDK's service/sso v1.39.5 and
+// service/ssooidc v1.44.5 endpoint rules give them.
+func TestSSOEndpoints(t *testing.T) {
+	for _, c := range []struct {
+		region       string
+		fips, dual   bool
+		portal, oidc string
+	}{
+		{"us-east-1", false, false, "https://portal.sso.us-east-1.amazonaws.com/", "https://oidc.us-east-1.amazonaws.com/"},
+		{"us-east-1", true, false, "https://portal.sso-fips.us-east-1.amazonaws.com/", "https://oidc-fips.us-east-1.amazonaws.com/"},
+		{"us-east-1", true, true, "https://portal.sso-fips.us-east-1.api.aws/", "https://oidc-fips.us-east-1.api.aws/"},
+		{"cn-north-1", false, true, "https://portal.sso.cn-north-1.api.amazonwebservices.com.cn/", "https://oidc.cn-north-1.api.amazonwebservices.com.cn/"},
+		{"us-gov-west-1", true, false, "https://portal.sso.us-gov-west-1.amazonaws.com/", "https://oidc.us-gov-west-1.amazonaws.com/"},
+		{"us-gov-west-1", true, true, "https://portal.sso-fips.us-gov-west-1.api.aws/", "https://oidc-fips.us-gov-west-1.api.aws/"},
+		{"us-iso-east-1", true, false, "https://portal.sso-fips.us-iso-east-1.c2s.ic.gov/", "https://oidc-fips.us-iso-east-1.c2s.ic.gov/"},
+		{"eusc-de-east-1", false, false, "https://portal.sso.eusc-de-east-1.amazonaws.eu/", "https://oidc.eusc-de-east-1.amazonaws.eu/"},
+	} {
+		e := endpoints{fips: c.fips, dualStack: c.dual}
+		if got := e.regional("portal.sso", c.region); got != c.portal {
+			t.Errorf("SSO portal in %s (FIPS %v, dual-stack %v) = %s, want %s", c.region, c.fips, c.dual, got, c.portal)
+		}
+		if got := e.regional("oidc", c.region); got != c.oidc {
+			t.Errorf("OIDC in %s (FIPS %v, dual-stack %v) = %s, want %s", c.region, c.fips, c.dual, got, c.oidc)
+		}
+	}
+}

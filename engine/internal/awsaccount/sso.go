@@ -90,11 +90,11 @@ func (r *resolver) sso(p *profile) (aws.CredentialsProvider, error) {
 	cache := filepath.Join(home, ".aws", "sso", "cache", hex.EncodeToString(sum[:])+".json")
 	endpoint, ok := r.cfg.endpoints.configured("SSO")
 	if !ok {
-		endpoint = "https://portal.sso." + s.region + "." + dnsSuffix(s.region) + "/"
+		endpoint = r.cfg.endpoints.regional("portal.sso", s.region)
 	}
 	oidc, ok := r.cfg.endpoints.configured("SSO OIDC")
 	if !ok {
-		oidc = "https://oidc." + s.region + "." + dnsSuffix(s.region) + "/"
+		oidc = r.cfg.endpoints.regional("oidc", s.region)
 	}
 	what := fmt.Sprintf("AWS profile %q: IAM Identity Center (SSO) role %s in account %s", p.name, s.roleName, s.accountID)
 	login := fmt.Sprintf("run `aws sso login --profile %s` and try again", p.name)
