@@ -111,6 +111,7 @@ func TestCredentialChain(t *testing.T) {
 		want    []string // the calls, in order
 		wantErr []string
 		cache   []string // a file of ~/.aws/sso/cache afterwards, then what it must contain
+		flaky   int      // AssumeRoleWithWebIdentity requests refused first (awsfake.WebIdentityFailures)
 	}{
 		// 1. The environment.
 		{name: "environment keys", dir: "none", env: envKeys, want: signedBy("AKIDENV", "us-east-1")},
@@ -123,6 +124,8 @@ func TestCredentialChain(t *testing.T) {
 			wantErr: []string{"InvalidIdentityToken", "web identity token was refused"}},
 		{name: "environment web identity", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token", "AWS_ROLE_ARN": acct + "Web", "AWS_ROLE_SESSION_NAME": "pipeline"},
 			want: append([]string{"AssumeRoleWithWebIdentity - RoleArn=" + acct + "Web RoleSessionName=pipeline WebIdentityToken=web-identity-token"}, signedBy("ASIAWEBWeb", "us-west-2")...)},
+		{name: "environment web identity retried", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token", "AWS_ROLE_ARN": acct + "Web", "AWS_ROLE_SESSION_NAME": "pipeline"}, flaky: 2,
+			want: append(slices.Repeat([]string{"AssumeRoleWithWebIdentity - RoleArn=" + acct + "Web RoleSessionName=pipeline WebIdentityToken=web-identity-token"}, 3), signedBy("ASIAWEBWeb", "us-west-2")...)},
 		{name: "web identity without AWS_ROLE_ARN", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token"}, wantErr: []string{"set AWS_ROLE_ARN"}},
 		{name: "environment web identity before AWS_PROFILE", env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "{{HOME}}/.aws/web-token", "AWS_ROLE_ARN": acct + "Web", "AWS_PROFILE": "dev"},
 			want: append([]string{"AssumeRoleWithWebIdentity - RoleArn=" + acct + "Web RoleSessionName=policy-sentry-* WebIdentityToken=web-identity-token"}, signedBy("ASIAWEBWeb", "eu-west-1")...)},
@@ -297,6 +300,7 @@ func TestCredentialChain(t *testing.T) {
 			fake.SSORefreshToken = "refresh-token"
 			fake.ContainerToken = "container-token"
 			fake.WebIdentityToken = "web-identity-token"
+			fake.WebIdentityFailures = c.flaky
 			srv := fake.Start()
 			defer srv.Close()
 			dir := c.dir

@@ -25,7 +25,7 @@ func newSTSClient(cfg *Config, creds aws.CredentialsProvider) *queryClient {
 	if e, ok := cfg.endpoints.configured("STS"); ok {
 		endpoint, region = e, cfg.Region
 	}
-	return &queryClient{name: "STS", signName: "sts", version: "2011-06-15", endpoint: endpoint, region: region,
+	return &queryClient{name: "STS", signName: "sts", version: "2011-06-15", endpoint: endpoint, region: region, retryCodes: []string{"IDPCommunicationError"},
 		creds: creds, http: cfg.HTTPClient, retryer: cfg.Retryer, signer: v4.NewSigner()}
 }
 
@@ -121,6 +121,9 @@ func (r *resolver) webIdentity(what, roleARN, tokenFile, session string) (aws.Cr
 		return nil, fmt.Errorf("%s: a web identity token file needs a role to assume: set AWS_ROLE_ARN (or role_arn in the profile)", what)
 	}
 	client := newSTSClient(r.cfg, nil)
+	// As the SDK's provider: STS refuses a token as invalid for a while
+	// after its identity provider is created, so that is retried too.
+	client.retryCodes = append(client.retryCodes, "InvalidIdentityToken")
 	what = fmt.Sprintf("%s: assuming role %s with the web identity token in %s", what, roleARN, tokenFile)
 	return aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
 		token, err := os.ReadFile(tokenFile)
