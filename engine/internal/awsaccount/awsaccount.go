@@ -226,7 +226,7 @@ func Download(ctx context.Context, o Options) (*Result, error) {
 func DownloadWith(ctx context.Context, cfg *Config, o Options) (*Result, error) {
 	account, arn, err := callerIdentity(ctx, newSTSClient(cfg, cfg.Credentials))
 	if err != nil {
-		return nil, explain(err, "sts:GetCallerIdentity", o.Profile)
+		return nil, explainFor(err, "sts:GetCallerIdentity", cfg.who(o.Profile))
 	}
 	res := &Result{AccountID: account, CallerArn: arn, Details: &Details{}}
 	filter := o.Filter
@@ -242,7 +242,7 @@ func DownloadWith(ctx context.Context, cfg *Config, o Options) (*Result, error) 
 	for marker := ""; ; {
 		page, err := getDetailsPage(ctx, client, filter.entityTypes(), size, marker)
 		if err != nil {
-			return nil, explain(err, "iam:GetAccountAuthorizationDetails", o.Profile)
+			return nil, explainFor(err, "iam:GetAccountAuthorizationDetails", cfg.who(o.Profile))
 		}
 		res.Pages++
 		if err := res.Details.add(page); err != nil {
@@ -264,12 +264,19 @@ func DownloadWith(ctx context.Context, cfg *Config, o Options) (*Result, error) 
 	return res, nil
 }
 
-// explain turns the errors of a request into what the user should do.
+// explain turns the errors of a request into what the user should do;
+// profile is --profile ("" for the default credentials).
 func explain(err error, op, profile string) error {
 	who := "the default AWS credentials"
 	if profile != "" {
 		who = fmt.Sprintf("AWS profile %q", profile)
 	}
+	return explainFor(err, op, who)
+}
+
+// explainFor is explain for the credentials who describes, e.g.
+// `AWS profile "dev" (AWS_PROFILE)`.
+func explainFor(err error, op, who string) error {
 	if errors.Is(err, errNoCredentials) {
 		return fmt.Errorf("%s: no AWS credentials found for %s: run `aws configure` (or `aws sso login`), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile: %w", op, who, err)
 	}

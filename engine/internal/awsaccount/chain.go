@@ -36,6 +36,21 @@ type Config struct {
 	HTTPClient aws.HTTPClient
 	// endpoints are the configured endpoints and FIPS setting.
 	endpoints endpoints
+	// source says whose credentials these are, for errors: `AWS profile
+	// "dev" (AWS_PROFILE)`, "the environment's AWS_ACCESS_KEY_ID"...; ""
+	// for --profile or the default profile.
+	source string
+}
+
+// who says whose credentials cfg holds, for errors; profile is --profile.
+func (cfg *Config) who(profile string) string {
+	switch {
+	case profile != "":
+		return fmt.Sprintf("AWS profile %q", profile)
+	case cfg != nil && cfg.source != "":
+		return cfg.source
+	}
+	return "the default AWS credentials"
 }
 
 // LoadConfig finds the credentials and settings of the profile of o as
@@ -69,13 +84,27 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 	}
 	name, named := o.Profile, o.Profile != ""
 	if !named {
-		name = firstEnv("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+		name = os.Getenv("AWS_PROFILE")
 	}
 	p := files.profiles[name]
-	if name == "" {
-		p = files.profiles["default"]
-	} else if p == nil {
+	missing := "" // what the end of the chain says about a profile that is not there
+	switch {
+	case name != "" && p == nil:
 		return nil, files.notFound(name)
+	case name != "":
+	case os.Getenv("AWS_DEFAULT_PROFILE") != "":
+		// The SDK reads AWS_DEFAULT_PROFILE too, but only --profile and
+		// AWS_PROFILE must name a profile that exists: for another, it
+		// goes on with no profile (not even [default]).
+		name = os.Getenv("AWS_DEFAULT_PROFILE")
+		if p = files.profiles[name]; p == nil {
+			missing = fmt.Sprintf("AWS_DEFAULT_PROFILE names %q, which is not in %s or %s", name, files.configPath, files.credentialsPath)
+		}
+	default:
+		p = files.profiles["default"]
+	}
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	cfg := &Config{
 		Region: firstEnv("AWS_REGION", "AWS_DEFAULT_REGION"),
@@ -99,19 +128,30 @@ func LoadConfig(ctx context.Context, o Options) (*Config, error) {
 	if cfg.HTTPClient, err = httpClient(p); err != nil {
 		return nil, err
 	}
-	r := &resolver{cfg: cfg, files: files}
+	r := &resolver{cfg: cfg, files: files, top: p}
 	var creds aws.CredentialsProvider
 	switch {
 	case named:
 		creds, err = r.fromProfile(p, nil)
 	case os.Getenv("AWS_ACCESS_KEY_ID") != "" || os.Getenv("AWS_ACCESS_KEY") != "":
+		cfg.source = "the environment's AWS_ACCESS_KEY_ID"
 		creds, err = envCredentials("the environment (AWS_ACCESS_KEY_ID)")
 	case os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "":
+		cfg.source = "the web identity of AWS_WEB_IDENTITY_TOKEN_FILE"
 		creds, err = r.webIdentity("the environment (AWS_WEB_IDENTITY_TOKEN_FILE)", os.Getenv("AWS_ROLE_ARN"),
 			os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), os.Getenv("AWS_ROLE_SESSION_NAME"))
 	default:
+		switch {
+		case os.Getenv("AWS_PROFILE") != "":
+			cfg.source = fmt.Sprintf("AWS profile %q (AWS_PROFILE)", name)
+		case p != nil && os.Getenv("AWS_DEFAULT_PROFILE") != "":
+			cfg.source = fmt.Sprintf("AWS profile %q (AWS_DEFAULT_PROFILE)", name)
+		}
 		if p == nil {
-			p = &profile{name: "default"} // no files, or no [default]: the container, then EC2
+			// No files, no [default], or a missing AWS_DEFAULT_PROFILE:
+			// the container, then EC2.
+			p = &profile{name: "default", missing: missing}
+			r.top = p
 		}
 		creds, err = r.fromProfile(p, nil)
 	}
@@ -196,6 +236,10 @@ func (e *credentialsError) Unwrap() error { return e.err }
 type resolver struct {
 	cfg   *Config
 	files *sharedFiles
+	// top is the profile asked for (nil for none): its settings, not a
+	// source profile's, move the instance metadata endpoint, as the SDK's
+	// are read once for the whole chain.
+	top *profile
 }
 
 // sourceKeys are the keys that say where a profile's credentials come
@@ -208,12 +252,16 @@ var sourceKeys = []string{"source_profile", "credential_source", "credential_pro
 // its own credentials (its role_arn and source_profile are ignored, so a
 // profile can name itself to assume its role_arn with its own keys).
 func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvider, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	what := fmt.Sprintf("AWS profile %q", p.name)
 	again := false
 	for _, c := range chain {
 		again = again || c == p.name
 	}
 	roleARN, source := p.get("role_arn"), p.get("source_profile")
+	static := p.hasKeys()
 	if again {
 		roleARN, source = "", ""
 	} else {
@@ -223,7 +271,7 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 				set = append(set, k+" ("+p.at(k)+")")
 			}
 		}
-		if len(set) > 1 {
+		if len(set) > 1 && !(len(chain) > 0 && static) { // a source profile's keys end the look-up, as in the SDK
 			return nil, fmt.Errorf("%s sets %s: only one of source_profile, credential_source, credential_process and web_identity_token_file may be set", what, strings.Join(set, " and "))
 		}
 		if len(set) == 1 && roleARN == "" && p.get("credential_process") == "" {
@@ -235,7 +283,6 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 				"then run the command without --profile and without AWS_PROFILE", what, roleARN, p.at("mfa_serial"), p.name)
 		}
 	}
-	static := p.get("aws_access_key_id") != ""
 	if len(chain) > 0 && static {
 		source = "" // a source profile's own keys come before its source_profile, as in the SDK
 	}
@@ -263,15 +310,17 @@ func (r *resolver) fromProfile(p *profile, chain []string) (aws.CredentialsProvi
 			"or add a profile with `credential_process = aws configure export-credentials --profile %s --format process` and pass that one",
 			what, p.at("login_session"), p.name, p.name)
 	case p.get("credential_process") != "":
-		base = process(what, p.get("credential_process"))
+		base = process(what, p.get("credential_process"), p.at("credential_process"))
 	case again:
-		return nil, fmt.Errorf("the source_profile chain %s loops back to AWS profile %q, which has no credentials of its own to start from", strings.Join(append(chain, p.name), " → "), p.name)
+		return nil, fmt.Errorf("the source_profile chain %s loops back to AWS profile %q, which has no credentials of its own to start from: "+
+			"end the chain at a profile with keys, credential_process, SSO or credential_source", strings.Join(append(chain, p.name), " → "), p.name)
 	case len(chain) > 0:
-		return nil, fmt.Errorf("AWS profile %q, the source_profile of %q, has no credentials of its own (chain: %s)", p.name, chain[len(chain)-1], strings.Join(append(chain, p.name), " → "))
+		return nil, fmt.Errorf("AWS profile %q, the source_profile of %q, has no credentials of its own (chain: %s): "+
+			"give it keys, credential_process, SSO or credential_source, or name another source_profile", p.name, chain[len(chain)-1], strings.Join(append(chain, p.name), " → "))
 	case os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != "" || os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "":
 		base, err = r.container("the container credentials endpoint")
 	default:
-		base = noCredentialsIfEmpty(r.instanceMetadata(p))
+		base = noCredentialsIfEmpty(r.instanceMetadata(), p.missing)
 	}
 	if err != nil {
 		return nil, err
@@ -290,7 +339,7 @@ func (r *resolver) credentialSource(p *profile) (aws.CredentialsProvider, error)
 	case "Environment":
 		return envCredentials(what)
 	case "Ec2InstanceMetadata":
-		return wrapErrors(what, "run it on an EC2 instance with an instance profile", r.instanceMetadata(p)), nil
+		return wrapErrors(what, "run it on an EC2 instance with an instance profile", r.instanceMetadata()), nil
 	case "EcsContainer":
 		if os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") == "" && os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") == "" {
 			return nil, fmt.Errorf("%s (%s), but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set", what, p.at("credential_source"))
@@ -318,9 +367,12 @@ func envCredentials(what string) (aws.CredentialsProvider, error) {
 }
 
 // process runs a credential_process command (through the shell, as the
-// SDK runs it) for credentials in its JSON format.
-func process(what, command string) aws.CredentialsProvider {
-	return wrapErrors(what+": credential_process", "run the command yourself to see why it fails", processcreds.NewProvider(command))
+// SDK runs it) for credentials in its JSON format; at is where the
+// command is set (FILE:LINE).
+func process(what, command, at string) aws.CredentialsProvider {
+	return wrapErrors(what+": credential_process ("+at+")",
+		`run the command yourself: it must exit with status 0 and print JSON with "Version": 1, "AccessKeyId" and "SecretAccessKey"`,
+		processcreds.NewProvider(command))
 }
 
 // container is the ECS or EKS container credentials endpoint:
@@ -383,9 +435,13 @@ func allowedContainerEndpoint(endpoint string) error {
 
 // instanceMetadata is the EC2 instance profile's credentials from IMDSv2
 // (AWS_EC2_METADATA_DISABLED turns it off; AWS_EC2_METADATA_SERVICE_ENDPOINT
-// or the profile's ec2_metadata_service_endpoint moves it;
+// or the ec2_metadata_service_endpoint of the profile asked for moves it;
 // ..._ENDPOINT_MODE IPv6 and ec2_metadata_v1_disabled as in the SDK).
-func (r *resolver) instanceMetadata(p *profile) aws.CredentialsProvider {
+func (r *resolver) instanceMetadata() aws.CredentialsProvider {
+	p := r.top
+	if p == nil {
+		p = &profile{}
+	}
 	o := imds.Options{Endpoint: os.Getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT")}
 	if o.Endpoint == "" {
 		o.Endpoint = p.get("ec2_metadata_service_endpoint")
@@ -405,10 +461,14 @@ func (r *resolver) instanceMetadata(p *profile) aws.CredentialsProvider {
 }
 
 // noCredentialsIfEmpty marks the last step's failure as the end of the
-// chain (errNoCredentials), which explain turns into the usual advice.
-func noCredentialsIfEmpty(p aws.CredentialsProvider) aws.CredentialsProvider {
+// chain (errNoCredentials), which explain turns into the usual advice;
+// note, if not "", says why no profile was used.
+func noCredentialsIfEmpty(p aws.CredentialsProvider, note string) aws.CredentialsProvider {
 	return aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
 		c, err := p.Retrieve(ctx)
+		if err != nil && note != "" {
+			return c, fmt.Errorf("%w (%s): %w", errNoCredentials, note, err)
+		}
 		if err != nil {
 			return c, fmt.Errorf("%w: %w", errNoCredentials, err)
 		}

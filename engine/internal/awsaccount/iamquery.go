@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-	"strings"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
@@ -16,12 +15,13 @@ import (
 // 17). IAM is global: the endpoint is the configured one
 // (AWS_ENDPOINT_URL_IAM, the profile's services section, AWS_ENDPOINT_URL
 // or endpoint_url), signed for cfg.Region, else the partition's IAM
-// endpoint for cfg.Region (its FIPS endpoint when AWS_USE_FIPS_ENDPOINT or
-// use_fips_endpoint asks for one).
+// endpoint for cfg.Region (its FIPS or dual-stack endpoint when
+// AWS_USE_FIPS_ENDPOINT / use_fips_endpoint or AWS_USE_DUALSTACK_ENDPOINT /
+// use_dualstack_endpoint ask for one).
 func newIAMClient(cfg *Config) *queryClient {
 	c := &queryClient{name: "IAM", signName: "iam", version: "2010-05-08", creds: cfg.Credentials,
 		http: cfg.HTTPClient, retryer: cfg.Retryer, signer: v4.NewSigner()}
-	c.endpoint, c.region = partitionEndpoint(cfg.Region, cfg.endpoints.fips)
+	c.endpoint, c.region = partitionEndpoint(cfg.Region, cfg.endpoints.fips, cfg.endpoints.dualStack)
 	if e, ok := cfg.endpoints.configured("IAM"); ok {
 		c.endpoint = e
 		if cfg.Region != "" {
@@ -32,23 +32,18 @@ func newIAMClient(cfg *Config) *queryClient {
 }
 
 // partitionEndpoint returns IAM's endpoint and signing region in the
-// partition of region (IAM is global: one endpoint a partition; AWS
-// GovCloud's is FIPS already).
-func partitionEndpoint(region string, fips bool) (endpoint, signingRegion string) {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "https://iam.cn-north-1.amazonaws.com.cn/", "cn-north-1"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "https://iam.us-gov.amazonaws.com/", "us-gov-west-1"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "https://iam.us-iso-east-1.c2s.ic.gov/", "us-iso-east-1"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "https://iam.us-isob-east-1.sc2s.sgov.gov/", "us-isob-east-1"
-	}
+// partition of region (IAM is global: one endpoint a partition, FIPS and
+// dual-stack ones as asked; AWS GovCloud's plain one is FIPS already).
+func partitionEndpoint(region string, fips, dualStack bool) (endpoint, signingRegion string) {
+	p := partitionOf(region)
+	i := 0
 	if fips {
-		return "https://iam-fips.amazonaws.com/", "us-east-1"
+		i++
 	}
-	return "https://iam.amazonaws.com/", "us-east-1"
+	if dualStack {
+		i += 2
+	}
+	return "https://" + p.iam[i] + "/", p.iamRegion
 }
 
 // detailsPage is one GetAccountAuthorizationDetails response.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -36,6 +37,10 @@ type queryClient struct {
 	http    aws.HTTPClient
 	retryer func() aws.Retryer
 	signer  *v4.Signer
+	// retryCodes are error codes retried besides the retryer's own, as
+	// the SDK's client of the service retries them (STS:
+	// IDPCommunicationError).
+	retryCodes []string
 }
 
 // apiError is an error response of an AWS API: its code and message with
@@ -62,7 +67,11 @@ func (c *queryClient) call(ctx context.Context, action string, params url.Values
 	for k, v := range params {
 		form[k] = v
 	}
-	body, err := retrying(ctx, c.retryer, func() ([]byte, error) { return c.send(ctx, action, form) })
+	retryer := c.retryer
+	if codes := c.retryCodes; len(codes) > 0 && retryer != nil {
+		retryer = func() aws.Retryer { return retry.AddWithErrorCodes(c.retryer(), codes...) }
+	}
+	body, err := retrying(ctx, retryer, func() ([]byte, error) { return c.send(ctx, action, form) })
 	if err != nil {
 		return err
 	}

@@ -16,19 +16,26 @@ import (
 //	file:         line*
 //	line:         blank | comment | header | property | subproperty | continuation
 //	comment:      [ \t]* ('#' | ';') text
-//	header:       '[' name ']' ([ \t]* ('#' | ';') text)?
+//	header:       [ \t]* '[' name ']' ([ \t]* ('#' | ';') text)?
 //	property:     key ('=' | ':') value        (in the first column; value ends at " #" or " ;")
 //	subproperty:  [ \t]+ key '=' value         (under a property whose value is empty;
 //	                                            elsewhere a property of its own, as in the SDK)
 //	continuation: [ \t]+ text                  (no '=' or ':'; appended to the previous property's value)
 //
-// Keys are case-insensitive; a value in matching quotes loses them. In
+// Keys are case-insensitive; a value in matching quotes loses them
+// (unless the quote comes again inside it, as in `"cmd" "arg"`, where the
+// SDK's stripping would leave a broken command line). In
 // the config file the sections are [default], [profile NAME],
 // [sso-session NAME] and [services NAME] ([profile default] wins over
 // [default]; other sections are ignored, as the SDK ignores them); in the
 // credentials file every section is a profile ([profile NAME] there is
 // ignored). A profile's keys in the credentials file win over the same
-// keys in the config file. A line that is none of the above is an error
+// keys in the config file. Half a key pair (aws_access_key_id without
+// aws_secret_access_key, or the reverse) in a profile's section is an
+// error when that profile is used, not before, as in the SDK; when both
+// files have the profile, the credentials file's section decides. A
+// continuation line under a property whose value is empty is ignored, as
+// the SDK ignores it. A line that is none of the above is an error
 // naming the file and line, as the AWS CLI reports it (the Go SDK skips
 // such lines silently).
 
@@ -67,15 +74,17 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 			continue
 		}
 		indented := line[0] == ' ' || line[0] == '\t'
+		head, _, _ := strings.Cut(line, "#")
+		head, _, _ = strings.Cut(head, ";")
+		head = strings.TrimSpace(head)
 		switch {
-		case !indented && line[0] == '[':
-			head, _, _ := strings.Cut(line, "#")
-			head, _, _ = strings.Cut(head, ";")
-			head = strings.TrimSpace(head)
+		// An indented line in brackets is a header too, as the SDK reads
+		// it (a pasted `  [profile x]` is not a continuation).
+		case !indented && line[0] == '[' || indented && strings.HasPrefix(head, "[") && strings.HasSuffix(head, "]"):
 			if !strings.HasSuffix(head, "]") {
 				return nil, fmt.Errorf("%s:%d: a section header needs a closing ']': %q", path, n, trimmed)
 			}
-			name := strings.Join(strings.Fields(head[1:len(head)-1]), " ")
+			name := sectionName(head[1 : len(head)-1])
 			if name == "" {
 				return nil, fmt.Errorf("%s:%d: a section header without a name", path, n)
 			}
@@ -87,11 +96,12 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 		case cur == nil:
 			return nil, fmt.Errorf("%s:%d: %q is outside any [section]: put it under [default] or [profile NAME]", path, n, trimmed)
 		case !indented:
-			k, v, ok := splitProperty(line)
+			// The comment is cut before the split, as the SDK cuts it:
+			// `region = # later` is an empty value.
+			k, v, ok := splitProperty(trimComment(line))
 			if !ok {
 				return nil, fmt.Errorf("%s:%d: expected `key = value`, found %q", path, n, trimmed)
 			}
-			v = trimComment(v)
 			last = &iniValue{value: unquote(v), file: path, line: n}
 			cur.keys[k] = last
 		case strings.ContainsAny(trimmed, "=:") && (last == nil || last.value != ""):
@@ -112,12 +122,25 @@ func parseINI(path string, data []byte) ([]*iniSection, error) {
 			}
 			last.sub[k] = unquote(v)
 		default:
-			if last.sub == nil {
+			if last.sub == nil && last.value != "" {
 				last.value += "\n" + trimmed
 			}
 		}
 	}
 	return out, nil
+}
+
+// sectionName is the name of a header's bracketed text: a type and a
+// name split at the first run of blanks (spaces, tabs), joined by one
+// space, the name kept as written after the run (`profile my  dev` is
+// "my  dev"), as the SDK splits them.
+func sectionName(s string) string {
+	s = strings.Trim(s, " \t")
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s
+	}
+	return s[:i] + " " + strings.TrimLeft(s[i:], " \t")
 }
 
 // splitProperty splits `key = value` (or `key: value`) and lowers the key.
@@ -138,8 +161,11 @@ func trimComment(v string) string {
 	return strings.TrimSpace(v)
 }
 
+// unquote strips the quotes around a whole value, as the SDK does,
+// unless the quote also occurs inside: `"cat" "a b"` stays as it is (the
+// SDK would make it `cat" "a b`, which no shell runs).
 func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] && !strings.ContainsRune(s[1:len(s)-1], rune(s[0])) {
 		return s[1 : len(s)-1]
 	}
 	return s
@@ -149,6 +175,26 @@ func unquote(s string) string {
 type profile struct {
 	name string
 	keys map[string]*iniValue
+	// partial is half a key pair in the profile's section of the
+	// credentials file, else of the config file; an error when the
+	// profile is used.
+	partial error
+	// missing, for the stand-in of a profile that is not in the files,
+	// says so (for the error at the end of the chain).
+	missing string
+}
+
+// check is the profile's error, if its keys cannot be used.
+func (p *profile) check() error {
+	if p == nil {
+		return nil
+	}
+	return p.partial
+}
+
+// hasKeys says whether the profile has both halves of a key pair.
+func (p *profile) hasKeys() bool {
+	return p.get("aws_access_key_id") != "" && p.get("aws_secret_access_key") != ""
 }
 
 // get returns the key's value ("" when it is not set).
@@ -221,6 +267,7 @@ func loadSharedFiles() (*sharedFiles, error) {
 		for k, v := range s.keys {
 			p.keys[k] = v
 		}
+		p.partial = halfKeyPair(name, s)
 	}
 	for _, s := range config {
 		switch typ, name, _ := strings.Cut(s.name, " "); {
@@ -246,17 +293,21 @@ func loadSharedFiles() (*sharedFiles, error) {
 			add(s.name, s)
 		}
 	}
-	for _, p := range f.profiles {
-		id, secret := p.keys["aws_access_key_id"], p.keys["aws_secret_access_key"]
-		if (id == nil) != (secret == nil) {
-			v, missing := id, "aws_secret_access_key"
-			if v == nil {
-				v, missing = secret, "aws_access_key_id"
-			}
-			return nil, fmt.Errorf("%s:%d: profile %q has half of a key pair: add %s", v.file, v.line, p.name, missing)
-		}
-	}
 	return f, nil
+}
+
+// halfKeyPair is the error of a section holding one half of a key pair
+// (nil for none or both).
+func halfKeyPair(name string, s *iniSection) error {
+	id, secret := s.keys["aws_access_key_id"], s.keys["aws_secret_access_key"]
+	if (id == nil) == (secret == nil) {
+		return nil
+	}
+	v, missing := id, "aws_secret_access_key"
+	if v == nil {
+		v, missing = secret, "aws_access_key_id"
+	}
+	return fmt.Errorf("%s:%d: profile %q has half of a key pair: add %s", v.file, v.line, name, missing)
 }
 
 // Profiles lists the profiles of the AWS shared config and credentials

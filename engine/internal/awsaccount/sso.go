@@ -65,7 +65,7 @@ func (r *resolver) sso(p *profile) (aws.CredentialsProvider, error) {
 			v   *string
 		}{{"sso_start_url", &s.startURL}, {"sso_region", &s.region}} {
 			if *k.v != "" && get(k.key) != "" && *k.v != get(k.key) {
-				return nil, fmt.Errorf("AWS profile %q: %s (%s) differs from the one of [sso-session %s] (%s:%d)", p.name, k.key, p.at(k.key), s.session, sec.file, sec.keys[k.key].line)
+				return nil, fmt.Errorf("AWS profile %q: %s (%s) differs from the one of [sso-session %s] (%s:%d): remove it from the profile, the session's is the one used", p.name, k.key, p.at(k.key), s.session, sec.file, sec.keys[k.key].line)
 			}
 			if get(k.key) != "" {
 				*k.v = get(k.key)
@@ -90,11 +90,11 @@ func (r *resolver) sso(p *profile) (aws.CredentialsProvider, error) {
 	cache := filepath.Join(home, ".aws", "sso", "cache", hex.EncodeToString(sum[:])+".json")
 	endpoint, ok := r.cfg.endpoints.configured("SSO")
 	if !ok {
-		endpoint = "https://portal.sso." + s.region + "." + dnsSuffix(s.region) + "/"
+		endpoint = r.cfg.endpoints.regional("portal.sso", s.region)
 	}
 	oidc, ok := r.cfg.endpoints.configured("SSO OIDC")
 	if !ok {
-		oidc = "https://oidc." + s.region + "." + dnsSuffix(s.region) + "/"
+		oidc = r.cfg.endpoints.regional("oidc", s.region)
 	}
 	what := fmt.Sprintf("AWS profile %q: IAM Identity Center (SSO) role %s in account %s", p.name, s.roleName, s.accountID)
 	login := fmt.Sprintf("run `aws sso login --profile %s` and try again", p.name)
@@ -131,11 +131,11 @@ func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool
 		return "", fmt.Errorf("reading the cached SSO login: %w", err)
 	}
 	var t struct {
-		AccessToken  string    `json:"accessToken"`
-		ExpiresAt    time.Time `json:"expiresAt"`
-		RefreshToken string    `json:"refreshToken"`
-		ClientID     string    `json:"clientId"`
-		ClientSecret string    `json:"clientSecret"`
+		AccessToken  string `json:"accessToken"`
+		ExpiresAt    string `json:"expiresAt"`
+		RefreshToken string `json:"refreshToken"`
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
 	}
 	if err := json.Unmarshal(b, &t); err != nil {
 		return "", fmt.Errorf("the cached SSO login %s: %w", path, err)
@@ -143,10 +143,14 @@ func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool
 	if t.AccessToken == "" {
 		return "", fmt.Errorf("the cached SSO login %s has no accessToken", path)
 	}
-	if time.Now().Before(t.ExpiresAt) {
+	expires, ok := parseExpiry(t.ExpiresAt)
+	if !ok {
+		return "", fmt.Errorf("the cached SSO login %s has expiresAt %q, which is no time (RFC 3339, e.g. 2026-12-02T10:00:00Z)", path, t.ExpiresAt)
+	}
+	if time.Now().Before(expires) {
 		return t.AccessToken, nil
 	}
-	expired := fmt.Errorf("the SSO login expired at %s", t.ExpiresAt.UTC().Format(time.RFC3339))
+	expired := fmt.Errorf("the SSO login expired at %s", expires.UTC().Format(time.RFC3339))
 	if !refresh || t.RefreshToken == "" || t.ClientID == "" || t.ClientSecret == "" {
 		return "", expired
 	}
@@ -155,6 +159,22 @@ func (r *resolver) ssoToken(ctx context.Context, path, oidc string, refresh bool
 		return "", fmt.Errorf("%w, and refreshing it failed: %w", expired, err)
 	}
 	return token, nil
+}
+
+// expiryLayouts are the forms of expiresAt in the SSO token cache: RFC
+// 3339 (with or without fractional seconds), as the SDKs and the AWS CLI
+// write it now, and the "UTC" suffix of AWS CLI v2's first releases (the
+// Go SDK rejected that one; the AWS CLI reads it).
+var expiryLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999UTC", "2006-01-02T15:04:05.999999999Z0700"}
+
+// parseExpiry parses an expiresAt of the SSO token cache.
+func parseExpiry(s string) (time.Time, bool) {
+	for _, l := range expiryLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // refreshSSOToken is the OIDC service's CreateToken with the refresh

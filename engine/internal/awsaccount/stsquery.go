@@ -17,14 +17,15 @@ import (
 
 // newSTSClient is a Query-protocol client of STS signed with creds (nil:
 // unsigned), at the configured STS endpoint (AWS_ENDPOINT_URL_STS, ...)
-// else the regional one, https://sts.REGION.SUFFIX/ (sts-fips when FIPS
-// endpoints are asked for), as the SDK's STS client resolves it.
+// else the regional one (stsEndpoint: FIPS and dual-stack as asked), as
+// the SDK's STS client resolves it; the SDK does not read
+// AWS_STS_REGIONAL_ENDPOINTS, so neither does this.
 func newSTSClient(cfg *Config, creds aws.CredentialsProvider) *queryClient {
-	endpoint, ok := cfg.endpoints.configured("STS")
-	if !ok {
-		endpoint = regionalEndpoint("sts", cfg.Region, cfg.endpoints.fips)
+	endpoint, region := stsEndpoint(cfg.Region, cfg.endpoints.fips, cfg.endpoints.dualStack)
+	if e, ok := cfg.endpoints.configured("STS"); ok {
+		endpoint, region = e, cfg.Region
 	}
-	return &queryClient{name: "STS", signName: "sts", version: "2011-06-15", endpoint: endpoint, region: cfg.Region,
+	return &queryClient{name: "STS", signName: "sts", version: "2011-06-15", endpoint: endpoint, region: region, retryCodes: []string{"IDPCommunicationError"},
 		creds: creds, http: cfg.HTTPClient, retryer: cfg.Retryer, signer: v4.NewSigner()}
 }
 
@@ -80,7 +81,9 @@ func sessionName(configured string) string {
 
 // assumeRole is sts:AssumeRole of roleARN with the credentials of source,
 // with the profile's external_id, role_session_name and duration_seconds
-// (the SDK's 15 minutes unless it asks for longer).
+// (read as the SDK reads it: an integer in Go syntax, "3600" or "0xE10";
+// used only when it is over 15 whole minutes, else the SDK's 15 minutes,
+// as is a value that is not a number).
 func (r *resolver) assumeRole(p *profile, roleARN string, source aws.CredentialsProvider) aws.CredentialsProvider {
 	client := newSTSClient(r.cfg, source)
 	params := url.Values{"RoleArn": {roleARN}}
@@ -88,7 +91,7 @@ func (r *resolver) assumeRole(p *profile, roleARN string, source aws.Credentials
 		params.Set("ExternalId", v)
 	}
 	duration := 15 * time.Minute
-	if s, err := strconv.Atoi(p.get("duration_seconds")); err == nil && time.Duration(s)*time.Second > duration {
+	if s, err := strconv.ParseInt(p.get("duration_seconds"), 0, 64); err == nil && s < 1<<32 && time.Duration(s)*time.Second/time.Minute > 15 {
 		duration = time.Duration(s) * time.Second
 	}
 	params.Set("DurationSeconds", strconv.Itoa(int(duration/time.Second)))
@@ -118,6 +121,9 @@ func (r *resolver) webIdentity(what, roleARN, tokenFile, session string) (aws.Cr
 		return nil, fmt.Errorf("%s: a web identity token file needs a role to assume: set AWS_ROLE_ARN (or role_arn in the profile)", what)
 	}
 	client := newSTSClient(r.cfg, nil)
+	// As the SDK's provider: STS refuses a token as invalid for a while
+	// after its identity provider is created, so that is retried too.
+	client.retryCodes = append(client.retryCodes, "InvalidIdentityToken")
 	what = fmt.Sprintf("%s: assuming role %s with the web identity token in %s", what, roleARN, tokenFile)
 	return aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
 		token, err := os.ReadFile(tokenFile)

@@ -53,6 +53,10 @@ type Server struct {
 	DenyRoles []string
 	// WebIdentityToken is the one token AssumeRoleWithWebIdentity accepts.
 	WebIdentityToken string
+	// WebIdentityFailures answers the first N AssumeRoleWithWebIdentity
+	// requests with InvalidIdentityToken, as STS does while a new
+	// identity provider's keys propagate (the SDK retries it).
+	WebIdentityFailures int
 	// SSOToken is the one access token GetRoleCredentials accepts.
 	SSOToken string
 	// SSORefreshToken is the one refresh token the OIDC CreateToken
@@ -189,7 +193,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.assumed(w, "AssumeRole", "ASIA"+role, r.Form.Get("RoleArn"))
 	case "AssumeRoleWithWebIdentity":
-		if r.Form.Get("WebIdentityToken") != s.WebIdentityToken || s.WebIdentityToken == "" {
+		if n <= s.WebIdentityFailures || r.Form.Get("WebIdentityToken") != s.WebIdentityToken || s.WebIdentityToken == "" {
 			s.fail(w, 400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")
 			return
 		}
