@@ -5,6 +5,7 @@
 package main
 
 import (
+	"sync"
 	"time"
 
 	"github.com/vugu/vugu"
@@ -35,6 +36,9 @@ func main() {
 	// the app's progress) and text typed into the template is read at the
 	// first render, which then writes the policy from it.
 	waiting := prerenderedPage()
+	if waiting {
+		root.start(renderer.EventEnv()) // no build until the dataset is in
+	}
 	first := true
 	for ok := true; ok; ok = renderer.EventWait() {
 		start := time.Now()
@@ -71,6 +75,37 @@ func main() {
 			mark("first-render")
 			// Later loads (Retry after an error) render their progress.
 			first, waiting = false, false
+			firstRenderDone()
 		}
 	}
+}
+
+var (
+	renderedMu sync.Mutex
+	rendered   bool     // the first render is done
+	afterFirst []func() // run when it is
+)
+
+// afterFirstRender runs f in a goroutine once the app has rendered for
+// the first time (at once if it has): work the first screen does not show
+// then does not delay it.
+func afterFirstRender(f func()) {
+	renderedMu.Lock()
+	defer renderedMu.Unlock()
+	if rendered {
+		go f()
+		return
+	}
+	afterFirst = append(afterFirst, f)
+}
+
+// firstRenderDone starts what waited for the first render.
+func firstRenderDone() {
+	renderedMu.Lock()
+	defer renderedMu.Unlock()
+	rendered = true
+	for _, f := range afterFirst {
+		go f()
+	}
+	afterFirst = nil
 }

@@ -445,6 +445,16 @@ func prerenderedPage() bool {
 	return mount.Truthy() && mount.Call("hasAttribute", "data-prerendered").Bool()
 }
 
+// initialOutputText is the shipped policy of the page's default screen
+// (index.html's #ps-initial, see initialOutput), nil when there is none.
+func initialOutputText() []byte {
+	el := js.Global().Get("document").Call("getElementById", "ps-initial")
+	if !el.Truthy() {
+		return nil
+	}
+	return []byte(el.Get("textContent").String())
+}
+
 // showStatus writes the app's status into the prerendered page's status
 // line (id boot-status, where loader.js writes its own progress) while
 // the app has not rendered yet.
