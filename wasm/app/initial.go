@@ -104,14 +104,11 @@ func (a *App) takeInitial(id screenID, yaml string, opts webapp.OutputOptions) (
 		return webapp.PolicyOutput{}, false
 	}
 	a.initialUsed = true
-	b := initialOutputText()
-	if len(b) == 0 {
-		return webapp.PolicyOutput{}, false
-	}
-	s, err := decodeInitialOutput(b)
+	s, err := pageInitialOutput()
 	if err != nil || !s.matches(id, yaml, opts, a.DB.Manifest.SHA256) {
 		return webapp.PolicyOutput{}, false
 	}
+	mark("initial-policy-decoded")
 	o, err := s.output()
 	if err != nil {
 		return webapp.PolicyOutput{}, false

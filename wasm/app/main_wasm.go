@@ -65,9 +65,15 @@ func main() {
 				br = buildEnv.RunBuild(root)
 			}
 		}
+		if first {
+			mark("first-build")
+		}
 		mergeText(br)
 		if err := renderer.Render(br); err != nil {
 			panic(err)
+		}
+		if first {
+			mark("first-dom-sync")
 		}
 		root.syncBigText()
 		setRenderTime(float64(time.Since(start).Microseconds()) / 1000)

@@ -33,7 +33,7 @@ func copyText(s string, done func(error))                      {}
 func download(name, mime, text string)                         {}
 func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                         {}
-func initialOutputText() []byte                                { return nil }
+func pageInitialOutput() (*initialOutput, error)               { return nil, nil }
 
 // afterFirstRender runs f: natively nothing is rendered to wait for.
 func afterFirstRender(f func())                        { go f() }

@@ -36,6 +36,7 @@ func (c *Root) start(env vugu.EventEnv) {
 		c.app.openHash(h)
 	})
 	c.startLoad(false)
+	mark("app-started")
 }
 
 func (c *Root) startLoad(retry bool) {
