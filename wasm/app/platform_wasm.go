@@ -43,7 +43,9 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 			return nil
 		})
 		js.Global().Set("policySentryDatasetProgress", cb)
+		mark("dataset-await")
 		v, err := await(pre)
+		mark("dataset-awaited")
 		js.Global().Set("policySentryDatasetProgress", js.Undefined())
 		cb.Release()
 		if err != nil {
