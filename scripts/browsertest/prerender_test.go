@@ -149,8 +149,8 @@ func TestPrerenderedPage(t *testing.T) {
 // progress) until it can render the same screen with the dataset in; and
 // that, with nothing saved and nothing typed, what it then shows is what
 // make dist prerendered: the same template, form, policy, size line and
-// checks, so the prerendered policy is the one the engine writes in the
-// browser.
+// checks, taken from the policy shipped with the page (#ps-initial); and
+// that the engine in the browser writes that same policy.
 func TestPrerenderedPageUntilReady(t *testing.T) {
 	srv := newServer(t)
 	release := holdBack(srv, ".bin.zst")
@@ -198,6 +198,32 @@ func TestPrerenderedPageUntilReady(t *testing.T) {
 	}
 	if ready != pre {
 		t.Errorf("the default screen, ready, differs from the prerendered one:\nprerendered %s\nready       %s", pre, ready)
+	}
+	// The app took the policy shipped with the page (#ps-initial) instead
+	// of writing it again at start-up.
+	var took bool
+	if err := run(ctx, chromedp.Evaluate(`performance.getEntriesByName("initial-policy", "mark").length === 1`, &took)); err != nil || !took {
+		t.Errorf("the app did not take the page's initial policy (no initial-policy mark): %v", err)
+	}
+	// The engine in the browser writes that same policy: edit the
+	// template (a comment: the same policy) and undo the edit, each
+	// written by the engine (data-regen-ms is set again).
+	var yaml string
+	if err := run(ctx, chromedp.Evaluate(`document.getElementById("crud-yaml").value`, &yaml)); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{yaml + "# edited\n", yaml} {
+		if err := run(ctx, chromedp.Evaluate(`document.body.removeAttribute("data-regen-ms")`, nil), setValue("crud-yaml", text),
+			chromedp.Poll(`document.body.hasAttribute("data-regen-ms")`, nil, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+			t.Fatalf("the policy was not written again after an edit: %v", err)
+		}
+	}
+	var written string
+	if err := run(ctx, chromedp.Evaluate(snapshot, &written)); err != nil {
+		t.Fatal(err)
+	}
+	if written != pre {
+		t.Errorf("the default screen as the engine writes it in the browser differs from the prerendered one:\nprerendered %s\nwritten     %s", pre, written)
 	}
 }
 

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -171,24 +172,56 @@ func addPreloads(index string, a Assets) error {
 // policy, the tabs and the dataset version), in place of index.html's
 // boot placeholder (the element with id vugu_mount_point), so that a
 // first visit shows a complete page before the wasm is in. The app's
-// first render syncs that tree in place.
+// first render syncs that tree in place. The screen's policy goes in too,
+// as a JSON data block (#ps-initial, at the end of the body: it is not
+// needed for the first paint) that the app takes at start-up instead of
+// writing the same policy again (wasm/app/initial.go).
 func prerender(index string) error {
 	b, err := os.ReadFile(index)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "run", "./wasm/app")
+	tmp, err := os.MkdirTemp("", "builddist-prerender-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	statePath := filepath.Join(tmp, "initial.json")
+	cmd := exec.Command("go", "run", "./wasm/app", "-state", statePath)
 	cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=")
 	cmd.Stderr = os.Stderr
 	html, err := cmd.Output()
 	if err != nil {
 		return fmt.Errorf("prerendering the default screen (go run ./wasm/app): %w", err)
 	}
+	state, err := os.ReadFile(statePath)
+	if err != nil {
+		return fmt.Errorf("prerendering the default screen: %w", err)
+	}
 	s, err := replaceMountPoint(string(b), string(html))
 	if err != nil {
 		return fmt.Errorf("%s: %w", index, err)
 	}
+	if s, err = insertInitial(s, state); err != nil {
+		return fmt.Errorf("%s: %w", index, err)
+	}
 	return os.WriteFile(index, []byte(s), 0o644)
+}
+
+// insertInitial puts the default screen's policy (JSON, with <, > and &
+// escaped by encoding/json) in a data block before the page's first
+// script element in the body.
+func insertInitial(page string, state []byte) (string, error) {
+	if bytes.Contains(state, []byte("</")) || !json.Valid(state) {
+		return "", fmt.Errorf("the initial policy is not escaped JSON")
+	}
+	body := strings.Index(page, "<body")
+	i := strings.Index(page[max(body, 0):], "<script src=")
+	if body < 0 || i < 0 {
+		return "", fmt.Errorf("no script element in the body to put the initial policy before")
+	}
+	i += body
+	return page[:i] + `<script type="application/json" id="ps-initial">` + string(state) + "</script>\n" + page[i:], nil
 }
 
 // replaceMountPoint replaces the <div id="vugu_mount_point"> element of

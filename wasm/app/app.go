@@ -35,6 +35,9 @@ type App struct {
 
 	screens []screen // in screenDefs order
 	env     vugu.EventEnv
+	// initialUsed is set once the page's shipped policy was offered to
+	// a screen (App.takeInitial).
+	initialUsed bool
 }
 
 // OutputSettings are the output panel's settings: the format shown (an

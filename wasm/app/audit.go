@@ -30,6 +30,7 @@ type AuditScreen struct {
 
 	files []webapp.File // picked or dropped files (nil: the pasted text)
 	gen   int           // counts audits started: only the newest one's result is shown
+	stale bool          // refresh put off the audit of the pasted text (the screen was hidden)
 }
 
 func newAuditScreen(app *App) screen {
@@ -48,8 +49,26 @@ func (c *AuditScreen) bigTexts(m map[string]string) {
 	m["audit-input"], m["audit-list"] = c.Text, c.List
 }
 
-// refresh audits the pasted text again.
-func (c *AuditScreen) refresh() { c.run(nil) }
+// refresh audits the pasted text again if the screen is shown; a hidden
+// screen is marked stale and audited by Compute before it is next shown,
+// or by catchUp in the background after start-up.
+func (c *AuditScreen) refresh() {
+	if c.app.Tab != "audit" {
+		c.stale = true
+		return
+	}
+	c.run(nil)
+}
+
+// Compute runs before each render of the screen (Vugu's lifecycle).
+func (c *AuditScreen) Compute(ctx vugu.ComputeCtx) { c.catchUp() }
+
+// catchUp audits the pasted text if refresh put it off.
+func (c *AuditScreen) catchUp() {
+	if c.stale {
+		c.run(nil)
+	}
+}
 
 // takeDrop audits dropped files (all but a single template).
 func (c *AuditScreen) takeDrop(fs []webapp.File, shown bool) bool {
@@ -101,6 +120,7 @@ func (c *AuditScreen) run(files []webapp.File) {
 	if a.DB == nil {
 		return
 	}
+	c.stale = false
 	if files == nil {
 		if strings.TrimSpace(c.Text) == "" {
 			c.Report, c.Err = nil, ""

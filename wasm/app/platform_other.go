@@ -33,6 +33,10 @@ func copyText(s string, done func(error))                      {}
 func download(name, mime, text string)                         {}
 func (a *App) readFiles(v vjs.Value, done func([]webapp.File)) {}
 func mark(name string)                                         {}
-func setBigTexts(m map[string]string)                          {}
-func selectRange(id string, start, end, line int)              {}
-func focusAfterRender(id string, start, end, line int)         {}
+func pageInitialOutput() (*initialOutput, error)               { return nil, nil }
+
+// afterFirstRender runs f: natively nothing is rendered to wait for.
+func afterFirstRender(f func())                        { go f() }
+func setBigTexts(m map[string]string)                  {}
+func selectRange(id string, start, end, line int)      {}
+func focusAfterRender(id string, start, end, line int) {}

@@ -43,7 +43,9 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 			return nil
 		})
 		js.Global().Set("policySentryDatasetProgress", cb)
+		mark("dataset-await")
 		v, err := await(pre)
+		mark("dataset-awaited")
 		js.Global().Set("policySentryDatasetProgress", js.Undefined())
 		cb.Release()
 		if err != nil {
@@ -98,6 +100,7 @@ func loadDataset(retry bool, progress func(done, total int64)) (*iamdb.DB, error
 		return nil, err
 	}
 	workerDatasetSHA = m.SHA256
+	mark("dataset-checked")
 	db, err := iamdb.LoadVerified(buf)
 	if err != nil {
 		return nil, err
@@ -443,6 +446,91 @@ func selectText(el js.Value, start, end int) {
 func prerenderedPage() bool {
 	mount := js.Global().Get("document").Call("getElementById", "vugu_mount_point")
 	return mount.Truthy() && mount.Call("hasAttribute", "data-prerendered").Bool()
+}
+
+// pageInitialOutput is the shipped policy of the page's default screen
+// (index.html's #ps-initial, see initialOutput), nil when there is none.
+// The browser's JSON.parse reads it: encoding/json's decoder would run
+// for the first time here, and on a first visit each Go function's first
+// call waits for V8 to compile it (about 0.1 s more at start-up on the
+// 2-core test machine). The fields that hold lists of structures are
+// handed to encoding/json only when they are not empty.
+func pageInitialOutput() (*initialOutput, error) {
+	el := js.Global().Get("document").Call("getElementById", "ps-initial")
+	if !el.Truthy() {
+		return nil, nil
+	}
+	return initialFromJS(el.Get("textContent").String())
+}
+
+// initialFromJS decodes encodeInitialOutput's JSON with JSON.parse; the
+// result is what decodeInitialOutput returns (TestInitialFromJS).
+func initialFromJS(text string) (s *initialOutput, err error) {
+	defer func() {
+		if r := recover(); r != nil { // JSON.parse threw, or a field is not what it should be
+			s, err = nil, fmt.Errorf("decoding the initial policy: %v", r)
+		}
+	}()
+	v := js.Global().Get("JSON").Call("parse", text)
+	if v.Type() != js.TypeObject {
+		return nil, fmt.Errorf("decoding the initial policy: not an object")
+	}
+	str := func(o js.Value, k string) string {
+		if f := o.Get(k); f.Type() == js.TypeString {
+			return f.String()
+		}
+		return ""
+	}
+	strs := func(o js.Value, k string) []string {
+		a := o.Get(k)
+		if a.Type() != js.TypeObject {
+			return nil
+		}
+		out := make([]string, a.Length())
+		for i := range out {
+			out[i] = a.Index(i).String()
+		}
+		return out
+	}
+	// whole decodes a field with encoding/json when it holds a non-empty
+	// list (directly or in list), else reports false.
+	whole := func(o js.Value, k, list string, into any) (bool, error) {
+		f := o.Get(k)
+		l := f
+		if list != "" && f.Type() == js.TypeObject {
+			l = f.Get(list)
+		}
+		if l.Type() != js.TypeObject || l.Length() == 0 {
+			return false, nil
+		}
+		return true, json.Unmarshal([]byte(js.Global().Get("JSON").Call("stringify", f).String()), into)
+	}
+	s = &initialOutput{Screen: screenID(str(v, "Screen")), YAML: str(v, "YAML"), Dataset: str(v, "Dataset"),
+		Formats: strs(v, "Formats"), Texts: strs(v, "Texts"), SizeText: str(v, "SizeText"), Added: strs(v, "Added"), SplitText: str(v, "SplitText")}
+	if o := v.Get("Options"); o.Type() == js.TypeObject {
+		s.Options.Minimize = o.Get("Minimize").Truthy()
+		if n := o.Get("MinLength"); n.Type() == js.TypeNumber {
+			s.Options.MinLength = n.Int()
+		}
+		s.Options.Split = str(o, "Split")
+	}
+	if ok, err := whole(v, "Size", "over", &s.Size); err != nil {
+		return nil, fmt.Errorf("decoding the initial policy's size: %w", err)
+	} else if !ok {
+		if n := v.Get("Size").Get("chars"); n.Type() == js.TypeNumber {
+			s.Size.Chars = n.Int()
+		}
+	}
+	if _, err := whole(v, "Warnings", "", &s.Warnings); err != nil {
+		return nil, fmt.Errorf("decoding the initial policy's warnings: %w", err)
+	}
+	if ok, err := whole(v, "Checks", "Findings", &s.Checks); err != nil {
+		return nil, fmt.Errorf("decoding the initial policy's checks: %w", err)
+	} else if !ok {
+		c := v.Get("Checks")
+		s.Checks.Summary, s.Checks.Worst = str(c, "Summary"), str(c, "Worst")
+	}
+	return s, nil
 }
 
 // showStatus writes the app's status into the prerendered page's status

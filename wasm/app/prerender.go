@@ -25,11 +25,18 @@ import (
 
 func main() {
 	out := flag.String("o", "", "write the prerendered root element to this file (default stdout)")
+	state := flag.String("state", "", "write the shown screen's policy (initialOutput, JSON) to this file, for index.html's #ps-initial")
 	flag.Parse()
-	html, err := prerender()
+	html, initial, err := prerender()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "prerender:", err)
 		os.Exit(1)
+	}
+	if *state != "" {
+		if err := os.WriteFile(*state, initial, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "prerender:", err)
+			os.Exit(1)
+		}
 	}
 	if *out == "" {
 		os.Stdout.Write(html)
@@ -46,12 +53,14 @@ var nativeDB = dataset.Default
 
 // prerender renders Root as the browser's first render would show it
 // once the dataset is in: the default templates and the policy of the
-// CRUD screen, with the status saying the app is still loading.
-func prerender() ([]byte, error) {
+// CRUD screen, with the status saying the app is still loading. It also
+// returns the shown screen's policy (initialOutput, JSON) for the app to
+// take at start-up instead of writing it again.
+func prerender() (html, initial []byte, err error) {
 	env := &signalEnv{ch: make(chan struct{}, 1)}
 	buildEnv, err := vugu.NewBuildEnv(env)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	root := &Root{}
 	env.Lock()
@@ -63,7 +72,7 @@ func prerender() ([]byte, error) {
 		st := root.app.Status
 		if st == "error" {
 			env.Unlock()
-			return nil, fmt.Errorf("%s", root.app.StatusText)
+			return nil, nil, fmt.Errorf("%s", root.app.StatusText)
 		}
 		if st == "ready" {
 			break
@@ -72,6 +81,17 @@ func prerender() ([]byte, error) {
 	}
 	defer env.Unlock()
 	a := root.app
+	w, ok := a.current().(initialer)
+	if !ok {
+		return nil, nil, fmt.Errorf("the default screen %s writes no policy", a.Tab)
+	}
+	s, err := w.initial()
+	if err != nil {
+		return nil, nil, err
+	}
+	if initial, err = encodeInitialOutput(s); err != nil {
+		return nil, nil, err
+	}
 	version := a.DB.Manifest.Version
 	// As Init leaves it in the browser until the dataset is in: the
 	// loader writes its progress into this status line (id boot-status).
@@ -85,13 +105,27 @@ func prerender() ([]byte, error) {
 		}
 	}
 	if err := walkOut(br, br.Out, texts); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var buf bytes.Buffer
 	if err := staticrender.New(&buf).Render(br); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), initial, nil
+}
+
+// initialer is a screen whose start-up policy can be shipped with the
+// page (the write screens).
+type initialer interface {
+	initial() (initialOutput, error)
+}
+
+// initial records the screen's policy as written (initialOutput).
+func (w *writeScreen) initial() (initialOutput, error) {
+	if len(w.Out.Errors) > 0 || w.Out.JSON == "" || w.stale {
+		return initialOutput{}, fmt.Errorf("the %s screen has no policy to ship: %v", w.id, w.Out.Errors)
+	}
+	return newInitialOutput(w.id, w.YAML, w.opts, w.app.DB.Manifest.SHA256, w.Out), nil
 }
 
 // walkOut applies staticNode to the nodes of bo and of the components

@@ -16,10 +16,19 @@ type Root struct {
 }
 
 // Init makes the screens, restores the saved state and starts loading
-// the dataset.
-func (c *Root) Init(ctx vugu.InitCtx) {
+// the dataset (see start).
+func (c *Root) Init(ctx vugu.InitCtx) { c.start(ctx.EventEnv()) }
+
+// start is Init. On the prerendered page main calls it before the first
+// build, which then waits for the dataset (a build made earlier would be
+// thrown away: on a first visit, a whole cold build for nothing); Init
+// then finds the app started.
+func (c *Root) start(env vugu.EventEnv) {
+	if c.app != nil {
+		return
+	}
 	mark("app-init")
-	c.app = newApp(ctx.EventEnv())
+	c.app = newApp(env)
 	c.app.restore()
 	onHashChange(func(h string) {
 		c.app.env.Lock()
@@ -27,6 +36,7 @@ func (c *Root) Init(ctx vugu.InitCtx) {
 		c.app.openHash(h)
 	})
 	c.startLoad(false)
+	mark("app-started")
 }
 
 func (c *Root) startLoad(retry bool) {
@@ -65,12 +75,14 @@ func (c *Root) startLoad(retry bool) {
 		a.refresh()
 		mark("regenerated")
 		markReady()
-		go func() {
+		// The rest waits for the first render: on a first visit it
+		// would otherwise compete with it for the one thread.
+		afterFirstRender(func() {
 			decodeRest(db)
 			a.env.Lock()
 			a.catchUp()
 			a.env.UnlockOnly() // hidden screens: nothing to redraw
-		}()
+		})
 	}()
 }
 

@@ -17,6 +17,9 @@ type ValidateScreen struct {
 	// for none).
 	View   webapp.ValidateView
 	Picked int
+	// stale is set when the text was not validated again because the
+	// screen was hidden (refresh).
+	stale bool
 }
 
 // validateID is the screen's id in screenDefs and its state's key.
@@ -35,8 +38,27 @@ func (c *ValidateScreen) bigTexts(m map[string]string) {
 	m["validate-must-not-grant"] = c.MustNotGrant
 }
 
-// refresh validates the text again.
-func (c *ValidateScreen) refresh() { c.run() }
+// refresh validates the text again if the screen is shown; a hidden
+// screen is marked stale and validated by Compute before it is next
+// shown, or by catchUp in the background after start-up (a saved text
+// then does not delay a first render that does not show it).
+func (c *ValidateScreen) refresh() {
+	if c.app.Tab != validateID {
+		c.stale = true
+		return
+	}
+	c.run()
+}
+
+// Compute runs before each render of the screen (Vugu's lifecycle).
+func (c *ValidateScreen) Compute(ctx vugu.ComputeCtx) { c.catchUp() }
+
+// catchUp validates the text if refresh put it off.
+func (c *ValidateScreen) catchUp() {
+	if c.stale {
+		c.run()
+	}
+}
 
 // takeDrop takes a single dropped policy while the screen is shown.
 func (c *ValidateScreen) takeDrop(fs []webapp.File, shown bool) bool {
@@ -56,7 +78,7 @@ func (c *ValidateScreen) open(f webapp.File) {
 
 // run validates the text (nothing to show for an empty one).
 func (c *ValidateScreen) run() {
-	c.Picked = -1
+	c.Picked, c.stale = -1, false
 	if c.app.DB == nil || c.Text == "" {
 		c.View = webapp.ValidateView{}
 		return

@@ -78,7 +78,13 @@ func (w *writeScreen) regen(fromForm bool) {
 	w.stale = false
 	w.opts = w.app.Output.writerOptions()
 	start := time.Now()
-	o := webapp.WritePolicyWith(w.app.DB, w.YAML, w.opts)
+	o, ok := webapp.PolicyOutput{}, false
+	if !fromForm {
+		o, ok = w.app.takeInitial(w.id, w.YAML, w.opts) // the page's own policy (initial.go)
+	}
+	if !ok {
+		o = webapp.WritePolicyWith(w.app.DB, w.YAML, w.opts)
+	}
 	// A template read from the text is the form's model (form edits keep
 	// the two in step; the text is the truth).
 	if o.Template != nil {
