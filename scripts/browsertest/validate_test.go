@@ -10,8 +10,8 @@ import (
 // TestValidateScreen: a pasted policy is validated as typed, with each
 // finding's type, code, line:column and documentation link; clicking a
 // finding selects its text in the editor; the policy type and resource
-// type change the checks; the screen's state survives a reload; its
-// controls are labelled.
+// type change the checks; the screen's state survives a reload, also a
+// reload on another screen; its controls are labelled.
 func TestValidateScreen(t *testing.T) {
 	srv := newServer(t)
 	ctx, cancel := openApp(t, srv)
@@ -89,6 +89,24 @@ func TestValidateScreen(t *testing.T) {
 	}
 	if got, err := pollText(ctx, "validate-results", func(s string) bool { return strings.Contains(s, "MISSING_PRINCIPAL") }); err != nil {
 		t.Errorf("not validated again after a reload: %.500q", got)
+	}
+
+	// Reloaded on another screen, the Validate screen's saved text is
+	// validated by the time the screen is shown again (a hidden screen
+	// puts the work off, it must not skip it).
+	if err := run(ctx, chromedp.Click(sel("tab-crud"), chromedp.ByQuery), chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, chromedp.Click(sel("tab-validate"), chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := pollText(ctx, "validate-results", func(s string) bool {
+		return strings.Contains(s, "MISSING_PRINCIPAL") && strings.Contains(s, "GetObjekt")
+	}); err != nil {
+		t.Errorf("reloaded on the Write screen, the Validate screen shows no findings for its saved text: %.500q", got)
 	}
 }
 
