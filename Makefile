@@ -10,6 +10,11 @@ FUZZ_SLOW ?= 10000x
 # FuzzWrite (workbench) renders every output format per input: 200,000
 # runs took 349 s in a fresh-clone CI run, so it gets a middle budget.
 FUZZ_MID  ?= 50000x
+# Each new input that widens coverage is minimized before fuzzing goes on,
+# by default for up to 60 s, during which no execution is counted: a
+# FuzzWrite run stood still for a minute at a time. CI keeps the inputs
+# as found (a failing input is still written out, only less shrunk).
+FUZZ_MIN  ?= -fuzzminimizetime 200x
 
 .PHONY: review help setup generate test test-unit test-fuzz test-browser corpus cli dataset bench dist serve bundle server worker worker-dev test-worker bench-worker
 
@@ -30,34 +35,34 @@ test-unit: corpus ## Go tests of engine/, dataset/, scripts/ (parity, golden, pr
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -vet=off -exec "$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./engine/frontend/api ./wasm/app
 
 test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAST, FUZZ_SLOW)
-	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzConditionBlock$$' -fuzztime 20000x
-	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzConditionEdit$$' -fuzztime 20000x
-	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseNode$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseTreeFast$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW)
-	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/internal/wildcard -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzCondition$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzPatternCoverage$$' -fuzztime $(FUZZ_SLOW)
-	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzExclusions$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW)
-	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW)
-	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzDecodeAuthDetails$$' -fuzztime $(FUZZ_SLOW)
-	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzParseGuardrails$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzCompare$$' -fuzztime 2000x
-	$(GO) test ./engine/grant -run '^$$' -fuzz '^FuzzGrant$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/internal/sarfetch -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_MID)
-	$(GO) test ./engine/internal/yamlerr -run '^$$' -fuzz '^FuzzError$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzLocate$$' -fuzztime $(FUZZ_FAST)
-	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzScreens$$' -fuzztime $(FUZZ_SLOW)
+	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzConditionBlock$$' -fuzztime 20000x $(FUZZ_MIN)
+	$(GO) test ./engine/template -run '^$$' -fuzz '^FuzzConditionEdit$$' -fuzztime 20000x $(FUZZ_MIN)
+	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseNode$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseTreeFast$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
+	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/internal/wildcard -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzCondition$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzPatternCoverage$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
+	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzExclusions$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/writer -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
+	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
+	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzDecodeAuthDetails$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
+	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzParseGuardrails$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/diff -run '^$$' -fuzz '^FuzzCompare$$' -fuzztime 2000x $(FUZZ_MIN)
+	$(GO) test ./engine/grant -run '^$$' -fuzz '^FuzzGrant$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/internal/sarfetch -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzDecodeDocument$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/internal/awsaccount -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/workbench -run '^$$' -fuzz '^FuzzWrite$$' -fuzztime $(FUZZ_MID) $(FUZZ_MIN)
+	$(GO) test ./engine/internal/yamlerr -run '^$$' -fuzz '^FuzzError$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzLocate$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/frontend/webapp -run '^$$' -fuzz '^FuzzScreens$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
 
 test-browser: dist bundle ## end-to-end tests of dist/ in headless Chromium
 	$(GO) test -count=1 -timeout 15m ./scripts/browsertest/
