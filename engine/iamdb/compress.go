@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/leastpriv/policysentry/engine/internal/parallel"
 )
 
 // fileMagic starts a dataset file written by Compress (version 4 on);
@@ -310,16 +311,89 @@ func load(compressed []byte, wantSHA256 string, mem []byte, lazy bool) (*DB, err
 // decompressBlocks appends every service's block to header (already
 // decompressed), giving Encode's bytes. The dictionary goes into a
 // temporary copy of the header, as the blocks follow the header.
+//
+// Each frame declares its decompressed size, so every block's place in
+// the output is known before any is decompressed: the frames are
+// decompressed in place on all cores (one decoder each; klauspost/compress
+// decodes frames with a dictionary without its assembly, so this is most
+// of a full load), and a frame whose output does not fill its place
+// exactly is an error. The bytes are the same as one by one.
 func (f file) decompressBlocks(header []byte) ([]byte, error) {
 	dict := make([]byte, len(header), len(header)+frameSize(f.frames[1]))
 	copy(dict, header)
-	fs := &frameSource{extra: f.frames[1], dict: dict}
-	defer fs.close()
+	dict, err := decompress(f.frames[1], dict)
+	if err != nil {
+		return nil, fmt.Errorf("decompress dataset dictionary: %w", err)
+	}
+	blocks := f.frames[2:]
+	// A small frame may not declare its size: those are decompressed
+	// first, one by one (they are a few hundred bytes), to learn it.
+	small := make([][]byte, len(blocks))
+	var first *zstd.Decoder
+	defer func() {
+		if first != nil {
+			first.Close()
+		}
+	}()
+	offs := make([]int, len(blocks)+1)
+	offs[0] = len(header)
+	for i, fr := range blocks {
+		n := frameSize(fr)
+		if n == 0 {
+			if first == nil {
+				if first, err = newDecoder(dict); err != nil {
+					return nil, err
+				}
+			}
+			if small[i], err = first.DecodeAll(fr, []byte{}); err != nil {
+				return nil, fmt.Errorf("decompress dataset: service frame %d: %w", i, err)
+			}
+			n = len(small[i])
+		}
+		if n > f.size {
+			return nil, fmt.Errorf("decompress dataset: %w: service frame %d declares %d bytes, the file %d", errTruncated, i, n, f.size)
+		}
+		offs[i+1] = offs[i] + n
+	}
+	if offs[len(blocks)] != f.size {
+		return nil, fmt.Errorf("decompress dataset: %w: the frames declare %d bytes, the file says %d", errTruncated, offs[len(blocks)], f.size)
+	}
 	raw := header
-	for _, fr := range f.frames[2:] {
-		var err error
-		if raw, err = fs.decompress(fr, raw); err != nil {
-			return nil, err
+	if cap(raw) < f.size {
+		raw = make([]byte, len(header), f.size)
+		copy(raw, header)
+	}
+	raw = raw[:f.size]
+	workers := parallel.Workers(len(blocks), 32)
+	decs := make([]*zstd.Decoder, workers)
+	errs := make([]error, len(blocks))
+	parallel.Do(len(blocks), workers, func(w, i int) {
+		if decs[w] == nil {
+			if decs[w], errs[i] = newDecoder(dict); errs[i] != nil {
+				return
+			}
+		}
+		if small[i] != nil {
+			copy(raw[offs[i]:offs[i+1]], small[i])
+			return
+		}
+		slot := raw[offs[i]:offs[i]:offs[i+1]]
+		out, err := decs[w].DecodeAll(blocks[i], slot)
+		switch {
+		case err != nil:
+			errs[i] = fmt.Errorf("decompress dataset: service frame %d: %w", i, err)
+		case len(out) != offs[i+1]-offs[i] || (len(out) > 0 && &out[0] != &raw[:offs[i]+1][offs[i]]):
+			errs[i] = fmt.Errorf("decompress dataset: %w: service frame %d gives %d bytes, it declares %d", errTruncated, i, len(out), offs[i+1]-offs[i])
+		}
+	})
+	for _, d := range decs {
+		if d != nil {
+			d.Close()
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first frame's, whatever the schedule
 		}
 	}
 	return raw, nil
