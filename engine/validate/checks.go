@@ -2,6 +2,7 @@ package validate
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/leastpriv/policysentry/engine/diag"
 )
@@ -86,8 +87,10 @@ const (
 	sevS  = diag.Suggestion
 )
 
-// checks is the table of every check, in README order.
-var checks = func() []Check {
+// checkTable builds the table of every check, in README order, and its
+// index by code, on first use: a program that links the package but does
+// not validate (most CLI commands) does not build it at start-up.
+var checkTable = sync.OnceValues(func() ([]Check, map[string]*Check) {
 	out := make([]Check, len(checkRows))
 	for i, r := range checkRows {
 		out[i] = Check{Code: r.code, Severity: r.sev, Origin: r.origin, Title: r.title, Description: r.desc, Link: r.link, Rejects: rejecting[r.code]}
@@ -95,8 +98,24 @@ var checks = func() []Check {
 			out[i].Link = aaLink(r.sev, r.code)
 		}
 	}
-	return out
-}()
+	byCode := make(map[string]*Check, len(out))
+	for i := range out {
+		byCode[out[i].Code] = &out[i]
+	}
+	return out, byCode
+})
+
+// allChecks is the table of every check, in README order.
+func allChecks() []Check {
+	c, _ := checkTable()
+	return c
+}
+
+// checkOf returns the check with the code, or nil.
+func checkOf(code string) *Check {
+	_, byCode := checkTable()
+	return byCode[code]
+}
 
 // checkRows are the checks, grouped as the README lists them.
 var checkRows = [...]checkRow{
@@ -245,17 +264,9 @@ var checkRows = [...]checkRow{
 	{"PUBLIC_ACCESS", sevSW, ours, "Public access", "A resource or trust policy statement any principal can use, without a condition that restricts callers (Access Analyzer's CheckNoPublicAccess, offline).", customChecks},
 }
 
-var checkByCode = func() map[string]*Check {
-	m := make(map[string]*Check, len(checks))
-	for i := range checks {
-		m[checks[i].Code] = &checks[i]
-	}
-	return m
-}()
-
 // Checks returns the table of checks in README order. The slice is
 // shared: callers must not change it.
-func Checks() []Check { return checks }
+func Checks() []Check { return allChecks() }
 
 // Lookup returns the check with the issue code, or nil.
-func Lookup(code string) *Check { return checkByCode[code] }
+func Lookup(code string) *Check { return checkOf(code) }

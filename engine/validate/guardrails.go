@@ -19,7 +19,7 @@ func (v *validator) customChecks() {
 		return
 	}
 	for _, d := range v.out {
-		if ch := checkByCode[d.Code]; ch != nil && ch.Rejects {
+		if ch := checkOf(d.Code); ch != nil && ch.Rejects {
 			return
 		}
 	}

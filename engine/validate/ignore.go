@@ -119,8 +119,8 @@ func ruleLines(doc *yaml.Node) []int {
 }
 
 func codes() []string {
-	out := make([]string, len(checks))
-	for i, c := range checks {
+	out := make([]string, len(allChecks()))
+	for i, c := range allChecks() {
 		out[i] = c.Code
 	}
 	return out

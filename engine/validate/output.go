@@ -11,8 +11,8 @@ import (
 
 // Rules returns the table of checks as SARIF rules, in table order.
 func Rules() []diag.Rule {
-	out := make([]diag.Rule, len(checks))
-	for i, c := range checks {
+	out := make([]diag.Rule, len(allChecks()))
+	for i, c := range allChecks() {
 		out[i] = diag.Rule{ID: c.Code, Title: c.Title, Description: c.Description, HelpURI: c.Link, Severity: c.Severity}
 	}
 	return out

@@ -16,7 +16,7 @@ func Rejections(db *iamdb.DB, src []byte, file string) map[string]diag.List {
 	out := map[string]diag.List{}
 	for _, r := range ValidateInput(db, src, file, Options{rejectsOnly: true}) {
 		for _, d := range r.Findings {
-			if ch := checkByCode[d.Code]; ch != nil && ch.Rejects {
+			if ch := checkOf(d.Code); ch != nil && ch.Rejects {
 				out[r.Name] = append(out[r.Name], d)
 			}
 		}

@@ -213,7 +213,7 @@ func newValidator(db *iamdb.DB, src []byte, file string, opts Options) *validato
 // emit adds a finding of the check code spanning [start, end).
 func (v *validator) emit(code string, start, end int, path, msg string, suggestions ...string) {
 	sev, link := diag.Error, ""
-	if ch := checkByCode[code]; ch != nil { // TestEveryCodeInTable keeps this true
+	if ch := checkOf(code); ch != nil { // TestEveryCodeInTable keeps this true
 		sev, link = ch.Severity, ch.Link
 	}
 	s, e := v.lines.Span(v.base+start, v.base+end)
