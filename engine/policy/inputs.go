@@ -19,11 +19,31 @@ import (
 // Policy documents given as strings, URL-encoded as some AWS APIs return
 // them, are decoded.
 func Load(src []byte, name string) ([]*Document, error) {
+	return LoadParsed(src, nil, name)
+}
+
+// LoadParsed is Load of src that the caller has already scanned with
+// ParseNode (root; nil when it has not, or when the scan failed): the
+// scanned tree is converted instead of reading src again, with the same
+// result as Load. The auditor scans each input once for its rejection
+// check (validate.RejectionsParsed) and its audit.
+func LoadParsed(src []byte, root *Node, name string) ([]*Document, error) {
 	p := &parser{file: name, src: src}
-	root, err := p.tree(src)
-	if err != nil {
-		return nil, err
+	var tree *node
+	if root != nil {
+		tree, _ = fromNode(root) // nil for a string that is not valid UTF-8: read as Load reads it
 	}
+	if tree == nil {
+		var err error
+		if tree, err = p.tree(src); err != nil {
+			return nil, err
+		}
+	}
+	return p.load(tree, name)
+}
+
+// load returns the documents of an input's tree (see Load).
+func (p *parser) load(root *node, name string) ([]*Document, error) {
 	switch {
 	case root.kind == kArray:
 		var docs []*Document

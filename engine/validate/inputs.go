@@ -39,6 +39,12 @@ func ValidateInput(db *iamdb.DB, src []byte, file string, opts Options) []Result
 	if err != nil {
 		return []Result{{Name: file, PolicyType: opts.PolicyType, Findings: Validate(db, src, file, opts)}}
 	}
+	return validateInputParsed(db, src, root, file, opts)
+}
+
+// validateInputParsed is ValidateInput of src (not URL-encoded) that
+// policy.ParseNode scanned into root.
+func validateInputParsed(db *iamdb.DB, src []byte, root *policy.Node, file string, opts Options) []Result {
 	if root.Kind == policy.Object && root.Get("Statement") != nil {
 		// src parsed, so it is not URL-encoded: Validate would decode
 		// nothing and parse it again.

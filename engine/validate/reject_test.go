@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/policy"
 )
 
 // rejectingOf keeps the findings that make AWS refuse a policy: what
@@ -54,7 +55,8 @@ func rejectionInputs(t *testing.T) map[string][]byte {
 // TestRejectionsSameAsValidate checks that the rejects-only validation
 // Rejections runs gives exactly the rejecting findings of a full
 // validation (same findings, same order), for every testdata input,
-// as Rejections reads it and as each policy type.
+// as Rejections reads it and as each policy type; and that
+// RejectionsParsed, given the input's scanned tree, finds the same.
 func TestRejectionsSameAsValidate(t *testing.T) {
 	db := loadDB(t)
 	rejected := 0
@@ -70,6 +72,10 @@ func TestRejectionsSameAsValidate(t *testing.T) {
 			t.Errorf("%s: Rejections\n%s\nwant\n%s", name, render(flatten(got)), render(flatten(want)))
 		}
 		rejected += len(got)
+		root, _ := policy.ParseNode(src)
+		if parsed := RejectionsParsed(db, src, root, name); render(flatten(parsed)) != render(flatten(got)) || len(parsed) != len(got) {
+			t.Errorf("%s: RejectionsParsed\n%s\nwant Rejections'\n%s", name, render(flatten(parsed)), render(flatten(got)))
+		}
 		for pt := Identity; pt <= Trust; pt++ {
 			full := rejectingOf(Validate(db, src, name, Options{PolicyType: pt}))
 			fast := Validate(db, src, name, Options{PolicyType: pt, rejectsOnly: true})

@@ -56,12 +56,13 @@ func Audit(db *iamdb.DB, src []byte, name string, opts AuditOptions) (*AuditResu
 		}
 		return &AuditResult{Report: rep}, nil
 	}
-	docs, err := policy.Load(src, name)
+	root, _ := policy.ParseNode(src) // nil if the scanner refuses src: both readers then read it themselves
+	docs, err := policy.LoadParsed(src, root, name)
 	if err != nil {
 		l := asList(name, err)
 		return &AuditResult{Diagnostics: l}, l
 	}
-	docs, rejected, rl := checkFirst(db, src, name, docs) // checkfirst.go
+	docs, rejected, rl := checkFirst(db, src, root, name, docs) // checkfirst.go
 	if len(docs) == 0 && len(rl) > 0 {
 		return &AuditResult{Diagnostics: rl}, rl
 	}
@@ -86,14 +87,15 @@ func AuditAll(db *iamdb.DB, inputs []Input, opts AuditOptions) (*AuditResult, er
 	// diagnostics are gathered in input order below).
 	parallel.Do(len(inputs), parallel.Workers(len(inputs), inputsPerWorker), func(_, i int) {
 		in := inputs[i]
-		data := decodeBare(in.Data) // checkfirst.go
-		docs, err := policy.Load(data, in.Name)
+		data := decodeBare(in.Data)       // checkfirst.go
+		root, _ := policy.ParseNode(data) // scanned once, for both readers (nil: each reads data itself)
+		docs, err := policy.LoadParsed(data, root, in.Name)
 		if err != nil {
 			diags[i] = asList(in.Name, err)
 			failed[i] = &audit.PolicyReport{Name: in.Name, Error: err.Error(), Findings: []audit.Finding{}}
 			return
 		}
-		parsed[i], rejected[i], diags[i] = checkFirst(db, data, in.Name, docs) // checkfirst.go
+		parsed[i], rejected[i], diags[i] = checkFirst(db, data, root, in.Name, docs) // checkfirst.go
 	})
 	for _, l := range diags {
 		res.Diagnostics = append(res.Diagnostics, l...)

@@ -28,12 +28,14 @@ func decodeBare(src []byte) []byte {
 
 // checkFirst splits the documents read from src into those to audit and
 // reports of those AWS would reject (PolicyReport.Error lists the
-// findings, which are also returned as diagnostics).
-func checkFirst(db *iamdb.DB, src []byte, name string, docs []*policy.Document) ([]*policy.Document, []*audit.PolicyReport, diag.List) {
+// findings, which are also returned as diagnostics). root is src as
+// policy.ParseNode scanned it (nil if it did not), shared with
+// policy.LoadParsed so that src is scanned once.
+func checkFirst(db *iamdb.DB, src []byte, root *policy.Node, name string, docs []*policy.Document) ([]*policy.Document, []*audit.PolicyReport, diag.List) {
 	if db == nil {
 		return docs, nil, nil
 	}
-	rej := validate.Rejections(db, src, name)
+	rej := validate.RejectionsParsed(db, src, root, name)
 	if len(rej) == 0 {
 		return docs, nil, nil
 	}
