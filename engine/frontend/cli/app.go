@@ -31,6 +31,10 @@ type App struct {
 	// Preloaded, when set, is used instead of loading a dataset (tests).
 	Preloaded *iamdb.DB
 
+	// fullTree makes Run build every command, as for root help (tests
+	// compare the two ways).
+	fullTree bool
+
 	once sync.Once
 	db   *iamdb.DB
 	err  error
@@ -98,8 +102,20 @@ func (a *App) Warnf(format string, args ...any) {
 	fmt.Fprintf(a.Stderr, "warning: "+format+"\n", args...)
 }
 
-// commandFactories are the subcommands, registered by each cmd_*.go file's init.
-var commandFactories []func(*App) *Command
+// subcommand is a registered top-level command: its name (the first
+// word of its Use) and the function that builds it.
+type subcommand struct {
+	name  string
+	build func(*App) *Command
+}
 
-// register adds a subcommand factory; call it from an init function.
-func register(f func(*App) *Command) { commandFactories = append(commandFactories, f) }
+// subcommands are the top-level commands, registered by each cmd_*.go
+// file's init, in registration order.
+var subcommands []subcommand
+
+// register adds a top-level command named name, built by build; call it
+// from an init function. TestRegisteredNames checks that name is the
+// command's name.
+func register(name string, build func(*App) *Command) {
+	subcommands = append(subcommands, subcommand{name, build})
+}

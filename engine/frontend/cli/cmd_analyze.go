@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newAnalyzeCmd) }
+func init() { register("analyze", newAnalyzeCmd) }
 
 func newAnalyzeCmd(app *App) *Command {
 	var target, level, auditFile, format, failOn, exclusionsFile string

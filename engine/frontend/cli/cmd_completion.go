@@ -278,7 +278,7 @@ func (app *App) clickComplete(shell, words, cword string) error {
 	var out bytes.Buffer
 	sub := &App{Stdin: app.Stdin, Stdout: &out, Stderr: io.Discard, DatasetPath: app.DatasetPath,
 		OverridesPath: app.OverridesPath, ProgName: app.ProgName, Preloaded: app.Preloaded}
-	root := newRoot(sub)
+	root := newRoot(sub, "")
 	root.SetArgs(append(append([]string{cobra.ShellCompRequestCmd}, args...), incomplete))
 	root.SetOut(&out)
 	root.SetErr(io.Discard)

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newCreateTemplateCmd) }
+func init() { register("create-template", newCreateTemplateCmd) }
 
 func newCreateTemplateCmd(app *App) *Command {
 	var output, kind string

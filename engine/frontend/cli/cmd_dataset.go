@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newDatasetCmd) }
+func init() { register("dataset", newDatasetCmd) }
 
 func newDatasetCmd(app *App) *Command {
 	cmd := &cobra.Command{Use: "dataset", Short: "Show or manage the IAM database in use."}

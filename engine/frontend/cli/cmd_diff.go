@@ -14,7 +14,7 @@ import (
 	"github.com/leastpriv/policysentry/engine/workbench"
 )
 
-func init() { register(newDiffCmd) }
+func init() { register("diff", newDiffCmd) }
 
 func newDiffCmd(app *App) *Command {
 	var format, resourceType string

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newInitializeCmd) }
+func init() { register("initialize", newInitializeCmd) }
 
 func newInitializeCmd(app *App) *Command {
 	var fetch, build bool

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newQueryCmd) }
+func init() { register("query", newQueryCmd) }
 
 func newQueryCmd(app *App) *Command {
 	cmd := &cobra.Command{

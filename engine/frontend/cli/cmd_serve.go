@@ -19,7 +19,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newServeCmd) }
+func init() { register("serve", newServeCmd) }
 
 func newServeCmd(app *App) *Command {
 	var addr, siteDir string

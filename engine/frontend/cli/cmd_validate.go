@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newValidateCmd) }
+func init() { register("validate", newValidateCmd) }
 
 const validateLong = `Validate IAM policies offline, as IAM Access Analyzer's policy validation does, without
 credentials or network: each finding has Access Analyzer's finding type (ERROR, SECURITY_WARNING,

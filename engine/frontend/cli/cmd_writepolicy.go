@@ -18,8 +18,8 @@ import (
 )
 
 func init() {
-	register(newWritePolicyCmd)
-	register(newWritePolicyDirCmd)
+	register("write-policy", newWritePolicyCmd)
+	register("write-policy-dir", newWritePolicyDirCmd)
 }
 
 // minimizeFlags are --minimize / -m and --minimize_length, which click
