@@ -271,9 +271,18 @@ func load(compressed []byte, wantSHA256 string, mem []byte, lazy bool) (*DB, err
 	} else if hsize > 0 {
 		buf = make([]byte, 0, need)
 	}
-	header, err := decompress(f.frames[0], buf)
+	// One decoder for the frames without a dictionary: the header now
+	// and, in a lazy load, the dictionary frame on the first service's
+	// decode (a decoder's first use allocates its buffers: reusing it
+	// spares a command that page-faulting).
+	plain, err := newDecoder(nil)
 	if err != nil {
 		return nil, err
+	}
+	header, err := plain.DecodeAll(f.frames[0], buf)
+	if err != nil {
+		plain.Close()
+		return nil, fmt.Errorf("decompress dataset: %w", err)
 	}
 	// arena returns the rest of mem after n bytes, when out was
 	// decompressed in place.
@@ -287,13 +296,15 @@ func load(compressed []byte, wantSHA256 string, mem []byte, lazy bool) (*DB, err
 		return nil
 	}
 	if lazy {
-		frames := &frameSource{frames: f.frames[2:], extra: f.frames[1], dict: header}
+		frames := &frameSource{frames: f.frames[2:], extra: f.frames[1], dict: header, plain: plain}
 		db, err := decodeFrames(header, true, arena(header, need), true, frames)
 		if err != nil {
+			frames.close()
 			return nil, fmt.Errorf("decode dataset: %w", err)
 		}
 		return db, nil
 	}
+	plain.Close()
 	raw, err := f.decompressBlocks(header)
 	if err != nil {
 		return nil, err

@@ -29,13 +29,25 @@ type frameSource struct {
 	// leaves room for the dictionary after the header.
 	dict []byte
 	dec  *zstd.Decoder
+	// plain, when not nil, is the decoder that decompressed the header,
+	// kept for the dictionary's frame (neither uses a dictionary) and
+	// closed after it.
+	plain *zstd.Decoder
 }
 
 // decompress decompresses one service's block into dst (appending); the
 // first call decompresses the dictionary.
 func (f *frameSource) decompress(frame, dst []byte) ([]byte, error) {
 	if f.dec == nil {
-		dict, err := decompress(f.extra, f.dict)
+		var dict []byte
+		var err error
+		if f.plain != nil {
+			dict, err = f.plain.DecodeAll(f.extra, f.dict)
+			f.plain.Close()
+			f.plain = nil
+		} else {
+			dict, err = decompress(f.extra, f.dict)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("decompress dataset dictionary: %w", err)
 		}
@@ -55,6 +67,9 @@ func (f *frameSource) decompress(frame, dst []byte) ([]byte, error) {
 func (f *frameSource) close() {
 	if f.dec != nil {
 		f.dec.Close()
+	}
+	if f.plain != nil {
+		f.plain.Close()
 	}
 }
 
