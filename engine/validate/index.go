@@ -61,16 +61,29 @@ func indexOf(db *iamdb.DB) *index {
 			}
 			f := &format{res: r, region: parts[3] != "", account: parts[4] != "",
 				loose: pattern(parts[5], false), strict: pattern(parts[5], true)}
-			if len(x.byARNService[parts[2]]) == 0 {
-				x.arnServices = append(x.arnServices, parts[2])
+			svc := formatService(parts[2], s)
+			if len(x.byARNService[svc]) == 0 {
+				x.arnServices = append(x.arnServices, svc)
 			}
-			x.byARNService[parts[2]] = append(x.byARNService[parts[2]], f)
+			x.byARNService[svc] = append(x.byARNService[svc], f)
 		}
 	}
 	sort.Strings(x.arnServices)
 	sort.Strings(x.prefixes)
 	got, _ := indexes.LoadOrStore(db, x)
 	return got.(*index)
+}
+
+// formatService returns the service field of a resource type's ARN
+// format, or the owning service's prefix when the field is a placeholder:
+// backup's recovery point, arn:${Partition}:${Vendor}:..., is the one such
+// format; its ARNs under other vendors (an EC2 snapshot, an RDS snapshot)
+// are those vendors' own resource types.
+func formatService(field string, owner *iamdb.Service) string {
+	if wildOrVar(field) {
+		return owner.Prefix
+	}
+	return field
 }
 
 // Pattern bytes: a format's placeholders become anyRun (any string) or

@@ -216,7 +216,7 @@ func (v *validator) actionMatchesSome(a *iamdb.Action, resources []item) bool {
 			k := matchKey{r.s, ar.Resource}
 			m, ok := v.mismatch[k]
 			if !ok {
-				m = arnMatchesFormat(r.s, ar.Resource.ARN)
+				m = arnMatchesFormat(r.s, ar.Resource)
 				v.mismatch[k] = m
 			}
 			if m {
@@ -238,13 +238,13 @@ func (v *validator) actionMatchesSome(a *iamdb.Action, resources []item) bool {
 // arnMatchesFormat reports whether a policy resource can name a resource
 // of the format (strict placeholders). Unparsable resources match, as
 // they have their own findings.
-func arnMatchesFormat(res, fmtARN string) bool {
+func arnMatchesFormat(res string, rt *iamdb.Resource) bool {
 	r := strings.SplitN(res, ":", 6)
-	f := strings.SplitN(fmtARN, ":", 6)
+	f := strings.SplitN(rt.ARN, ":", 6)
 	if len(r) < 6 || len(f) < 6 {
 		return true
 	}
-	if !wildOrVar(r[2]) && r[2] != f[2] {
+	if !wildOrVar(r[2]) && r[2] != formatService(f[2], rt.Service) {
 		return false
 	}
 	return intersects(policyPattern(r[5]), pattern(f[5], true))
