@@ -135,3 +135,74 @@ func FuzzDecompress(f *testing.F) {
 		}
 	})
 }
+
+// TestBlocks writes each sample with the fixed and with the dynamic
+// codes (Compress keeps the shorter) and checks that compress/flate and
+// Decompress read both back.
+func TestBlocks(t *testing.T) {
+	for name, b := range samples(t) {
+		toks := matches(b)
+		for kind, c := range map[string][]byte{"fixed": fixedBlock(toks), "dynamic": dynamicBlock(toks)} {
+			got, err := io.ReadAll(flate.NewReader(bytes.NewReader(c)))
+			if err != nil || !bytes.Equal(got, b) {
+				t.Errorf("%s, %s codes: compress/flate reads %d bytes as %d (want %d), error %v", name, kind, len(c), len(got), len(b), err)
+			}
+			got, err = Decompress(c, len(b))
+			if err != nil || !bytes.Equal(got, b) {
+				t.Errorf("%s, %s codes: Decompress reads %d bytes as %d (want %d), error %v", name, kind, len(c), len(got), len(b), err)
+			}
+		}
+	}
+}
+
+// TestHuffmanLengths checks that the code lengths stay within the limit
+// and make a complete code (Kraft sum 1), also for frequencies whose
+// Huffman tree is deeper than the limit (Fibonacci numbers).
+func TestHuffmanLengths(t *testing.T) {
+	fib := make([]int, 30)
+	fib[0], fib[1] = 1, 1
+	for i := 2; i < len(fib); i++ {
+		fib[i] = fib[i-1] + fib[i-2]
+	}
+	for _, c := range []struct {
+		freq  []int
+		limit int
+	}{
+		{fib, 15}, {fib[:19], 7}, {[]int{0, 0, 5, 0}, 15}, {[]int{0, 0, 0}, 7}, {[]int{3, 3, 3, 3, 3}, 15},
+	} {
+		l := huffmanLengths(c.freq, c.limit)
+		kraft := 0.0
+		for s, n := range l {
+			if int(n) > c.limit {
+				t.Errorf("%v: symbol %d has length %d over %d", c.freq, s, n, c.limit)
+			}
+			if c.freq[s] > 0 && n == 0 {
+				t.Errorf("%v: symbol %d is used but has no code", c.freq, s)
+			}
+			if n > 0 {
+				kraft += 1 / float64(uint(1)<<n)
+			}
+		}
+		if kraft != 1 {
+			t.Errorf("%v, limit %d: lengths %v, Kraft sum %v, want 1", c.freq, c.limit, l, kraft)
+		}
+	}
+}
+
+// FuzzCompress checks that compress/flate and Decompress read what
+// Compress writes back to the same bytes.
+func FuzzCompress(f *testing.F) {
+	f.Add([]byte("hello, hello, hello"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c := Compress(b)
+		got, err := io.ReadAll(flate.NewReader(bytes.NewReader(c)))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("compress/flate reads %d bytes as %d (want %d), error %v", len(c), len(got), len(b), err)
+		}
+		got, err = Decompress(c, len(b))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("Decompress reads %d bytes as %d (want %d), error %v", len(c), len(got), len(b), err)
+		}
+	})
+}
