@@ -5,11 +5,9 @@
 //
 // Decompress reads any DEFLATE stream (stored, fixed and dynamic Huffman
 // blocks), so links written by compress/flate keep opening. Compress
-// searches matches over the 32 KiB window (hash chains, one byte of lazy
-// matching) and writes one block with Huffman codes made for the data
-// (or the fixed codes, when shorter); its output is a valid stream for
-// any DEFLATE reader (compress/flate, the browsers' DecompressionStream)
-// and, for share links, about as short as compress/flate's best level.
+// writes one block with the fixed Huffman codes after a greedy LZ77 match
+// search over the 32 KiB window; its output is a valid stream for any
+// DEFLATE reader (compress/flate, the browsers' DecompressionStream).
 package deflate
 
 import "errors"
@@ -376,46 +374,42 @@ func (w *bitWriter) putCode(code uint32, n uint) {
 	w.put(r, n)
 }
 
-// token is a literal byte (d == 0) or a match of n bytes d back.
-type token struct{ n, d uint16 }
+// literal writes a symbol of the fixed literal/length code.
+func (w *bitWriter) literal(sym int) {
+	switch {
+	case sym < 144:
+		w.putCode(uint32(0x30+sym), 8)
+	case sym < 256:
+		w.putCode(uint32(0x190+sym-144), 9)
+	case sym < 280:
+		w.putCode(uint32(sym-256), 7)
+	default:
+		w.putCode(uint32(0xc0+sym-280), 8)
+	}
+}
 
-// lengthCode and distCode give the code of a match length (257..285)
-// and of a distance (0..29).
-func lengthCode(n int) int {
+// match writes a length n and distance d with the fixed codes.
+func (w *bitWriter) match(n, d int) {
 	k := len(lengthBase) - 1
 	for int(lengthBase[k]) > n {
 		k--
 	}
-	return k
-}
-
-func distCode(d int) int {
-	k := len(distBase) - 1
+	w.literal(257 + k)
+	w.put(uint32(n-int(lengthBase[k])), uint(lengthExtra[k]))
+	k = len(distBase) - 1
 	for int(distBase[k]) > d {
 		k--
 	}
-	return k
+	w.putCode(uint32(k), 5)
+	w.put(uint32(d-int(distBase[k])), uint(distExtra[k]))
 }
 
-// Compress deflates b into a raw DEFLATE stream: one block with the
-// fixed Huffman codes or with codes made for b, whichever is shorter (or
-// stored blocks, if those are). The output depends only on b.
+// Compress deflates b into a raw DEFLATE stream: one fixed Huffman block
+// (or stored blocks, if that is shorter). The output depends only on b.
 func Compress(b []byte) []byte {
-	toks := matches(b)
-	out := fixedBlock(toks)
-	if d := dynamicBlock(toks); len(d) < len(out) {
-		out = d
-	}
-	if len(out) > len(b)+5*(len(b)/0xffff+1) {
-		return stored(b)
-	}
-	return out
-}
-
-// matches is b as literals and matches: a greedy search that defers a
-// match by one byte when the next byte starts a longer one.
-func matches(b []byte) []token {
-	var toks []token
+	w := &bitWriter{}
+	w.put(1, 1) // final block
+	w.put(1, 2) // fixed Huffman codes
 	var head [1 << hashBits]int32
 	for i := range head {
 		head[i] = -1
@@ -448,7 +442,7 @@ func matches(b []byte) []token {
 	}
 	for i := 0; i < len(b); {
 		if i+minMatch > len(b) {
-			toks = append(toks, token{n: uint16(b[i])})
+			w.literal(int(b[i]))
 			i++
 			continue
 		}
@@ -456,268 +450,30 @@ func matches(b []byte) []token {
 		insert(i)
 		if n >= minMatch && n < maxMatch && i+1+minMatch <= len(b) {
 			if n2, _ := find(i + 1); n2 > n { // a longer match one byte on
-				toks = append(toks, token{n: uint16(b[i])})
+				w.literal(int(b[i]))
 				i++
 				continue
 			}
 		}
 		if n < minMatch {
-			toks = append(toks, token{n: uint16(b[i])})
+			w.literal(int(b[i]))
 			i++
 			continue
 		}
-		toks = append(toks, token{n: uint16(n), d: uint16(d)})
+		w.match(n, d)
 		for j := i + 1; j < i+n && j+minMatch <= len(b); j++ {
 			insert(j)
 		}
 		i += n
 	}
-	return toks
-}
-
-// fixedLengths are the code lengths of the fixed literal/length code.
-func fixedLengths() []uint8 {
-	l := make([]uint8, 288)
-	for i := range l {
-		switch {
-		case i < 144:
-			l[i] = 8
-		case i < 256:
-			l[i] = 9
-		case i < 280:
-			l[i] = 7
-		default:
-			l[i] = 8
-		}
-	}
-	return l
-}
-
-// fixedBlock writes the tokens as a final block with the fixed codes.
-func fixedBlock(toks []token) []byte {
-	w := &bitWriter{}
-	w.put(1, 1) // final block
-	w.put(1, 2) // fixed Huffman codes
-	d := make([]uint8, 30)
-	for i := range d {
-		d[i] = 5
-	}
-	w.data(toks, canonical(fixedLengths()), canonical(d))
-	return w.flush()
-}
-
-// dynamicBlock writes the tokens as a final block with Huffman codes
-// made from their frequencies (RFC 1951, 3.2.7).
-func dynamicBlock(toks []token) []byte {
-	litFreq, distFreq := make([]int, 286), make([]int, 30)
-	for _, t := range toks {
-		if t.d == 0 {
-			litFreq[t.n]++
-		} else {
-			litFreq[257+lengthCode(int(t.n))]++
-			distFreq[distCode(int(t.d))]++
-		}
-	}
-	litFreq[256]++
-	litLen, distLen := huffmanLengths(litFreq, 15), huffmanLengths(distFreq, 15)
-	nlit, ndist := 286, 30
-	for nlit > 257 && litLen[nlit-1] == 0 {
-		nlit--
-	}
-	for ndist > 1 && distLen[ndist-1] == 0 {
-		ndist--
-	}
-	// the code lengths, run-length coded: 16 repeats the previous length
-	// 3-6 times, 17 and 18 write 3-10 and 11-138 zeros
-	all := append(append([]uint8(nil), litLen[:nlit]...), distLen[:ndist]...)
-	type rl struct{ sym, extra, bits uint8 }
-	var runs []rl
-	clFreq := make([]int, 19)
-	for i := 0; i < len(all); {
-		v, n := all[i], 1
-		for i+n < len(all) && all[i+n] == v {
-			n++
-		}
-		i += n
-		for n > 0 {
-			switch {
-			case v == 0 && n >= 11:
-				k := min(n, 138)
-				runs = append(runs, rl{18, uint8(k - 11), 7})
-				n -= k
-			case v == 0 && n >= 3:
-				k := min(n, 10)
-				runs = append(runs, rl{17, uint8(k - 3), 3})
-				n -= k
-			case v != 0 && n >= 4:
-				runs = append(runs, rl{v, 0, 0})
-				k := min(n-1, 6)
-				runs = append(runs, rl{16, uint8(k - 3), 2})
-				n -= 1 + k
-			default:
-				runs = append(runs, rl{v, 0, 0})
-				n--
-			}
-		}
-	}
-	for _, r := range runs {
-		clFreq[r.sym]++
-	}
-	clLen := huffmanLengths(clFreq, 7)
-	ncl := 19
-	for ncl > 4 && clLen[codeOrder[ncl-1]] == 0 {
-		ncl--
-	}
-	w := &bitWriter{}
-	w.put(1, 1) // final block
-	w.put(2, 2) // dynamic Huffman codes
-	w.put(uint32(nlit-257), 5)
-	w.put(uint32(ndist-1), 5)
-	w.put(uint32(ncl-4), 4)
-	for _, s := range codeOrder[:ncl] {
-		w.put(uint32(clLen[s]), 3)
-	}
-	cl := canonical(clLen)
-	for _, r := range runs {
-		w.putCode(cl[r.sym].bits, uint(cl[r.sym].n))
-		w.put(uint32(r.extra), uint(r.bits))
-	}
-	w.data(toks, canonical(litLen), canonical(distLen))
-	return w.flush()
-}
-
-// code is a Huffman code: its bits (highest first) and length.
-type code struct {
-	bits uint32
-	n    uint8
-}
-
-// canonical assigns the canonical codes of a set of code lengths (RFC
-// 1951, 3.2.2).
-func canonical(lengths []uint8) []code {
-	var count [16]uint32
-	for _, l := range lengths {
-		count[l]++
-	}
-	count[0] = 0
-	var next [16]uint32
-	for l, c := 1, uint32(0); l < 16; l++ {
-		c = (c + count[l-1]) << 1
-		next[l] = c
-	}
-	out := make([]code, len(lengths))
-	for s, l := range lengths {
-		if l != 0 {
-			out[s] = code{next[l], l}
-			next[l]++
-		}
-	}
-	return out
-}
-
-// huffmanLengths gives each symbol's code length for the frequencies,
-// none over limit: a Huffman tree, its frequencies halved until it fits.
-// Two symbols at least get a code, so that the code is complete.
-func huffmanLengths(freq []int, limit int) []uint8 {
-	f := append([]int(nil), freq...)
-	used := 0
-	for i := range f {
-		if f[i] > 0 {
-			used++
-		}
-	}
-	for i := 0; used < 2 && i < len(f); i++ {
-		if f[i] == 0 {
-			f[i] = 1
-			used++
-		}
-	}
-	for {
-		l := treeDepths(f)
-		deepest := 0
-		for _, d := range l {
-			deepest = max(deepest, int(d))
-		}
-		if deepest <= limit {
-			return l
-		}
-		for i := range f {
-			if f[i] > 0 {
-				f[i] = (f[i] + 1) / 2
-			}
-		}
-	}
-}
-
-// treeDepths builds a Huffman tree over the symbols of non-zero
-// frequency (merging the two lightest nodes, the lowest index first on
-// ties) and returns each symbol's depth.
-func treeDepths(f []int) []uint8 {
-	type node struct{ w, parent int }
-	var nodes []node
-	var live []int // indexes of nodes without a parent
-	leaf := make([]int, len(f))
-	for s, w := range f {
-		leaf[s] = -1
-		if w > 0 {
-			leaf[s] = len(nodes)
-			live = append(live, len(nodes))
-			nodes = append(nodes, node{w, -1})
-		}
-	}
-	for len(live) > 1 {
-		a, b := -1, -1 // the two lightest
-		for k, x := range live {
-			switch {
-			case a < 0 || nodes[x].w < nodes[live[a]].w:
-				a, b = k, a
-			case b < 0 || nodes[x].w < nodes[live[b]].w:
-				b = k
-			}
-		}
-		p := len(nodes)
-		nodes = append(nodes, node{nodes[live[a]].w + nodes[live[b]].w, -1})
-		nodes[live[a]].parent, nodes[live[b]].parent = p, p
-		if a > b {
-			a, b = b, a
-		}
-		live = append(live[:b], live[b+1:]...)
-		live[a] = p
-	}
-	depths := make([]uint8, len(f))
-	for s, x := range leaf {
-		for ; x >= 0 && nodes[x].parent >= 0; x = nodes[x].parent {
-			depths[s]++
-		}
-	}
-	return depths
-}
-
-// data writes the tokens and the end-of-block code.
-func (w *bitWriter) data(toks []token, lit, dist []code) {
-	for _, t := range toks {
-		if t.d == 0 {
-			w.putCode(lit[t.n].bits, uint(lit[t.n].n))
-			continue
-		}
-		k := lengthCode(int(t.n))
-		c := lit[257+k]
-		w.putCode(c.bits, uint(c.n))
-		w.put(uint32(int(t.n)-int(lengthBase[k])), uint(lengthExtra[k]))
-		k = distCode(int(t.d))
-		w.putCode(dist[k].bits, uint(dist[k].n))
-		w.put(uint32(int(t.d)-int(distBase[k])), uint(distExtra[k]))
-	}
-	w.putCode(lit[256].bits, uint(lit[256].n))
-}
-
-// flush writes the last bits, padded to a byte, and returns the stream.
-func (w *bitWriter) flush() []byte {
-	if w.nbits > 0 {
+	w.literal(256)
+	if w.nbits > 0 { // the last bits, padded to a byte
 		w.out = append(w.out, byte(w.acc))
-		w.acc, w.nbits = 0, 0
 	}
-	return w.out
+	if len(w.out) <= len(b)+5*(len(b)/0xffff+1) {
+		return w.out
+	}
+	return stored(b)
 }
 
 // stored writes b as stored blocks of at most 65,535 bytes.
