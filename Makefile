@@ -46,7 +46,6 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/internal/wildcard -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
-	$(GO) test ./engine/internal/deflate -run '^$$' -fuzz '^FuzzDecompress$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzCondition$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/audit -run '^$$' -fuzz '^FuzzPatternCoverage$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)

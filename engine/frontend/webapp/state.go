@@ -1,12 +1,12 @@
 package webapp
 
 import (
+	"bytes"
+	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-
-	"github.com/leastpriv/policysentry/engine/internal/deflate"
+	"io"
 )
 
 // State is the working state of the app: what survives a reload
@@ -33,12 +33,15 @@ type State struct {
 // maxFragment bounds a decoded share link (1 MiB).
 const maxFragment = 1 << 20
 
-// EncodeFragment packs the state for a URL fragment: JSON, deflated (raw
-// DEFLATE, by engine/internal/deflate: the web app does not link
-// compress/flate), base64url without padding, prefixed "s=".
+// EncodeFragment packs the state for a URL fragment: JSON, deflated,
+// base64url without padding, prefixed "s=".
 func EncodeFragment(s State) string {
 	b, _ := json.Marshal(s)
-	return "s=" + base64.RawURLEncoding.EncodeToString(deflate.Compress(b))
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(b)
+	w.Close()
+	return "s=" + base64.RawURLEncoding.EncodeToString(buf.Bytes())
 }
 
 // DecodeFragment reads a fragment made by EncodeFragment ("#" optional).
@@ -54,12 +57,12 @@ func DecodeFragment(frag string) (State, error) {
 	if err != nil {
 		return s, fmt.Errorf("share link is damaged: %w", err)
 	}
-	b, err := deflate.Decompress(raw, maxFragment)
-	if errors.Is(err, deflate.ErrTooLarge) {
-		return s, fmt.Errorf("share link is too large")
-	}
+	b, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), maxFragment+1))
 	if err != nil {
 		return s, fmt.Errorf("share link is damaged: %w", err)
+	}
+	if len(b) > maxFragment {
+		return s, fmt.Errorf("share link is too large")
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		return s, fmt.Errorf("share link is damaged: %w", err)
