@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/iamdb"
@@ -126,13 +127,16 @@ func (g *grouper) changes() []Change {
 	for _, k := range g.order {
 		c := *g.m[k]
 		slices.Sort(c.Actions)
-		slices.SortFunc(c.Related, compareRef)
+		rel := c.Related
+		// sort.Slice: the same algorithm and order as slices.SortFunc, with code that every element type shares (the web app links one copy instead of one per struct type).
+		sort.Slice(rel, func(i, j int) bool { return compareRef(rel[i], rel[j]) < 0 })
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b Change) int {
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
 		return cmp.Or(compareRef(a.Statement, b.Statement), strings.Compare(a.Resource, b.Resource),
 			strings.Compare(a.Principal, b.Principal), strings.Compare(string(a.Kind), string(b.Kind)),
-			strings.Compare(a.Reason, b.Reason), strings.Compare(a.Detail, b.Detail))
+			strings.Compare(a.Reason, b.Reason), strings.Compare(a.Detail, b.Detail)) < 0
 	})
 	return out
 }

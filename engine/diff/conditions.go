@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -53,11 +54,13 @@ func parseConditions(raw json.RawMessage) ([]clause, error) {
 			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, func(a, b clause) int {
+	// sort.Slice: the same algorithm and order as slices.SortFunc, with code that every element type shares (the web app links one copy instead of one per struct type).
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
 		if a.Op != b.Op {
-			return strings.Compare(a.Op, b.Op)
+			return a.Op < b.Op
 		}
-		return strings.Compare(a.key, b.key)
+		return a.key < b.key
 	})
 	return out, nil
 }

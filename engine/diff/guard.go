@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -343,11 +344,13 @@ func CheckNotGranted(db *iamdb.DB, docs []*policy.Document, rails []Guardrail) (
 	for _, k := range order {
 		out = append(out, *idx[k])
 	}
-	slices.SortStableFunc(out, func(a, b Hit) int {
+	// sort.SliceStable: the same algorithm and order as slices.SortStableFunc, with code that every element type shares (the web app links one copy instead of one per struct type).
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
 		if c := compareRef(a.Statement, b.Statement); c != 0 {
-			return c
+			return c < 0
 		}
-		return strings.Compare(a.Guardrail, b.Guardrail)
+		return a.Guardrail < b.Guardrail
 	})
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/leastpriv/policysentry/engine/diag"
@@ -392,7 +393,8 @@ func (b *builder) actionGroups(g *Grant) []actionGroup {
 		}
 		gr.actions = append(gr.actions, a.FullName())
 	}
-	slices.SortStableFunc(groups, func(x, y *actionGroup) int { return slices.Compare(x.parts, y.parts) })
+	// sort.SliceStable: the same algorithm and order as slices.SortStableFunc, with code that every element type shares (the web app links one copy instead of one per struct type).
+	sort.SliceStable(groups, func(i, j int) bool { return slices.Compare(groups[i].parts, groups[j].parts) < 0 })
 	out := make([]actionGroup, len(groups))
 	for i, gr := range groups {
 		slices.Sort(gr.actions)

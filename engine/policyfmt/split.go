@@ -1,10 +1,10 @@
 package policyfmt
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -150,7 +150,8 @@ func Split(p *writer.Policy, limit Limit) (*SplitResult, error) {
 	for _, b := range bins {
 		slices.Sort(b) // items are in policy order: keep it within a part
 	}
-	slices.SortFunc(bins, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
+	// sort.Slice: the same algorithm and order as slices.SortFunc, with code that every element type shares (the web app links one copy instead of one per struct type).
+	sort.Slice(bins, func(i, j int) bool { return bins[i][0] < bins[j][0] })
 	if len(bins) == 0 {
 		bins = [][]int{nil}
 	}
@@ -275,7 +276,7 @@ func pack(weights []int, capacity int) (bins [][]int, optimal bool) {
 		order[i] = i
 		total += weights[i]
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(weights[b], weights[a]) })
+	sort.SliceStable(order, func(i, j int) bool { return weights[order[j]] < weights[order[i]] })
 	var loads []int
 	for _, i := range order {
 		placed := false

@@ -2,7 +2,6 @@ package writer
 
 import (
 	"fmt"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -307,7 +306,7 @@ func (b *builder) addStatement(p *Policy, g *group, pt part, effect string, opts
 		actions = all.Minimize(actions, opts.MinLength)
 		found := false
 		for i := range p.Statement {
-			if equalStrings(p.Statement[i].Resource, g.arns) && reflect.DeepEqual(p.Statement[i].Condition, pt.cond) {
+			if equalStrings(p.Statement[i].Resource, g.arns) && equalConditions(p.Statement[i].Condition, pt.cond) {
 				for _, a := range actions {
 					if !contains(p.Statement[i].Action, a) {
 						p.Statement[i].Action = append(p.Statement[i].Action, a)
@@ -349,6 +348,28 @@ func equalStrings(a, b []string) bool {
 	for i := range a {
 		if a[i] != b[i] {
 			return false
+		}
+	}
+	return true
+}
+
+// equalConditions is reflect.DeepEqual for Condition elements (a nil
+// map or list differs from an empty one, as there), without linking
+// reflect's deep comparison into the web app (20 KB of wasm).
+func equalConditions(a, b Condition) bool {
+	if (a == nil) != (b == nil) || len(a) != len(b) {
+		return false
+	}
+	for op, x := range a {
+		y, ok := b[op]
+		if !ok || (x == nil) != (y == nil) || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || (v == nil) != (w == nil) || !equalStrings(v, w) {
+				return false
+			}
 		}
 	}
 	return true

@@ -6,11 +6,12 @@
 // each package, named by the module's "name" section. The data section
 // (constants, type descriptors, the pclntab) is not attributed.
 //
-//	go run ./scripts/wasmsize [-by package|module] [-top N] [-tags T] ./wasm/app
+//	go run ./scripts/wasmsize [-by package|module|function] [-top N] [-tags T] ./wasm/app
 //	go run ./scripts/wasmsize file.wasm      # a module already built with names
 //
 // With -by module, packages are grouped by module (the standard library
-// as "std", this project's packages one by one). To see what a
+// as "std", this project's packages one by one); with -by function, each
+// function is its own group (the largest functions first). To see what a
 // dependency costs, compare the report before and after dropping it.
 package main
 
@@ -34,16 +35,16 @@ import (
 )
 
 func main() {
-	by := flag.String("by", "package", "group function code by package or module")
+	by := flag.String("by", "package", "group function code by package, module or function")
 	top := flag.Int("top", 40, "print the N largest groups (0: all)")
 	tags := flag.String("tags", "", "build tags for go build")
 	compress := flag.Bool("compress", true, "print the gzip -9 and brotli 11 sizes (brotli takes a few seconds)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmsize [-by package|module] [-top N] [-tags T] [-compress=false] package|file.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmsize [-by package|module|function] [-top N] [-tags T] [-compress=false] package|file.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 1 || (*by != "package" && *by != "module") {
+	if flag.NArg() != 1 || (*by != "package" && *by != "module" && *by != "function") {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -80,9 +81,12 @@ func run(target, by, tags string, top int, compress bool) error {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	group := newNamer(pkgs).pkg
-	if by == "module" {
+	switch by {
+	case "module":
 		pkgOf := group
 		group = func(name string) string { return moduleOf(pkgOf(name)) }
+	case "function":
+		group = func(name string) string { return name }
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()

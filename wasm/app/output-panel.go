@@ -1,7 +1,8 @@
 package main
 
 import (
-	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/vugu/vugu"
@@ -88,9 +89,7 @@ func (c *OutputPanel) OnMinimize(e vugu.DOMEvent) {
 
 // OnMinLength sets the minimum prefix length.
 func (c *OutputPanel) OnMinLength(e vugu.DOMEvent) {
-	var n int
-	fmt.Sscanf(e.PropString("target", "value"), "%d", &n)
-	c.Settings.MinLength = max(n, 0)
+	c.Settings.MinLength = max(leadingInt(e.PropString("target", "value")), 0)
 	c.Save()
 }
 
@@ -103,4 +102,24 @@ func (c *OutputPanel) Copy(e vugu.DOMEvent) {
 // Download saves the policy shown as a file.
 func (c *OutputPanel) Download(e vugu.DOMEvent) {
 	download(c.Out.File(c.Settings.Tab))
+}
+
+// leadingInt reads the decimal integer that s starts with (after spaces,
+// with an optional sign; "12.5" and "1e3" give 12 and 1) and gives 0 for
+// none or one out of range, as fmt.Sscanf(s, "%d", &n) did; the app does
+// not link fmt's scanner (62 KB of wasm) for this one field.
+func leadingInt(s string) int {
+	s = strings.TrimLeft(s, " \t\r\n")
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.Atoi(s[:i])
+	if err != nil {
+		return 0
+	}
+	return n
 }
