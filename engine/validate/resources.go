@@ -40,11 +40,21 @@ func (v *validator) resourcesOf(st *statement) {
 		}
 	}
 	if star && !st.allActions && len(st.granted) > 0 && v.opts.PolicyType == Identity {
+		// An action pattern ("s3:*", "ec2:Describe*") is named as written,
+		// once, when one of the actions it covers supports resource-level
+		// permissions, as Parliament does.
 		var named []string
+		seen := map[*item]bool{}
 		for _, g := range st.granted {
-			if !g.pat && !g.a.WildcardOnly() {
-				named = append(named, g.a.FullName())
+			if g.a.WildcardOnly() || seen[g.it] {
+				continue
 			}
+			if g.pat {
+				seen[g.it] = true
+				named = append(named, g.it.s)
+				continue
+			}
+			named = append(named, g.a.FullName())
 		}
 		if len(named) > 0 {
 			if len(named) > 5 {
