@@ -158,7 +158,7 @@ var checkRows = [...]checkRow{
 	{"INVALID_ARN_RESOURCE", sevE, aa, "Invalid ARN resource", "The resource part matches no resource type's ARN format of the service.", ""},
 	{"UNSUPPORTED_RESOURCE_ARN_IN_POLICY", sevE, aa, "Unsupported resource ARN in policy", "A resource policy of a given resource type names an ARN of another service.", ""},
 	{"RESOURCE_MISMATCH", sevW, parl, "Resource mismatch", "An action none of whose resource types can match any of the statement's resources (e.g. s3:GetObject on a bucket ARN): it is granted nothing.", sarRef},
-	{"RESOURCE_EFFECTIVELY_STAR", sevW, parl, "Resource effectively star", "A resource whose every field is a wildcard (\"arn:*:*:*:*:*\"): write \"*\" or narrow it.", resElem},
+	{"RESOURCE_EFFECTIVELY_STAR", sevW, parl, "Resource effectively star", "A resource whose every field is a wildcard (\"arn:*:*:*:*:*\"), or that names every resource of a type in every partition, Region and account (\"arn:*:cloudtrail:*:*:trail/*\"): write \"*\" or narrow it.", resElem},
 	{"RESOURCE_STAR", sevW, parl, "Resource star", "An Allow statement grants actions that support resource-level permissions on Resource \"*\": name the resources.", resElem},
 	// Conditions
 	{"INVALID_CONDITION_OPERATOR", sevE, aa, "Invalid condition operator", "A condition operator IAM does not know (did-you-mean; names are case-sensitive).", ""},
