@@ -170,7 +170,7 @@ var checkRows = [...]checkRow{
 	{"UNSUPPORTED_GLOBAL_CONDITION_KEY", sevE, aa, "Unsupported global condition key", "aws:ARN, which is not supported; use aws:SourceArn.", ""},
 	{"INVALID_SERVICE_CONDITION_KEY", sevE, aa, "Invalid service condition key", "A service condition key its service does not define, or of an unknown service (did-you-mean).", ""},
 	{"MISSING_TAG_KEY_IN_CONDITION", sevE, aa, "Missing tag key in condition", "A tag condition key (aws:ResourceTag/, ...) without the tag key after the slash.", ""},
-	{"UNSUPPORTED_ACTION_FOR_CONDITION_KEY", sevE, aa, "Unsupported action for condition key", "A service condition key that none of the statement's actions of that service supports, so the condition never matches.", ""},
+	{"UNSUPPORTED_ACTION_FOR_CONDITION_KEY", sevE, aa, "Unsupported action for condition key", "A service condition key that none of the statement's actions of that service supports, so the condition never matches; or a key of a service the statement has no action of, which none of its actions supports (keys no action lists, such as ec2:SourceInstanceARN, are context keys of every service and not reported).", ""},
 	{"DUPLICATE_KEYS_WITH_DIFFERENT_CASE", sevE, aa, "Duplicate keys with different case", "The same condition key twice under one operator, in different case (keys are case-insensitive).", ""},
 	{"INVALID_CONDITION_DATA_TYPE", sevE, aa, "Invalid condition data type", "A condition value that is not a string, number, boolean or array of them; or an operator block that is not an object.", ""},
 	{"INVALID_CONDITION_MULTIPLE_BOOLEAN", sevE, aa, "Invalid condition multiple Boolean", "A Bool condition with both true and false.", ""},

@@ -191,9 +191,50 @@ func (v *validator) keySupported(st *statement, svc *iamdb.Service, c *iamdb.Con
 		}
 	}
 	if len(of) == 0 {
-		return // no action of the key's service: another check's business
+		v.keyOfOtherService(st, svc, k, path)
+		return
+	}
+	if !keyListedBy(svc, k.Key) {
+		return // a context key AWS sets on requests to any service (ec2:SourceInstanceARN)
 	}
 	v.emit("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("none of the statement's %s actions (%s) supports the condition key %s: the condition never matches them", svc.Prefix, strings.Join(of, ", "), k.Key))
+}
+
+// keyOfOtherService reports a service condition key when the statement
+// names no action of that service and none of its actions lists the key
+// (iam:ResourceTag/... on ec2 and s3 actions): the key is absent from
+// their requests, so the condition does not test what it says. Keys that
+// no action of their own service lists are context keys AWS sets on
+// requests to any service (glue:RoleAssumedBy, lambda:SourceFunctionArn,
+// ec2:SourceInstanceARN) and are left alone.
+func (v *validator) keyOfOtherService(st *statement, svc *iamdb.Service, k *policy.Member, path string) {
+	for _, g := range st.granted {
+		if condition.ActionListsKey(g.a, k.Key) {
+			return
+		}
+	}
+	if !keyListedBy(svc, k.Key) {
+		return
+	}
+	var of []string
+	for _, g := range st.granted {
+		if n := g.a.FullName(); len(of) < 5 && !contains(of, n) {
+			of = append(of, n)
+		}
+	}
+	v.emit("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("the condition key %s is a key of %s actions, and none of the statement's actions (%s) supports it: the key is absent from their requests, so the condition does not test what it says", k.Key, svc.Prefix, strings.Join(of, ", ")))
+}
+
+// keyListedBy reports whether an action of the service (or one of its
+// resource types) lists the condition key. Only reached for keys of a
+// service the statement has no action of, so it is not cached.
+func keyListedBy(svc *iamdb.Service, key string) bool {
+	for _, a := range svc.Actions() {
+		if condition.ActionListsKey(a, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // conditionValues reads a key's values.
