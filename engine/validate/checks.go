@@ -160,6 +160,7 @@ var checkRows = [...]checkRow{
 	{"RESOURCE_MISMATCH", sevW, parl, "Resource mismatch", "An action none of whose resource types can match any of the statement's resources (e.g. s3:GetObject on a bucket ARN): it is granted nothing.", sarRef},
 	{"RESOURCE_EFFECTIVELY_STAR", sevW, parl, "Resource effectively star", "A resource whose every field is a wildcard (\"arn:*:*:*:*:*\"), or that names every resource of a type in every partition, Region and account (\"arn:*:cloudtrail:*:*:trail/*\"): write \"*\" or narrow it.", resElem},
 	{"RESOURCE_STAR", sevW, parl, "Resource star", "An Allow statement grants actions that support resource-level permissions on Resource \"*\": name the resources.", resElem},
+	{"RESOURCE_POLICY_PRIVILEGE_ESCALATION", sevW, parl, "Resource policy privilege escalation", "An identity policy allows s3:PutBucketPolicy or s3:PutBucketAcl on a bucket but not s3:GetObject, s3:PutObject or s3:DeleteObject on its objects (nor denies them), or s3:PutLifecycleConfiguration but not s3:DeleteObject: the principal can write itself the missing access.", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html"},
 	// Conditions
 	{"INVALID_CONDITION_OPERATOR", sevE, aa, "Invalid condition operator", "A condition operator IAM does not know (did-you-mean; names are case-sensitive).", ""},
 	{"NULL_WITH_IF_EXISTS", sevE, aa, "Null with if exists", "The Null operator with the IfExists suffix.", ""},
