@@ -169,7 +169,11 @@ func (v *validator) resourceChecks(it *item) {
 			v.at("ARN_ACCOUNT_NOT_ALLOWED", it.n, it.path, fmt.Sprintf("the ARN %q has an account, but %s resource ARNs of this form have none: leave the field empty", s, service))
 		}
 		if fm := everyOfType(partition, region, account, res, matching); fm != nil {
-			v.at("RESOURCE_EFFECTIVELY_STAR", it.n, it.path, fmt.Sprintf("the resource %q matches every %s resource of its type (%s) in every partition, Region and account: write \"*\" if that is meant, else name the resources", s, service, fm.res.ARN), "*")
+			what := fmt.Sprintf("every %s resource of its type (%s)", service, fm.res.ARN)
+			if strings.Trim(res, "*") == "" {
+				what = fmt.Sprintf("every %s resource", service)
+			}
+			v.at("RESOURCE_EFFECTIVELY_STAR", it.n, it.path, fmt.Sprintf("the resource %q matches %s in every partition, Region and account: write \"*\" if that is meant, else name the resources", s, what), "*")
 		}
 		return
 	}
