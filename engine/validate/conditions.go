@@ -172,10 +172,22 @@ func (v *validator) serviceAWSKey(st *statement, name string) *iamdb.Condition {
 	return nil
 }
 
+// crossServiceKeys are the service condition keys AWS sets in the
+// request context of other services' requests too (IAM User Guide, global
+// condition context keys, "Other cross-service condition keys"),
+// lower-cased: the dataset lists some of them for actions of their own
+// service only.
+var crossServiceKeys = map[string]bool{
+	"ec2:roledelivery": true, "ec2:sourceinstancearn": true,
+	"glue:roleassumedby": true, "glue:credentialissuingservice": true,
+	"lambda:sourcefunctionarn": true, "ssm:sourceinstancearn": true,
+	"identitystore:userid": true,
+}
+
 // keySupported reports a service condition key that none of the
 // statement's actions of that service supports.
 func (v *validator) keySupported(st *statement, svc *iamdb.Service, c *iamdb.Condition, k *policy.Member, path string) {
-	if st.allActions || st.notAction != nil || len(st.actions) == 0 {
+	if st.allActions || st.notAction != nil || len(st.actions) == 0 || crossServiceKeys[strings.ToLower(k.Key)] {
 		return
 	}
 	var of []string
@@ -191,9 +203,57 @@ func (v *validator) keySupported(st *statement, svc *iamdb.Service, c *iamdb.Con
 		}
 	}
 	if len(of) == 0 {
-		return // no action of the key's service: another check's business
+		v.keyOfOtherService(st, svc, k, path)
+		return
+	}
+	if !keyListedBy(svc, k.Key) {
+		return // a context key AWS sets on requests to any service (ec2:SourceInstanceARN)
 	}
 	v.emit("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("none of the statement's %s actions (%s) supports the condition key %s: the condition never matches them", svc.Prefix, strings.Join(of, ", "), k.Key))
+}
+
+// keyOfOtherService reports a service condition key when the statement
+// names no action of that service and none of its actions lists the key
+// (iam:ResourceTag/... on ec2 and s3 actions): the key is absent from
+// their requests, so the condition does not test what it says. Keys that
+// no action of their own service lists are context keys AWS sets on
+// requests to any service (glue:RoleAssumedBy, lambda:SourceFunctionArn,
+// ec2:SourceInstanceARN) and are left alone.
+func (v *validator) keyOfOtherService(st *statement, svc *iamdb.Service, k *policy.Member, path string) {
+	named := map[*item]bool{}
+	for _, g := range st.granted {
+		named[g.it] = true
+	}
+	if len(named) < len(st.actions) {
+		return // an action the dataset does not know may be of the key's service
+	}
+	for _, g := range st.granted {
+		if condition.ActionListsKey(g.a, k.Key) {
+			return
+		}
+	}
+	if !keyListedBy(svc, k.Key) {
+		return
+	}
+	var of []string
+	for _, g := range st.granted {
+		if n := g.a.FullName(); len(of) < 5 && !contains(of, n) {
+			of = append(of, n)
+		}
+	}
+	v.emit("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("the condition key %s is a key of %s actions, and none of the statement's actions (%s) supports it: the key is absent from their requests, so the condition does not test what it says", k.Key, svc.Prefix, strings.Join(of, ", ")))
+}
+
+// keyListedBy reports whether an action of the service (or one of its
+// resource types) lists the condition key. Only reached for keys of a
+// service the statement has no action of, so it is not cached.
+func keyListedBy(svc *iamdb.Service, key string) bool {
+	for _, a := range svc.Actions() {
+		if condition.ActionListsKey(a, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // conditionValues reads a key's values.

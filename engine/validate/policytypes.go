@@ -76,7 +76,10 @@ func (v *validator) privilegedAction(st *statement, action, key, codePrefix, adv
 			act, actMode = a, "star"
 		}
 	}
-	if st.notAction != nil {
+	// With both Action and NotAction (or Resource and NotResource) the
+	// statement is UNSUPPORTED_ELEMENT_COMBINATION; the Not element is not
+	// read as a grant on top of that.
+	if st.notAction != nil && st.action == nil {
 		excluded := false
 		for _, a := range st.notActions {
 			excluded = excluded || covers(a.s, action)
@@ -95,7 +98,7 @@ func (v *validator) privilegedAction(st *statement, action, key, codePrefix, adv
 			resMode, res = "star", &st.resources[i]
 		}
 	}
-	if st.notResource != nil {
+	if st.notResource != nil && st.resource == nil {
 		resMode = "not"
 	}
 	if resMode == "" {

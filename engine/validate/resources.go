@@ -14,6 +14,8 @@ import (
 
 var (
 	accountRe = lazyre.New(`^\d{12}$`)
+	// placeholderRe is a placeholder of an ARN format (${TrailName}).
+	placeholderRe = lazyre.New(`\$\{[^}]*\}`)
 )
 
 // wildOrVar reports a field that holds a wildcard or a policy variable,
@@ -40,11 +42,21 @@ func (v *validator) resourcesOf(st *statement) {
 		}
 	}
 	if star && !st.allActions && len(st.granted) > 0 && v.opts.PolicyType == Identity {
+		// An action pattern ("s3:*", "ec2:Describe*") is named as written,
+		// once, when one of the actions it covers supports resource-level
+		// permissions, as Parliament does.
 		var named []string
+		seen := map[*item]bool{}
 		for _, g := range st.granted {
-			if !g.pat && !g.a.WildcardOnly() {
-				named = append(named, g.a.FullName())
+			if g.a.WildcardOnly() || seen[g.it] {
+				continue
 			}
+			if g.pat {
+				seen[g.it] = true
+				named = append(named, g.it.s)
+				continue
+			}
+			named = append(named, g.a.FullName())
 		}
 		if len(named) > 0 {
 			if len(named) > 5 {
@@ -156,6 +168,13 @@ func (v *validator) resourceChecks(it *item) {
 		if account != "" && account != "*" && noAccount {
 			v.at("ARN_ACCOUNT_NOT_ALLOWED", it.n, it.path, fmt.Sprintf("the ARN %q has an account, but %s resource ARNs of this form have none: leave the field empty", s, service))
 		}
+		if fm := everyOfType(partition, region, account, res, matching); fm != nil {
+			what := fmt.Sprintf("every %s resource of its type (%s)", service, fm.res.ARN)
+			if strings.Trim(res, "*") == "" {
+				what = fmt.Sprintf("every %s resource", service)
+			}
+			v.at("RESOURCE_EFFECTIVELY_STAR", it.n, it.path, fmt.Sprintf("the resource %q matches %s in every partition, Region and account: write \"*\" if that is meant, else name the resources", s, what), "*")
+		}
 		return
 	}
 	var ex []string
@@ -167,6 +186,32 @@ func (v *validator) resourceChecks(it *item) {
 		ex = append(ex, fm.res.ARN)
 	}
 	v.at("INVALID_ARN_RESOURCE", it.n, it.path, fmt.Sprintf("the resource part %q of %q matches no %s resource type's ARN format (%s)", res, s, service, strings.Join(ex, ", ")))
+}
+
+// everyOfType returns the resource type whose every resource the ARN
+// fields name: partition "*", region and account "*" (or empty where the
+// type has none), and a resource part that is the type's with each
+// placeholder a "*" ("arn:*:cloudtrail:*:*:trail/*"), or "*" alone. Such
+// a resource is Resource "*" for the type's actions, as Parliament's
+// RESOURCE_EFFECTIVELY_STAR says; a named partition, Region or account
+// scopes it.
+func everyOfType(partition, region, account, res string, matching []*format) *format {
+	if partition != "*" {
+		return nil
+	}
+	for _, fm := range matching {
+		if region != "*" && (region != "" || fm.region) || account != "*" && (account != "" || fm.account) {
+			continue
+		}
+		if strings.Trim(res, "*") == "" {
+			return fm
+		}
+		f := strings.SplitN(fm.res.ARN, ":", 6)
+		if len(f) == 6 && res == placeholderRe.ReplaceAllString(f[5], "*") {
+			return fm
+		}
+	}
+	return nil
 }
 
 // mismatches reports actions none of whose resource types can match any

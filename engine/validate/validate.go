@@ -254,6 +254,7 @@ func (v *validator) run() {
 	v.document(root)
 	if len(v.stmts) > 0 {
 		v.crossStatement()
+		v.resourcePolicyEscalation()
 	}
 	v.size()
 	v.customChecks()
