@@ -263,7 +263,12 @@ func (d *authDecoder) run(v authVisitor) error {
 	if _, err := d.dec.Token(); err != nil { // the closing brace
 		return d.syntax(err, "$")
 	}
-	if off := d.next(d.dec.InputOffset()); off < int64(len(d.src)) {
+	// Only white space may follow (d.next would also pass over a comma).
+	off := d.dec.InputOffset()
+	for off < int64(len(d.src)) && strings.IndexByte(" \t\r\n", d.src[off]) >= 0 {
+		off++
+	}
+	if off < int64(len(d.src)) {
 		return d.fail(off, "$", "unexpected data after the end of the top-level object: remove it")
 	}
 	return nil
