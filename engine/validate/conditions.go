@@ -245,8 +245,9 @@ func (v *validator) keyOfOtherService(st *statement, svc *iamdb.Service, k *poli
 }
 
 // keyListedBy reports whether an action of the service (or one of its
-// resource types) lists the condition key. Only reached for keys of a
-// service the statement has no action of, so it is not cached.
+// resource types) lists the condition key. It is reached only when a
+// finding is about to be reported (keySupported, keyOfOtherService), so
+// it is not cached.
 func keyListedBy(svc *iamdb.Service, key string) bool {
 	for _, a := range svc.Actions() {
 		if condition.ActionListsKey(a, key) {
