@@ -9,7 +9,19 @@ import (
 // Glob matches name against an IAM wildcard pattern: * (any run) and ?
 // (any one character), ignoring ASCII case, as IAM matches action names.
 func Glob(pattern, name string) bool {
+	if isASCII(pattern) && isASCII(name) {
+		return wildcard.MatchFold(pattern, name)
+	}
 	return GlobLower(strings.ToLower(pattern), strings.ToLower(name))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // GlobLower is Glob for a pattern and a name that are already lower-cased

@@ -139,7 +139,11 @@ func tsIdent(s string) bool {
 // control characters and the line separators escaped, other characters
 // as they are.
 func tsString(s string) string {
+	if plainASCII(s, "\\'") {
+		return "'" + s + "'"
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 2)
 	b.WriteByte('\'')
 	for _, r := range s {
 		switch {

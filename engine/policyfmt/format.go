@@ -23,6 +23,10 @@ type Format struct {
 	// RenderSet renders several named policies (the parts of a split)
 	// as one document; the bytes end with a newline.
 	RenderSet func([]Named) []byte
+	// fromDocs, for the formats that render the policy's JSON tree,
+	// renders named trees; RenderEach builds the trees once for all
+	// of them.
+	fromDocs func([]namedDoc) []byte
 }
 
 // formats is the table of formats, in the order front ends list them;
@@ -32,10 +36,10 @@ var formats = []Format{
 	{Name: "json", Ext: ".json", MediaType: "application/json", Render: JSON, RenderSet: JSONSet},
 	{Name: "yaml", Ext: ".yml", MediaType: "application/yaml", Render: YAML, RenderSet: YAMLSet},
 	{Name: "terraform", Ext: ".tf.json", MediaType: "application/json", Render: Terraform, RenderSet: TerraformSet},
-	{Name: "terraform-hcl", Ext: ".tf", MediaType: "text/plain", Render: TerraformHCL, RenderSet: TerraformHCLSet},
-	{Name: "cloudformation", Ext: ".cfn.yml", MediaType: "application/yaml", Render: CloudFormation, RenderSet: CloudFormationSet},
-	{Name: "cloudformation-json", Ext: ".cfn.json", MediaType: "application/json", Render: CloudFormationJSON, RenderSet: CloudFormationJSONSet},
-	{Name: "cdk", Ext: ".ts", MediaType: "text/typescript", Render: CDK, RenderSet: CDKSet},
+	{Name: "terraform-hcl", Ext: ".tf", MediaType: "text/plain", Render: TerraformHCL, RenderSet: TerraformHCLSet, fromDocs: hclRender},
+	{Name: "cloudformation", Ext: ".cfn.yml", MediaType: "application/yaml", Render: CloudFormation, RenderSet: CloudFormationSet, fromDocs: cfnYAML},
+	{Name: "cloudformation-json", Ext: ".cfn.json", MediaType: "application/json", Render: CloudFormationJSON, RenderSet: CloudFormationJSONSet, fromDocs: cfnJSON},
+	{Name: "cdk", Ext: ".ts", MediaType: "text/typescript", Render: CDK, RenderSet: CDKSet, fromDocs: cdkRender},
 }
 
 // Formats returns every format, the default (json) first.

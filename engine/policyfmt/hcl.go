@@ -249,7 +249,11 @@ func hclIdent(s string) bool {
 // characters escaped, "${" as "$${" and "%{" as "%%{" (HCL's template
 // sequences), other characters as they are (HCL files are UTF-8).
 func hclString(s string) string {
+	if plainASCII(s, "\\\"$%") {
+		return `"` + s + `"`
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 2)
 	b.WriteByte('"')
 	for i, r := range s {
 		switch {

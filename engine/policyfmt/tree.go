@@ -339,3 +339,15 @@ func identifier(name string, upper bool) string {
 	}
 	return b.String()
 }
+
+// plainASCII reports whether s is printable ASCII (space to '~') without
+// any of the bytes in special: a string a quoting function can put
+// between its quotes as it is.
+func plainASCII(s, special string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || strings.IndexByte(special, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -114,8 +114,8 @@ func Write(db *iamdb.DB, src []byte, file string, opts WriteOptions) (*WriteResu
 			return res, res.fail(file, diag.List{e})
 		}
 		res.Split = sp
-		for _, f := range formats {
-			res.Renderings = append(res.Renderings, Rendering{Format: f, Text: f.RenderSet(sp.Parts)})
+		for i, text := range policyfmt.RenderSetEach(formats, sp.Parts) {
+			res.Renderings = append(res.Renderings, Rendering{Format: formats[i], Text: text})
 		}
 	} else {
 		if msg := res.Size.Warning(opts.Minimize); msg != "" {
@@ -123,8 +123,8 @@ func Write(db *iamdb.DB, src []byte, file string, opts WriteOptions) (*WriteResu
 			w.Code = CodePolicySize
 			res.Diagnostics.Add(w)
 		}
-		for _, f := range formats {
-			res.Renderings = append(res.Renderings, Rendering{Format: f, Text: f.Render(out.Policy)})
+		for i, text := range policyfmt.RenderEach(formats, out.Policy) {
+			res.Renderings = append(res.Renderings, Rendering{Format: formats[i], Text: text})
 		}
 	}
 	if t.Mode == template.ModeActions {

@@ -33,6 +33,27 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+func TestMatchFold(t *testing.T) {
+	for _, c := range []struct {
+		p, s string
+		want bool
+	}{
+		{"s3:Get*", "s3:getobject", true},
+		{"S3:GETOBJECT", "s3:GetObject", true},
+		{"s3:get?bject", "S3:GETOBJECT", true},
+		{"s3:Put*", "s3:GetObject", false},
+		{"iam:*Role", "IAM:PassROLE", true},
+		{"a[b", "A[B", true},
+		{"a@b", "a`b", false}, // '@' and '`' are next to 'A' and 'a', not letters
+		{"z{", "Z[", false},
+		{"é*", "É", false}, // only ASCII folds: callers lower-case the rest
+	} {
+		if got := MatchFold(c.p, c.s); got != c.want {
+			t.Errorf("MatchFold(%q, %q) = %v, want %v", c.p, c.s, got, c.want)
+		}
+	}
+}
+
 func FuzzMatch(f *testing.F) {
 	f.Add("a*b?c", "axxbyc")
 	f.Fuzz(func(t *testing.T, p, s string) {
@@ -45,6 +66,9 @@ func FuzzMatch(f *testing.F) {
 		if !Match(s, s) && !containsWild(s) {
 			t.Fatalf("%q does not match itself", s)
 		}
+		if MatchFold(p, s) != Match(asciiLower(p), asciiLower(s)) {
+			t.Fatalf("MatchFold(%q, %q) = %v, not Match of the lower-cased strings", p, s, MatchFold(p, s))
+		}
 	})
 }
 
@@ -55,4 +79,14 @@ func containsWild(s string) bool {
 		}
 	}
 	return false
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
