@@ -102,6 +102,7 @@ func (v *validator) operatorBlock(st *statement, m *policy.Member, path string) 
 		}
 		v.operatorFits(st, parsed, k, kp, kt, known)
 		v.valueChecks(st, parsed, k.Key, values)
+		v.tagKeySupport(st, parsed, k, kp)
 	}
 }
 
