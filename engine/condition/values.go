@@ -67,7 +67,7 @@ func ParseDate(v string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date: use ISO 8601 (2026-12-01T00:00:00Z) or epoch seconds", v)
+	return time.Time{}, fmt.Errorf("%q is not a date: use a W3C date such as 2026-12-01 or 2026-12-01T00:00:00Z", v)
 }
 
 // ParseIPRange reads an IpAddress condition value: an address or a CIDR

@@ -47,6 +47,7 @@ func (v *validator) conditions(st *statement) {
 		seenOps[m.Key] = true
 		v.operatorBlock(st, m, op)
 	}
+	v.conditionSet(st)
 }
 
 // operatorBlock checks one "Operator": {key: values} block.
@@ -350,6 +351,10 @@ func (v *validator) valueChecks(st *statement, op condition.Operator, key string
 			v.at("WILDCARD_WITHOUT_LIKE_OPERATOR", it.n, it.path, fmt.Sprintf("the value %q has a wildcard, which %s compares literally: use %s", it.s, op.Text, likeOf(op)), likeOf(op))
 		}
 		switch {
+		case t == condition.Date:
+			if w3c, ok := epochDate(it.s); ok {
+				v.at("INVALID_DATE_VALUE", it.n, it.path, fmt.Sprintf("the date %s is Unix epoch time, which might not resolve as expected: write it as %s (YYYY-MM-DD, or with the time as YYYY-MM-DDThh:mm:ssZ)", it.s, w3c), w3c)
+			}
 		case t == condition.Bool:
 			if strings.EqualFold(it.s, "true") {
 				sawTrue = true

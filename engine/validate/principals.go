@@ -59,6 +59,7 @@ func (v *validator) principals(st *statement) {
 		ps := v.principal(e.n, path)
 		if e.name == "Principal" {
 			v.trustPrincipals(st, ps)
+			v.principalKinds(st, ps)
 			if pt == Resource && st.effect == "Allow" && len(ps.service) > 0 && !st.hasAnyKey("aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths") {
 				v.at("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", e.n, path, fmt.Sprintf("the statement allows the service principal %s without an aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths condition: any account's use of the service can reach this resource (confused deputy)", ps.service[0].s))
 			}
