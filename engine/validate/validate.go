@@ -255,6 +255,7 @@ func (v *validator) run() {
 	if len(v.stmts) > 0 {
 		v.crossStatement()
 		v.resourcePolicyEscalation()
+		v.sessionKeyActions()
 	}
 	v.size()
 	v.customChecks()
