@@ -125,7 +125,9 @@ func (v *validator) principal(n *policy.Node, path string) principalSet {
 				if v.wildPrincipal(it) {
 					continue
 				}
-				if v.opts.PolicyType == Trust && !samlProvider.MatchString(it.s) && !oidcProvider.MatchString(it.s) && !contains(webIdentityDomain, it.s) {
+				if v.opts.PolicyType == Trust && isSAMLProviderARN(it.s) && !samlProvider.MatchString(it.s) {
+					v.at("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", it.n, it.path, fmt.Sprintf("the SAML provider ARN %q is not arn:PARTITION:iam::ACCOUNT:saml-provider/NAME with a 12-digit account ID and a name of letters, digits and _+=,.@-", it.s))
+				} else if v.opts.PolicyType == Trust && !samlProvider.MatchString(it.s) && !oidcProvider.MatchString(it.s) && !contains(webIdentityDomain, it.s) {
 					v.at("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", it.n, it.path, fmt.Sprintf("the federated principal %q is neither a SAML or OIDC provider ARN (arn:aws:iam::123456789012:saml-provider/NAME, ...:oidc-provider/HOST) nor %s", it.s, strings.Join(webIdentityDomain, ", ")))
 				}
 			case "CanonicalUser":
@@ -190,7 +192,10 @@ func (v *validator) trustPrincipals(st *statement, ps principalSet) {
 	}
 	var saml, oidc []item
 	for _, f := range ps.federated {
-		if samlProvider.MatchString(f.s) {
+		// A SAML provider ARN with a malformed account (a placeholder
+		// such as account-id) is still a SAML principal: its syntax error
+		// is reported once, not again as an OIDC provider.
+		if samlProvider.MatchString(f.s) || isSAMLProviderARN(f.s) {
 			saml = append(saml, f)
 		} else {
 			oidc = append(oidc, f)
@@ -276,4 +281,11 @@ func (v *validator) githubSubWildcard(st *statement) *item {
 		}
 	}
 	return nil
+}
+
+// isSAMLProviderARN reports whether s is an IAM ARN of a SAML provider,
+// whatever its account field holds.
+func isSAMLProviderARN(s string) bool {
+	f := strings.SplitN(s, ":", 6)
+	return len(f) == 6 && f[0] == "arn" && f[2] == "iam" && strings.HasPrefix(f[5], "saml-provider/")
 }
