@@ -101,7 +101,7 @@ func (v *validator) operatorBlock(st *statement, m *policy.Member, path string) 
 		if !opOK {
 			continue
 		}
-		v.operatorFits(st, parsed, k, kp, kt, known)
+		v.operatorFits(st, parsed, k, kp, kt, known, values)
 		v.valueChecks(st, parsed, k.Key, values)
 		v.tagKeySupport(st, parsed, k, kp)
 	}
@@ -305,12 +305,16 @@ func (v *validator) conditionValues(n *policy.Node, path string, op condition.Op
 	return out
 }
 
-// operatorFits checks the operator against the key's type and arity.
-func (v *validator) operatorFits(st *statement, op condition.Operator, k *policy.Member, path string, kt condition.KeyType, known bool) {
+// operatorFits checks the operator against the key's type and arity. A
+// String operator whose values are all policy variables fits any key:
+// only String and ARN operators resolve variables, so AWS compares an
+// IP or date key with another key's value that way
+// (StringNotEquals aws:Ec2InstanceSourcePrivateIPv4 "${aws:VpcSourceIp}").
+func (v *validator) operatorFits(st *statement, op condition.Operator, k *policy.Member, path string, kt condition.KeyType, known bool, values []item) {
 	if !known || kt.Type == condition.Unknown {
 		return
 	}
-	if !condition.Fits(op.Base.Type, kt.Type) {
+	if !condition.Fits(op.Base.Type, kt.Type) && !(op.Base.Type == condition.String && allVariables(values)) {
 		v.emit("TYPE_MISMATCH", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("the operator %s compares %s values, but %s is of type %s", op.Text, op.Base.Type, k.Key, kt))
 	}
 	if op.Base.Type == condition.Null {
@@ -422,4 +426,15 @@ func likeOf(op condition.Operator) string {
 	o := op
 	o.Base = &condition.Base{Name: name}
 	return o.String()
+}
+
+// allVariables reports whether there are values and each is a policy
+// variable alone, such as "${aws:VpcSourceIp}".
+func allVariables(values []item) bool {
+	for _, it := range values {
+		if !strings.HasPrefix(it.s, "${") || !strings.HasSuffix(it.s, "}") || strings.Count(it.s, "${") != 1 {
+			return false
+		}
+	}
+	return len(values) > 0
 }
