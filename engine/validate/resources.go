@@ -271,7 +271,7 @@ func (v *validator) actionMatchesSome(a *iamdb.Action, resources []item) bool {
 	}
 	if wildcardOnly {
 		for _, r := range resources {
-			if strings.Trim(r.s, "*") == "" || strings.HasPrefix(r.s, "${") || serviceWide(r.s, a.Service.Prefix) {
+			if strings.Trim(r.s, "*") == "" || strings.HasPrefix(r.s, "${") || arn.ServiceWide(r.s, a.Service.Prefix) {
 				return true
 			}
 		}
@@ -304,22 +304,3 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// serviceWide reports whether a resource is an ARN pattern of the
-// service with wildcards (or nothing) for its region and account and "*"
-// for its resource part, such as arn:aws:s3:::* or arn:aws:iam::*:*.
-// AWS's own examples grant actions without resource types
-// (s3:ListAllMyBuckets) on such ARNs, and they work: IAM matches the
-// action's request against its service's ARN space, so they are not
-// reported as granting nothing.
-func serviceWide(res, service string) bool {
-	f := strings.SplitN(res, ":", 6)
-	if len(f) != 6 || f[0] != "arn" || !strings.EqualFold(f[2], service) {
-		return false
-	}
-	for _, x := range f[3:5] {
-		if strings.Trim(x, "*") != "" {
-			return false
-		}
-	}
-	return f[5] == "*"
-}
