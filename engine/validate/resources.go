@@ -303,4 +303,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
