@@ -125,3 +125,56 @@ func setChoice(id, value string) chromedp.Action {
 		return nil
 	})
 }
+
+// TestConditionKeySuggestions checks that the key field's suggestions
+// (the datalist of the template's condition keys) are in the page while
+// the field has the focus, with the template's service keys and the
+// global ones, and are left out otherwise, so that a keystroke in the
+// template does not update a few hundred options.
+func TestConditionKeySuggestions(t *testing.T) {
+	srv := newServer(t)
+	ctx, cancel := openApp(t, srv)
+	defer cancel()
+	start := "mode: crud\nname: example\nread:\n- arn:aws:s3:::example-bucket/*\n"
+	if err := run(ctx, chromedp.Click(sel("tab-crud")), setValue("crud-yaml", start)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pollText(ctx, "policy-json", func(s string) bool { return strings.Contains(s, "example-bucket") }); err != nil {
+		t.Fatalf("the template gave no policy: %v", err)
+	}
+	options := func() []string {
+		t.Helper()
+		var keys []string
+		if err := run(ctx, chromedp.Evaluate(`[...document.querySelectorAll('`+sel("cond-key-list")+` option')].map(o => o.value)`, &keys)); err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	waitOptions := func(want bool) []string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			keys := options()
+			if (len(keys) > 0) == want || time.Now().After(deadline) {
+				return keys
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if keys := waitOptions(false); len(keys) != 0 {
+		t.Fatalf("%d key suggestions in the page before the key field has the focus", len(keys))
+	}
+	if err := run(ctx, chromedp.Focus(sel("cond-key"), chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	keys := waitOptions(true)
+	if !slices.Contains(keys, "s3:ExistingObjectTag/${TagKey}") && !slices.Contains(keys, "s3:prefix") || !slices.Contains(keys, "aws:SourceIp") {
+		t.Errorf("suggestions with the focus (%d) lack s3's keys or aws:SourceIp: %.10q", len(keys), keys)
+	}
+	if err := run(ctx, chromedp.Focus(sel("crud-yaml"), chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if keys := waitOptions(false); len(keys) != 0 {
+		t.Errorf("%d key suggestions left in the page after the key field lost the focus", len(keys))
+	}
+}

@@ -2807,23 +2807,35 @@ func (c *ConditionEditor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					Func:      func(event vugu.DOMEvent) { c.OnKey(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
+				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+					EventType: "focus",
+					Func:      func(event vugu.DOMEvent) { c.OnKeyFocus(event) },
+					// TODO: implement capture, etc. mostly need to decide syntax
+				})
+				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+					EventType: "blur",
+					Func:      func(event vugu.DOMEvent) { c.OnKeyBlur(event) },
+					// TODO: implement capture, etc. mostly need to decide syntax
+				})
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "datalist", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
-				vgn.AddAttrInterface("id", c.listID())
-				{
-					vgparent := vgn
-					_ = vgparent
-					for vgiterkeyt, k := range c.keys() {
-						var vgiterkey interface{} = vgiterkeyt
-						_ = vgiterkey
-						k := k
-						_ = k
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("value", k.Name)
-						vgn.SetInnerHTML(k.Type + " · " + k.Description)
+				if c.KeysOpen {
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "datalist", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "cond-key-list"}}}
+					vgparent.AppendChild(vgn)
+					vgn.AddAttrInterface("id", c.listID())
+					{
+						vgparent := vgn
+						_ = vgparent
+						for vgiterkeyt, k := range c.keys() {
+							var vgiterkey interface{} = vgiterkeyt
+							_ = vgiterkey
+							k := k
+							_ = k
+							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
+							vgparent.AppendChild(vgn)
+							vgn.AddAttrInterface("value", k.Name)
+							vgn.SetInnerHTML(k.Type + " · " + k.Description)
+						}
 					}
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}

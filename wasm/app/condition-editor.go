@@ -25,6 +25,13 @@ type ConditionEditor struct {
 
 	keysFor   string // the services keysCache was made for
 	keysCache []webapp.ConditionKeyChoice
+	// KeysOpen: the key field has the focus, so its suggestions (a
+	// datalist of a few hundred keys with their descriptions, half the
+	// CRUD screen's elements) are in the page; otherwise they are left
+	// out, and each render on a keystroke in the template has half the
+	// elements to update (wasm/README.md, "Keystroke"). It is exported
+	// so that Vugu's change tracking sees it and builds the editor again.
+	KeysOpen bool
 }
 
 // conditionEditor is the screen's condition editor.
@@ -50,6 +57,12 @@ func (c *ConditionEditor) keys() []webapp.ConditionKeyChoice {
 	}
 	return c.keysCache
 }
+
+// OnKeyFocus puts the key suggestions in the page.
+func (c *ConditionEditor) OnKeyFocus(e vugu.DOMEvent) { c.KeysOpen = true }
+
+// OnKeyBlur takes them out again.
+func (c *ConditionEditor) OnKeyBlur(e vugu.DOMEvent) { c.KeysOpen = false }
 
 func (c *ConditionEditor) keyType() string {
 	if t := webapp.ConditionKeyType(c.W.app.DB, c.Key); t != "" {
