@@ -42,7 +42,7 @@ type initialOutput struct {
 func newInitialOutput(id screenID, yaml string, opts webapp.OutputOptions, datasetSHA string, o webapp.PolicyOutput) initialOutput {
 	s := initialOutput{Screen: id, YAML: yaml, Options: opts, Dataset: datasetSHA, Size: o.Size, SizeText: o.SizeText,
 		Warnings: o.Warnings, Added: o.Added, SplitText: o.SplitText, Checks: o.Checks}
-	for _, r := range o.Renderings {
+	for _, r := range o.AllRenderings() {
 		s.Formats = append(s.Formats, r.Format.Name)
 		s.Texts = append(s.Texts, string(r.Text))
 	}
@@ -73,7 +73,7 @@ func (s *initialOutput) output() (webapp.PolicyOutput, error) {
 		}
 		o.Renderings = append(o.Renderings, workbench.Rendering{Format: f, Text: []byte(s.Texts[i])})
 	}
-	o.JSON, o.YAML, o.Terraform = o.Text("json"), o.Text("yaml"), o.Text("terraform")
+	o.JSON = o.Text("json")
 	return o, nil
 }
 

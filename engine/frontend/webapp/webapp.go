@@ -21,12 +21,16 @@ import (
 // PolicyOutput is what the write screens show for a template: the
 // workbench's result adapted to the components' fields.
 type PolicyOutput struct {
-	// JSON, YAML and Terraform are the output panel's tabs.
-	JSON, YAML, Terraform string
-	// Renderings are the policy in every format (for downloads and any
-	// further tab: Format gives the file extension and media type).
+	// JSON is the output panel's first tab (and what Checks validate).
+	JSON string
+	// Renderings are the renderings made when the policy was written
+	// (the JSON one); Text, File and AllRenderings give every format,
+	// rendering the others on first use.
 	Renderings []workbench.Rendering
-	Size       policyfmt.SizeReport
+	// lazy renders the formats not in Renderings; nil when the output
+	// was not written here (a shipped one has every rendering).
+	lazy *lazyRenderings
+	Size policyfmt.SizeReport
 	// SizeText explains Size against every quota, with the hint when the
 	// policy fits none.
 	SizeText string
@@ -82,6 +86,7 @@ func writePolicy(db *iamdb.DB, src string, opts OutputOptions) PolicyOutput {
 		}
 		wo.Split = l
 	}
+	wo.Formats = shownFormats
 	res, err := workbench.Write(db, []byte(src), "template", wo)
 	out := PolicyOutput{Template: res.Template}
 	if err != nil {
@@ -97,7 +102,11 @@ func writePolicy(db *iamdb.DB, src string, opts OutputOptions) PolicyOutput {
 		}
 	}
 	out.Renderings = res.Renderings
-	out.JSON, out.YAML, out.Terraform = string(res.Text("json")), string(res.Text("yaml")), string(res.Text("terraform"))
+	out.JSON = string(res.Text("json"))
+	out.lazy = &lazyRenderings{policy: res.Policy}
+	if res.Split != nil {
+		out.lazy.parts = res.Split.Parts
+	}
 	out.Size = res.Size
 	out.SizeText = res.Size.Describe(opts.Minimize)
 	out.Added = res.Added
@@ -109,12 +118,8 @@ func writePolicy(db *iamdb.DB, src string, opts OutputOptions) PolicyOutput {
 
 // Text is the policy in the named format ("" when none was written).
 func (o PolicyOutput) Text(format string) string {
-	for _, x := range o.Renderings {
-		if strings.EqualFold(x.Format.Name, format) {
-			return string(x.Text)
-		}
-	}
-	return ""
+	r, _ := o.rendering(format)
+	return string(r.Text)
 }
 
 // Choice is one entry of an output panel menu: the value saved and the
@@ -162,11 +167,9 @@ func (o PolicyOutput) File(format string) (name, mediaType, text string) {
 	if len(o.Renderings) == 0 {
 		return "", "", ""
 	}
-	r := o.Renderings[0]
-	for _, x := range o.Renderings {
-		if strings.EqualFold(x.Format.Name, format) {
-			r = x
-		}
+	r, ok := o.rendering(format)
+	if !ok {
+		r, _ = o.rendering(policyfmt.Default().Name)
 	}
 	return "policy" + r.Format.Ext, r.Format.MediaType, string(r.Text)
 }

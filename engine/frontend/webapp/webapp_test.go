@@ -52,12 +52,12 @@ func TestWritePolicySizeText(t *testing.T) {
 				t.Errorf("the size warning is in Warnings too: %v", w)
 			}
 		}
-		if len(out.Renderings) != len(policyfmt.Formats()) || out.JSON != string(out.Renderings[0].Text) {
-			t.Errorf("renderings %d, JSON tab differs from the json rendering", len(out.Renderings))
+		if all := out.AllRenderings(); len(all) != len(policyfmt.Formats()) || out.JSON != string(all[0].Text) {
+			t.Errorf("renderings %d, JSON tab differs from the json rendering", len(all))
 		}
 		for _, tc := range []struct{ tab, name, media, text string }{
-			{"yaml", "policy.yml", "application/yaml", out.YAML},
-			{"terraform", "policy.tf.json", "application/json", out.Terraform},
+			{"yaml", "policy.yml", "application/yaml", out.Text("yaml")},
+			{"terraform", "policy.tf.json", "application/json", out.Text("terraform")},
 			{"json", "policy.json", "application/json", out.JSON},
 			{"", "policy.json", "application/json", out.JSON},
 		} {
