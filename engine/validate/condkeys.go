@@ -34,12 +34,29 @@ var irrelevantKeys = map[string][]string{
 // Condition tests: missing paired keys and keys irrelevant to the
 // resource policy's type.
 func (v *validator) conditionSet(st *statement) {
-	if st.condition == nil || st.condition.Kind != policy.Object {
-		return
-	}
 	irrelevant := []string(nil)
 	if v.rt != nil {
 		irrelevant = irrelevantKeys[v.rt.name]
+	}
+	st.eachConditionKey(func(k *policy.Member, path string) {
+		l := strings.ToLower(k.Key)
+		for _, p := range pairedKeys {
+			if p.key == l && !st.hasAnyKey(lowerAll(p.want)...) {
+				v.emit("MISSING_PAIRED_CONDITION_KEYS", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s alone can match more than intended: the same private address exists in other VPCs; add %s to the same Condition", k.Key, strings.Join(p.want, ", ")), p.want...)
+			}
+		}
+		if contains(irrelevant, l) {
+			v.emit("IRRELEVANT_CONDITION_KEY_IN_POLICY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s is not relevant in this %s policy: the resource's account is the policy's own; use the key in identity policies to govern which accounts' resources they reach", k.Key, v.rt.name))
+		}
+	})
+}
+
+// eachConditionKey calls f with each condition key of the statement
+// (every key of every operator block, in document order) and its JSON
+// path; nothing when Condition is absent or not an object.
+func (st *statement) eachConditionKey(f func(k *policy.Member, path string)) {
+	if st.condition == nil || st.condition.Kind != policy.Object {
+		return
 	}
 	for _, c := range st.condition.Members {
 		if c.Value == nil || c.Value.Kind != policy.Object {
@@ -47,16 +64,7 @@ func (v *validator) conditionSet(st *statement) {
 		}
 		for i := range c.Value.Members {
 			k := &c.Value.Members[i]
-			l := strings.ToLower(k.Key)
-			path := st.path + ".Condition." + c.Key + "." + k.Key
-			for _, p := range pairedKeys {
-				if p.key == l && !st.hasAnyKey(lowerAll(p.want)...) {
-					v.emit("MISSING_PAIRED_CONDITION_KEYS", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s alone can match more than intended: the same private address exists in other VPCs; add %s to the same Condition", k.Key, strings.Join(p.want, ", ")), p.want...)
-				}
-			}
-			if contains(irrelevant, l) {
-				v.emit("IRRELEVANT_CONDITION_KEY_IN_POLICY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s is not relevant in this %s policy: the resource's account is the policy's own; use the key in identity policies to govern which accounts' resources they reach", k.Key, v.rt.name))
-			}
+			f(k, st.path+".Condition."+c.Key+"."+k.Key)
 		}
 	}
 }

@@ -37,24 +37,14 @@ func (v *validator) principalKinds(st *statement, ps principalSet) {
 // serviceOnlyKeys reports the principal-identity condition keys of a
 // statement whose principals are all service principals.
 func (v *validator) serviceOnlyKeys(st *statement, ps principalSet) {
-	if st.condition == nil || st.condition.Kind != policy.Object {
-		return
-	}
-	for _, c := range st.condition.Members {
-		if c.Value == nil || c.Value.Kind != policy.Object {
-			continue
-		}
-		for i := range c.Value.Members {
-			k := &c.Value.Members[i]
-			l := strings.ToLower(k.Key)
-			for _, p := range principalIdentityKeys {
-				if l == p || strings.HasSuffix(p, "/") && strings.HasPrefix(l, p) {
-					path := st.path + ".Condition." + c.Key + "." + k.Key
-					v.emit("UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s describes an IAM principal's account, organization or tags, which the service principal %s does not have: the key is never in its requests; use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID to say on whose behalf the service may act", k.Key, ps.service[0].s), "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID")
-				}
+	st.eachConditionKey(func(k *policy.Member, path string) {
+		l := strings.ToLower(k.Key)
+		for _, p := range principalIdentityKeys {
+			if l == p || strings.HasSuffix(p, "/") && strings.HasPrefix(l, p) {
+				v.emit("UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s describes an IAM principal's account, organization or tags, which the service principal %s does not have: the key is never in its requests; use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID to say on whose behalf the service may act", k.Key, ps.service[0].s), "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID")
 			}
 		}
-	}
+	})
 }
 
 // redundantSessions reports an assumed-role session principal

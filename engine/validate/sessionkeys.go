@@ -31,23 +31,14 @@ func (v *validator) sessionKeyActions() {
 		return
 	}
 	for _, st := range v.stmts {
-		if st.effect != "Allow" || st.condition == nil || st.condition.Kind != policy.Object || !stmtHasAction(st, "sts:AssumeRole") && !stmtHasAction(st, "sts:AssumeRoleWithSAML") && !stmtHasAction(st, "sts:AssumeRoleWithWebIdentity") {
+		if st.effect != "Allow" || !stmtHasAction(st, "sts:AssumeRole") && !stmtHasAction(st, "sts:AssumeRoleWithSAML") && !stmtHasAction(st, "sts:AssumeRoleWithWebIdentity") {
 			continue
 		}
-		for _, c := range st.condition.Members {
-			if c.Value == nil || c.Value.Kind != policy.Object {
-				continue
-			}
-			for i := range c.Value.Members {
-				k := &c.Value.Members[i]
-				action := sessionKeyAction(k.Key)
-				if action == "" || v.allowsAction(action) {
-					continue
-				}
-				path := st.path + ".Condition." + c.Key + "." + k.Key
+		st.eachConditionKey(func(k *policy.Member, path string) {
+			if action := sessionKeyAction(k.Key); action != "" && !v.allowsAction(action) {
 				v.emit("MISSING_ACTION_FOR_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("the %s action must be in the Action element to allow setting values for the condition key %s: add %s", action, k.Key, action), action)
 			}
-		}
+		})
 	}
 }
 
