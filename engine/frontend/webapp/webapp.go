@@ -30,6 +30,7 @@ type PolicyOutput struct {
 	// lazy renders the formats not in Renderings; nil when the output
 	// was not written here (a shipped one has every rendering).
 	lazy *lazyRenderings
+	// Size is the policy's size against AWS's quotas.
 	Size policyfmt.SizeReport
 	// SizeText explains Size against every quota, with the hint when the
 	// policy fits none.
