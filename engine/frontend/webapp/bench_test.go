@@ -79,14 +79,7 @@ func BenchmarkWriteWithChecks(b *testing.B) { benchWrite(b, WritePolicyWith) }
 func BenchmarkWriteWithoutChecks(b *testing.B) { benchWrite(b, writePolicy) }
 
 func benchWrite(b *testing.B, write func(*iamdb.DB, string, OutputOptions) PolicyOutput) {
-	db, err := dataset.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	src, err := os.ReadFile("../api/testdata/crud.yml")
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, src := crudCase(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if out := write(db, string(src), OutputOptions{}); out.JSON == "" {

@@ -1,10 +1,8 @@
 package webapp
 
 import (
-	"os"
 	"testing"
 
-	"github.com/leastpriv/policysentry/dataset"
 	"github.com/leastpriv/policysentry/engine/policyfmt"
 	"github.com/leastpriv/policysentry/engine/workbench"
 )
@@ -14,14 +12,7 @@ import (
 // format, for a whole policy and for a split one, and that asking twice
 // or from a copy of the output gives the same bytes.
 func TestLazyRenderings(t *testing.T) {
-	db, err := dataset.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("../api/testdata/crud.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, src := crudCase(t)
 	for _, split := range []string{"", policyfmt.LimitKeys()[0]} {
 		opts := OutputOptions{Split: split}
 		out := WritePolicyWith(db, string(src), opts)
@@ -30,9 +21,11 @@ func TestLazyRenderings(t *testing.T) {
 		}
 		wo := workbench.WriteOptions{Options: opts.Options}
 		if split != "" {
-			if wo.Split, err = policyfmt.LookupLimit(split); err != nil {
+			l, err := policyfmt.LookupLimit(split)
+			if err != nil {
 				t.Fatal(err)
 			}
+			wo.Split = l
 		}
 		want, err := workbench.Write(db, src, "template", wo)
 		if err != nil {

@@ -1,7 +1,6 @@
 package webapp
 
 import (
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -34,14 +33,7 @@ func TestFragmentRoundTrip(t *testing.T) {
 }
 
 func TestWritePolicySizeText(t *testing.T) {
-	db, err := dataset.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("../api/testdata/crud.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, src := crudCase(t)
 	for _, minimize := range []bool{false, true} {
 		out := WritePolicy(db, string(src), writer.Options{Minimize: minimize})
 		if out.SizeText != out.Size.Describe(minimize) || !strings.Contains(out.SizeText, "characters (whitespace not counted)") {
@@ -142,14 +134,7 @@ func TestSavedRoundTrip(t *testing.T) {
 // done; an unknown quota is an error; the menus list every format and
 // every quota.
 func TestWritePolicySplit(t *testing.T) {
-	db, err := dataset.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("../api/testdata/crud.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, src := crudCase(t)
 	out := WritePolicyWith(db, string(src), OutputOptions{Split: "user-inline"})
 	if len(out.Errors) > 0 || !strings.HasPrefix(out.SplitText, "split into 2 policies") {
 		t.Fatalf("errors %v, SplitText %q", out.Errors, out.SplitText)
