@@ -16,10 +16,9 @@ import (
 var pairedKeys = []struct {
 	key  string
 	want []string
+	why  string // what the key alone lets through
 }{
-	// A private address is private to its VPC: the same address in
-	// another VPC matches too.
-	{"aws:vpcsourceip", []string{"aws:SourceVpc"}},
+	{"aws:vpcsourceip", []string{"aws:SourceVpc"}, "the same private address exists in other VPCs"},
 }
 
 // irrelevantKeys are condition keys that describe nothing in a resource
@@ -42,7 +41,7 @@ func (v *validator) conditionSet(st *statement) {
 		l := strings.ToLower(k.Key)
 		for _, p := range pairedKeys {
 			if p.key == l && !st.hasAnyKey(lowerAll(p.want)...) {
-				v.emit("MISSING_PAIRED_CONDITION_KEYS", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s alone can match more than intended: the same private address exists in other VPCs; add %s to the same Condition", k.Key, strings.Join(p.want, ", ")), p.want...)
+				v.emit("MISSING_PAIRED_CONDITION_KEYS", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s alone can match more than intended: %s; add %s to the same Condition", k.Key, p.why, strings.Join(p.want, ", ")), p.want...)
 			}
 		}
 		if contains(irrelevant, l) {

@@ -30,7 +30,7 @@ func (v *validator) principalKinds(st *statement, ps principalSet) {
 		v.serviceOnlyKeys(st, ps)
 	}
 	if v.opts.PolicyType == Trust {
-		redundantSessions(v, ps.aws)
+		v.redundantSessions(ps.aws)
 	}
 }
 
@@ -51,7 +51,7 @@ func (v *validator) serviceOnlyKeys(st *statement, ps principalSet) {
 // (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION) whose role
 // (arn:aws:iam::ACCOUNT:role/[PATH/]NAME) the same Principal names: the
 // role already covers every session of it.
-func redundantSessions(v *validator, aws []item) {
+func (v *validator) redundantSessions(aws []item) {
 	roles := map[string]string{} // partition:account:name -> role ARN
 	for _, it := range aws {
 		if part, acct, rest, ok := splitPrincipalARN(it.s, "iam", "role/"); ok && !strings.ContainsAny(rest, "*?") {
