@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
 // principalIdentityKeys are the global condition keys that describe the
-// IAM principal's own account, organization and tags, lower-cased: a
-// service principal (cloudfront.amazonaws.com) has none of them, so
-// they are never in its requests.
-var principalIdentityKeys = []string{"aws:principalorgid", "aws:principalorgpaths", "aws:principaltag/"}
+// IAM principal's own account, organization and tags (matched by
+// condition.KeyMatches): a service principal (cloudfront.amazonaws.com)
+// has none of them, so they are never in its requests.
+var principalIdentityKeys = []string{"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalTag/${TagKey}"}
 
 // principalKinds runs the checks that depend on the kinds of principals
 // a statement's Principal names: federated principals outside role trust
@@ -38,9 +39,8 @@ func (v *validator) principalKinds(st *statement, ps principalSet) {
 // statement whose principals are all service principals.
 func (v *validator) serviceOnlyKeys(st *statement, ps principalSet) {
 	st.eachConditionKey(func(k *policy.Member, path string) {
-		l := strings.ToLower(k.Key)
 		for _, p := range principalIdentityKeys {
-			if l == p || strings.HasSuffix(p, "/") && strings.HasPrefix(l, p) {
+			if condition.KeyMatches(p, k.Key) {
 				v.emit("UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s describes an IAM principal's account, organization or tags, which the service principal %s does not have: the key is never in its requests; use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID to say on whose behalf the service may act", k.Key, ps.service[0].s), "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID")
 			}
 		}

@@ -2,22 +2,21 @@ package validate
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
 // sessionKeys are the condition keys of a role trust policy whose values
-// the caller sets while assuming the role, lower-cased, with the action
-// that lets it set them: session tags (aws:RequestTag/..., aws:TagKeys,
-// sts:TransitiveTagKeys) need sts:TagSession, a source identity
-// (sts:SourceIdentity) sts:SetSourceIdentity. A key ending in "/" is a
-// prefix.
+// the caller sets while assuming the role (in the dataset's spelling,
+// matched by condition.KeyMatches), with the action that lets it set
+// them: session tags need sts:TagSession, a source identity
+// sts:SetSourceIdentity.
 var sessionKeys = []struct{ key, action string }{
-	{"aws:requesttag/", "sts:TagSession"},
-	{"aws:tagkeys", "sts:TagSession"},
-	{"sts:transitivetagkeys", "sts:TagSession"},
-	{"sts:sourceidentity", "sts:SetSourceIdentity"},
+	{"aws:RequestTag/${TagKey}", "sts:TagSession"},
+	{"aws:TagKeys", "sts:TagSession"},
+	{"sts:TransitiveTagKeys", "sts:TagSession"},
+	{"sts:SourceIdentity", "sts:SetSourceIdentity"},
 }
 
 // sessionKeyActions reports, in a role trust policy, an Allow statement
@@ -45,9 +44,8 @@ func (v *validator) sessionKeyActions() {
 // sessionKeyAction returns the action that sets a session key's values,
 // or "".
 func sessionKeyAction(key string) string {
-	l := strings.ToLower(key)
 	for _, s := range sessionKeys {
-		if l == s.key || strings.HasSuffix(s.key, "/") && strings.HasPrefix(l, s.key) && len(l) > len(s.key) {
+		if condition.KeyMatches(s.key, key) {
 			return s.action
 		}
 	}

@@ -9,21 +9,17 @@ import (
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
-// tagKeyPrefixesGlobal are the global tag condition keys of
-// attribute-based access control, lower-cased: AWS puts them in a
+// globalTagKeys are the global tag condition keys of attribute-based
+// access control (matched by condition.KeyMatches): AWS puts them in a
 // request's context only for the actions (and resource types) that
 // support them, which the dataset lists.
-var tagKeyPrefixesGlobal = []string{"aws:resourcetag/", "aws:requesttag/"}
+var globalTagKeys = []string{"aws:ResourceTag/${TagKey}", "aws:RequestTag/${TagKey}", "aws:TagKeys"}
 
 // isGlobalTagKey reports whether a condition key is aws:ResourceTag/...,
 // aws:RequestTag/... or aws:TagKeys.
 func isGlobalTagKey(key string) bool {
-	l := strings.ToLower(key)
-	if l == "aws:tagkeys" {
-		return true
-	}
-	for _, p := range tagKeyPrefixesGlobal {
-		if strings.HasPrefix(l, p) && len(l) > len(p) {
+	for _, k := range globalTagKeys {
+		if condition.KeyMatches(k, key) {
 			return true
 		}
 	}
