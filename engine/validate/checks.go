@@ -241,6 +241,7 @@ var checkRows = [...]checkRow{
 	{"MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", sevSW, aa, "Missing condition key for OIDC principal", "An OIDC provider trusted without a condition on its aud or sub claim: any identity of the provider can assume the role.", ""},
 	{"MISSING_GITHUB_REPO_CONDITION_KEY", sevSW, aa, "Missing GitHub repo condition key", "GitHub Actions' OIDC provider trusted without token.actions.githubusercontent.com:sub: any repository can assume the role.", ""},
 	{"SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED", sevW, aa, "Specific GitHub repo and branch recommended", "The GitHub sub condition allows any repository or branch by wildcard.", ""},
+	{"CONFIRM_AUDIENCE_CLAIM_TYPE", sevS, aa, "Confirm audience claim type", "An OIDC provider's aud claim tested with ForAllValues or ForAnyValue: confirm the provider issues aud as a list; a single value takes no qualifier.", ""},
 	// SCPs and RCPs
 	{"SCP_SYNTAX_ERROR_PRINCIPAL", sevE, aa, "SCP syntax error principal", "Principal or NotPrincipal in a service control policy.", ""},
 	{"RCP_SYNTAX_ERROR_EFFECT", sevE, ours, "RCP syntax error effect", "An Allow statement in a resource control policy (only AWS's RCPFullAWSAccess may allow).", rcpSyntax},

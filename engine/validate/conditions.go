@@ -104,6 +104,7 @@ func (v *validator) operatorBlock(st *statement, m *policy.Member, path string) 
 		v.operatorFits(st, parsed, k, kp, kt, known, values)
 		v.valueChecks(st, parsed, k.Key, values)
 		v.tagKeySupport(st, parsed, k, kp)
+		v.audienceQualifier(st, parsed, k, kp)
 	}
 }
 
