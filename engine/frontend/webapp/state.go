@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
+	"sync"
 )
 
 // State is the working state of the app: what survives a reload
@@ -72,9 +74,48 @@ func DecodeFragment(frag string) (State, error) {
 
 // EncodeSaved is the state as kept in localStorage: plain JSON, cheap
 // enough to write on every keystroke (share links are deflated instead).
+// The audit text, which can be a whole account's authorization details
+// (megabytes), is encoded once per change of it and appended, not encoded
+// again on every keystroke of every screen (quotedAudit), so "audit"
+// comes last in the object.
 func EncodeSaved(s State) string {
+	audit := s.AuditText
+	s.AuditText = ""
 	b, _ := json.Marshal(s)
-	return string(b)
+	if audit == "" {
+		return string(b)
+	}
+	q := quotedAudit(audit)
+	var out strings.Builder
+	out.Grow(len(b) + len(q) + 10)
+	out.Write(b[:len(b)-1]) // without the closing brace
+	if len(b) > 2 {
+		out.WriteByte(',')
+	}
+	out.WriteString(`"audit":`)
+	out.Write(q)
+	out.WriteByte('}')
+	return out.String()
+}
+
+// savedAudit is the last audit text EncodeSaved encoded, with its JSON.
+var savedAudit struct {
+	mu     sync.Mutex
+	text   string
+	quoted []byte
+}
+
+// quotedAudit returns the JSON string of an audit text, encoding it only
+// when it differs from the last one (the screen keeps the same string
+// between edits, so the comparison is quick).
+func quotedAudit(text string) []byte {
+	savedAudit.mu.Lock()
+	defer savedAudit.mu.Unlock()
+	if savedAudit.quoted == nil || text != savedAudit.text {
+		q, _ := json.Marshal(text)
+		savedAudit.text, savedAudit.quoted = text, q
+	}
+	return savedAudit.quoted
 }
 
 // DecodeSaved reads what EncodeSaved wrote (or an older share-link style
