@@ -2,12 +2,7 @@ package policyfmt
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/leastpriv/policysentry/engine/writer"
 )
 
 // TestRenderEach checks that rendering every format at once, with the
@@ -15,22 +10,15 @@ import (
 // in the order asked, also when a format comes twice.
 func TestRenderEach(t *testing.T) {
 	for _, file := range []string{"readme.json", "writer-conditions.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata/iac", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p writer.Policy
-		if err := json.Unmarshal(b, &p); err != nil {
-			t.Fatal(err)
-		}
+		p, _ := writerCase(t, file)
 		fs := append(Formats(), formats[len(formats)-1], formats[0])
-		set := []Named{{"policy-1", &p}, {"policy-2", &p}}
-		one, many := RenderEach(fs, &p), RenderSetEach(fs, set)
+		set := []Named{{"policy-1", p}, {"policy-2", p}}
+		one, many := RenderEach(fs, p), RenderSetEach(fs, set)
 		if len(one) != len(fs) || len(many) != len(fs) {
 			t.Fatalf("%s: %d and %d renderings for %d formats", file, len(one), len(many), len(fs))
 		}
 		for i, f := range fs {
-			if want := f.Render(&p); !bytes.Equal(one[i], want) {
+			if want := f.Render(p); !bytes.Equal(one[i], want) {
 				t.Errorf("%s, %s: RenderEach differs from Render:\n%s\nwant:\n%s", file, f.Name, one[i], want)
 			}
 			if want := f.RenderSet(set); !bytes.Equal(many[i], want) {

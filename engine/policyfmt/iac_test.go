@@ -626,24 +626,17 @@ func extractTypeScript(t *testing.T, tarball, dir string) string {
 // tree renderers' output, and their split forms.
 func TestIaCFormatsFromWriter(t *testing.T) {
 	for _, file := range []string{"readme.json", "writer-conditions.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata/iac", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p writer.Policy
-		if err := json.Unmarshal(b, &p); err != nil {
-			t.Fatal(err)
-		}
+		p, b := writerCase(t, file)
 		doc, _ := parseTree(b)
-		if !reflect.DeepEqual(plain(tree(&p)), plain(doc)) {
+		if !reflect.DeepEqual(plain(tree(p)), plain(doc)) {
 			t.Errorf("%s: the writer's policy does not marshal to the file", file)
 		}
 		for name, r := range iacRenderers {
 			f, _ := Lookup(name)
-			if got, want := f.Render(&p), r([]namedDoc{{"policy", tree(&p)}}); !bytes.Equal(got, want) {
+			if got, want := f.Render(p), r([]namedDoc{{"policy", tree(p)}}); !bytes.Equal(got, want) {
 				t.Errorf("%s, %s: Render differs from the tree renderer", file, name)
 			}
-			set := []Named{{"policy-1", &p}, {"policy-2", &p}}
+			set := []Named{{"policy-1", p}, {"policy-2", p}}
 			if got, want := f.RenderSet(set), r(docsOf(set)); !bytes.Equal(got, want) {
 				t.Errorf("%s, %s: RenderSet differs from the tree renderer", file, name)
 			}
@@ -690,4 +683,19 @@ func TestSetFormats(t *testing.T) {
 			}
 		}
 	}
+}
+
+// writerCase reads testdata/iac/FILE, a policy as write-policy writes
+// it, as a writer.Policy, with its bytes.
+func writerCase(t *testing.T, file string) (*writer.Policy, []byte) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata/iac", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p writer.Policy
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	return &p, b
 }
