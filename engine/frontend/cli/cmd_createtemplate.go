@@ -27,7 +27,7 @@ func newCreateTemplateCmd(app *App) *Command {
 			if m := grant.Mode(kind); slices.Contains(grant.Modes, m) {
 				src = grant.Skeleton(m)
 			}
-			if output == "" {
+			if output == "" || output == "-" {
 				_, err := app.Stdout.Write(src)
 				return err
 			}
@@ -38,7 +38,7 @@ func newCreateTemplateCmd(app *App) *Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output-file", "o", "", "Relative path to output file where we want to store policy_sentry YML files.")
+	cmd.Flags().StringVarP(&output, "output-file", "o", "", "Relative path to output file where we want to store policy_sentry YML files (- or none: standard output).")
 	cmd.Flags().StringVarP(&kind, "template-type", "t", "", "Type of write_policy template to create - actions or CRUD. Options are: actions, crud (resource: a resource-based policy; trust: a role trust policy)")
 	cmd.Flags().StringVarP(&name, "name", "n", "", "")
 	cmd.Flags().Lookup("name").Hidden = true

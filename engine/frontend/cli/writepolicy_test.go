@@ -223,7 +223,7 @@ func TestWritePolicyDir(t *testing.T) {
 }
 
 // TestCreateTemplate checks that both skeletons parse and write an empty
-// policy, and that --output-file writes the file.
+// policy, and that --output-file writes the file ("-": standard output).
 func TestCreateTemplate(t *testing.T) {
 	db, _ := dataset.Default()
 	for _, kind := range []string{"crud", "actions"} {
@@ -245,6 +245,14 @@ func TestCreateTemplate(t *testing.T) {
 		}
 		if b, _ := os.ReadFile(path); string(b) != out {
 			t.Errorf("%s: the file differs from stdout", kind)
+		}
+		// "-" is standard output, as for the other commands' file arguments,
+		// not a file named "-" in the working directory.
+		if code, dash, _ := run(t, "", "create-template", "-t", kind, "-o", "-"); code != 0 || dash != out {
+			t.Errorf("%s -o -: exit %d, stdout differs from the skeleton", kind, code)
+		}
+		if _, err := os.Stat("-"); err == nil {
+			t.Errorf("%s -o -: wrote a file named -", kind)
 		}
 	}
 	if code, _, _ := run(t, "", "create-template", "--template-type", "policy"); code != ExitUsage {
