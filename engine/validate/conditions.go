@@ -145,18 +145,46 @@ func (v *validator) conditionKey(st *statement, k *policy.Member, path string) (
 		return condition.KeyType{}, false
 	}
 	svc := v.db.Service(prefix)
+	var c *iamdb.Condition
+	if svc != nil {
+		c = v.idx.conditions(svc).lookup(name)
+	}
+	if c == nil {
+		if fk := v.idx.foreignKeys(v.db, name); len(fk) > 0 {
+			// A key another service lists under this prefix (ec2:osuser of
+			// ec2-instance-connect): checked against that service's actions.
+			owner := fk[0]
+			for _, f := range fk {
+				if st.hasActionOf(f.svc) {
+					owner = f
+					break
+				}
+			}
+			v.keySupported(st, owner.svc, owner.c, k, path)
+			return condition.ParseKeyType(owner.c.Type), true
+		}
+	}
 	if svc == nil {
 		v.emit("INVALID_SERVICE_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("the condition key %q names the service %q, which does not exist", name, prefix))
 		return condition.KeyType{}, false
 	}
 	ci := v.idx.conditions(svc)
-	c := ci.lookup(name)
 	if c == nil {
 		v.emit("INVALID_SERVICE_CONDITION_KEY", k.KeyStart, k.KeyEnd, path, fmt.Sprintf("%s has no condition key %q", svc.Prefix, name), suggest.Nearest(name, ci.names, 3)...)
 		return condition.KeyType{}, false
 	}
 	v.keySupported(st, svc, c, k, path)
 	return condition.ParseKeyType(c.Type), true
+}
+
+// hasActionOf reports whether the statement grants an action of the service.
+func (st *statement) hasActionOf(svc *iamdb.Service) bool {
+	for _, g := range st.granted {
+		if g.a.Service == svc {
+			return true
+		}
+	}
+	return false
 }
 
 // serviceAWSKey finds an aws: key that the dataset lists for one of the

@@ -21,7 +21,26 @@ type index struct {
 	actionNames map[*iamdb.Service][]string
 	lowerNames  map[*iamdb.Service][]string
 	conds       map[*iamdb.Service]*condIndex
+	// foreign are the condition keys that a service lists under another
+	// prefix (ec2:osuser for ec2-instance-connect, catalog:ChangeType for
+	// aws-marketplace), built on first use.
+	foreign     map[string][]foreignKey
+	foreignTmpl []foreignTemplate
+	foreignOnce sync.Once
 	mu          sync.Mutex
+}
+
+// foreignKey is a condition key and the service that lists it.
+type foreignKey struct {
+	svc *iamdb.Service
+	c   *iamdb.Condition
+}
+
+// foreignTemplate is a templated foreign key ("elasticloadbalancing:ResourceTag/${TagKey}"
+// listed by arc-zonal-shift).
+type foreignTemplate struct {
+	prefix string // lower-cased, up to "${"
+	foreignKey
 }
 
 // format is a resource type's ARN format, split.
@@ -263,6 +282,39 @@ func (x *index) conditions(s *iamdb.Service) *condIndex {
 	}
 	x.conds[s] = ci
 	return ci
+}
+
+// foreignKeys returns the services that list the condition key under a
+// prefix other than their own, with the key as each lists it; nil when
+// none does. Keys of AWS's global (aws:), web identity and SAML prefixes
+// are not indexed: the validator reads those elsewhere.
+func (x *index) foreignKeys(db *iamdb.DB, name string) []foreignKey {
+	x.foreignOnce.Do(func() {
+		x.foreign = map[string][]foreignKey{}
+		for _, s := range db.Services {
+			for _, c := range s.Conditions {
+				prefix, _, _ := strings.Cut(c.Name, ":")
+				if strings.EqualFold(prefix, s.Prefix) || strings.EqualFold(prefix, "aws") || strings.EqualFold(prefix, "saml") || strings.Contains(prefix, ".") || strings.Contains(prefix, "$") {
+					continue
+				}
+				l := strings.ToLower(c.Name)
+				fk := foreignKey{svc: s, c: c}
+				if i := condition.TemplateStart(l); i > 0 {
+					x.foreignTmpl = append(x.foreignTmpl, foreignTemplate{prefix: l[:i], foreignKey: fk})
+					continue
+				}
+				x.foreign[l] = append(x.foreign[l], fk)
+			}
+		}
+	})
+	l := strings.ToLower(name)
+	found := x.foreign[l]
+	for _, t := range x.foreignTmpl {
+		if strings.HasPrefix(l, t.prefix) && len(l) > len(t.prefix) {
+			found = append(found[:len(found):len(found)], t.foreignKey)
+		}
+	}
+	return found
 }
 
 // lookup finds a condition key by name; templated keys need a non-empty

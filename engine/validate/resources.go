@@ -142,6 +142,12 @@ func (v *validator) resourceChecks(it *item) {
 			v.at("INVALID_ARN_SERVICE_CASE", it.n, it.path, fmt.Sprintf("the service %q in %q must be lower-case", service, s), strings.Replace(s, ":"+service+":", ":"+strings.ToLower(service)+":", 1))
 			return
 		}
+		if v.db.Service(service) != nil {
+			// A service whose reference documents no resource type
+			// (applicationinsights, migrationhub-strategy): its ARNs exist
+			// but cannot be checked, so nothing is reported.
+			return
+		}
 		v.at("INVALID_SERVICE", it.n, it.path, fmt.Sprintf("no resource type has ARNs of service %q (%q)", service, s), suggest.Nearest(service, v.idx.arnServices, 3)...)
 		return
 	}

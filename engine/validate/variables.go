@@ -137,6 +137,8 @@ func (v *validator) knownKey(name string) bool {
 	if condition.IsGlobal(name) {
 		return false
 	}
-	svc := v.db.Service(prefix)
-	return svc != nil && v.idx.conditions(svc).lookup(name) != nil
+	if svc := v.db.Service(prefix); svc != nil && v.idx.conditions(svc).lookup(name) != nil {
+		return true
+	}
+	return len(v.idx.foreignKeys(v.db, name)) > 0
 }
