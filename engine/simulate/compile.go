@@ -9,6 +9,7 @@ import (
 
 	"github.com/leastpriv/policysentry/engine/condition"
 	"github.com/leastpriv/policysentry/engine/diag"
+	"github.com/leastpriv/policysentry/engine/internal/arn"
 	"github.com/leastpriv/policysentry/engine/policy"
 )
 
@@ -126,6 +127,9 @@ func compileStatement(s *policy.Statement, vars bool) (*statement, error) {
 		st.anyResource = true
 	}
 	for _, r := range res {
+		// API Gateway's short form in an API's resource policy
+		// ("execute-api:/prod/GET/pets") is that path of the API.
+		r = arn.ExpandAPIShortForm(r)
 		rp := resourcePattern{text: r}
 		if vars {
 			rp.tmpl = parseTemplate(r)

@@ -77,11 +77,18 @@ func (v *validator) resourcesOf(st *statement) {
 func (v *validator) arnPrefixes(st *statement) {
 	for _, list := range [][]item{st.resources, st.notResources} {
 		for i := range list {
-			if it := &list[i]; it.s != "*" && !strings.HasPrefix(it.s, "arn:") {
+			if it := &list[i]; it.s != "*" && !strings.HasPrefix(it.s, "arn:") && !v.apiShortForm(it.s) {
 				v.arnPrefix(it)
 			}
 		}
 	}
+}
+
+// apiShortForm reports whether a resource is API Gateway's short form in
+// a resource policy ("execute-api:/stage/GET/pets", "execute-api:/*"):
+// API Gateway reads it as that path of the API the policy is attached to.
+func (v *validator) apiShortForm(s string) bool {
+	return v.opts.PolicyType == Resource && (v.rt == nil || v.rt.hasARNService("execute-api")) && arn.APIShortForm(s)
 }
 
 // arnPrefix reports a resource that does not start with arn:.
@@ -108,7 +115,9 @@ func (v *validator) resourceChecks(it *item) {
 		return
 	}
 	if !strings.HasPrefix(s, "arn:") {
-		v.arnPrefix(it)
+		if !v.apiShortForm(s) {
+			v.arnPrefix(it)
+		}
 		return
 	}
 	f := strings.SplitN(s, ":", 6)
