@@ -89,8 +89,14 @@ func main() {
 			mark("first-render")
 			// Later loads (Retry after an error) render their progress.
 			first, waiting = false, false
-			debug.SetGCPercent(gcPercent)
-			firstRenderDone()
+			// The collector and the work that waited for the first
+			// render start once the browser has painted it: started here,
+			// they would keep the browser from painting (and from telling
+			// observers of the page) until their first pause.
+			afterPaint(func() {
+				debug.SetGCPercent(gcPercent)
+				firstRenderDone()
+			})
 		}
 	}
 }

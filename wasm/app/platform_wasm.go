@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall/js"
 	"time"
 
@@ -190,6 +191,34 @@ func setRenderTime(ms float64) {
 // setRegenTime exposes the last regeneration time for browser measurements.
 func setRegenTime(ms float64) {
 	js.Global().Get("document").Get("body").Call("setAttribute", "data-regen-ms", fmt.Sprintf("%.3f", ms))
+}
+
+// afterPaint runs f in a goroutine once the browser has painted what the
+// app rendered: a requestAnimationFrame callback runs just before the
+// next paint, and a timeout set from it just after. A tab in the
+// background gets no animation frames, so a plain timeout of 200 ms
+// starts f too if the frame does not come; f runs once.
+func afterPaint(f func()) {
+	var once sync.Once
+	start := func() { once.Do(func() { go f() }) }
+	var raf, after, fallback js.Func
+	after = js.FuncOf(func(js.Value, []js.Value) any {
+		after.Release()
+		start()
+		return nil
+	})
+	raf = js.FuncOf(func(js.Value, []js.Value) any {
+		raf.Release()
+		js.Global().Call("setTimeout", after, 0)
+		return nil
+	})
+	fallback = js.FuncOf(func(js.Value, []js.Value) any {
+		fallback.Release()
+		start()
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", raf)
+	js.Global().Call("setTimeout", fallback, 200)
 }
 
 // yield lets the browser paint between chunks of long work.
