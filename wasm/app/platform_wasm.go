@@ -559,6 +559,9 @@ func initialFromJS(text string) (s *initialOutput, err error) {
 		c := v.Get("Checks")
 		s.Checks.Summary, s.Checks.Worst = str(c, "Summary"), str(c, "Worst")
 	}
+	if s.Template, err = templateFromJS(v.Get("Template")); err != nil {
+		return nil, fmt.Errorf("decoding the initial policy's template: %w", err)
+	}
 	return s, nil
 }
 

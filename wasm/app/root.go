@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/leastpriv/policysentry/engine/frontend/webapp"
 	"github.com/leastpriv/policysentry/engine/iamdb"
+	"github.com/leastpriv/policysentry/engine/template"
 	"github.com/vugu/vugu"
 )
 
@@ -78,6 +80,10 @@ func (c *Root) startLoad(retry bool) {
 		// The rest waits for the first render: on a first visit it
 		// would otherwise compete with it for the one thread.
 		afterFirstRender(func() {
+			// The shipped policy spared start-up the YAML parser; run it
+			// once now, so that its code is compiled before the first
+			// keystroke needs it.
+			_, _ = template.Parse([]byte(webapp.DefaultCRUD), "template")
 			decodeRest(db)
 			a.env.Lock()
 			a.catchUp()
