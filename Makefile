@@ -44,6 +44,7 @@ test-fuzz: ## a short run of each fuzz target (execution-count budgets: FUZZ_FAS
 	$(GO) test ./engine/policy -run '^$$' -fuzz '^FuzzParseTreeFast$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/validate -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZ_SLOW) $(FUZZ_MIN)
 	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
+	$(GO) test ./engine/iamdb -run '^$$' -fuzz '^FuzzDecodeManifest$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/internal/arn -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/internal/wildcard -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)
 	$(GO) test ./engine/simulate -run '^$$' -fuzz '^FuzzCondition$$' -fuzztime $(FUZZ_FAST) $(FUZZ_MIN)

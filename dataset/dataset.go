@@ -6,7 +6,6 @@ package dataset
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -27,8 +26,8 @@ func ManifestJSON() []byte { return manifestJSON }
 
 // Manifest returns the parsed manifest.
 func Manifest() (iamdb.Manifest, error) {
-	var m iamdb.Manifest
-	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+	m, err := iamdb.DecodeManifest(manifestJSON)
+	if err != nil {
 		return m, fmt.Errorf("dataset/manifest.json: %w", err)
 	}
 	return m, nil

@@ -521,13 +521,13 @@ func decodeFrames(b []byte, owned bool, arena []byte, lazy bool, frames *frameSo
 
 // manifest reads the manifest (at d.pos).
 func (d *decoder) manifest() (Manifest, error) {
-	var m Manifest
 	mlen := d.count()
 	if d.err != nil {
-		return m, d.err
+		return Manifest{}, d.err
 	}
-	if err := json.Unmarshal(d.b[d.pos:d.pos+mlen], &m); err != nil {
-		return m, fmt.Errorf("dataset manifest: %w", err)
+	m, err := DecodeManifest(d.b[d.pos : d.pos+mlen])
+	if err != nil {
+		return m, fmt.Errorf("dataset %w", err)
 	}
 	d.pos += mlen
 	return m, nil
