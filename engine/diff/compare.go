@@ -33,6 +33,14 @@ const (
 	ReasonNewPrincipal     = "NEW_PRINCIPAL"
 	ReasonConditionRemoved = "CONDITION_REMOVED_OR_LOOSENED"
 	ReasonDenyRemoved      = "DENY_REMOVED_OR_NARROWED"
+
+	// The reasons of removed access (OLD grants it, NEW does not), each
+	// the counterpart of one above.
+	ReasonRemovedAction      = "REMOVED_ACTION"
+	ReasonNarrowerResource   = "NARROWER_RESOURCE"
+	ReasonRemovedPrincipal   = "REMOVED_PRINCIPAL"
+	ReasonConditionAdded     = "CONDITION_ADDED_OR_TIGHTENED"
+	ReasonDenyAddedOrWidened = "DENY_ADDED_OR_WIDENED"
 )
 
 // Change is one group of actions that a statement grants differently.
@@ -164,7 +172,7 @@ func newAccess(cls []*class, from, to int, eff *effective, removed bool) []Chang
 				}
 				if removed {
 					kind = RemovedAccess
-					detail = removedDetail(reason)
+					reason, detail = removedReason(reason)
 				}
 				c := Change{Kind: kind, Reason: reason, Detail: detail, Resource: u.resourceText(), Principal: u.principal,
 					Condition: conditionText(ng.conds), Statement: *ng.stmt, Related: related}
@@ -183,20 +191,23 @@ type sides struct {
 	fromAllow, fromDeny, toDeny []*grant
 }
 
-func removedDetail(reason string) string {
+// removedReason turns the reason a grant of OLD is new against NEW (the
+// comparison run the other way round) into the reason of removed access
+// and its sentence.
+func removedReason(reason string) (string, string) {
 	switch reason {
 	case ReasonNewAction:
-		return "NEW no longer grants the action"
+		return ReasonRemovedAction, "NEW no longer grants the action"
 	case ReasonWiderResource:
-		return "NEW grants the action on fewer resources"
+		return ReasonNarrowerResource, "NEW grants the action on fewer resources"
 	case ReasonNewPrincipal:
-		return "NEW no longer grants it to this principal"
+		return ReasonRemovedPrincipal, "NEW no longer grants it to this principal"
 	case ReasonConditionRemoved:
-		return "NEW grants it only under a condition OLD did not require"
+		return ReasonConditionAdded, "NEW grants it only under a condition OLD did not require"
 	case ReasonDenyRemoved:
-		return "NEW adds or widens a Deny"
+		return ReasonDenyAddedOrWidened, "NEW adds or widens a Deny"
 	}
-	return reason
+	return reason, reason
 }
 
 // unit is one resource pattern (or a NotResource list) for one principal
