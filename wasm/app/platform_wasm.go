@@ -504,12 +504,7 @@ func initialFromJS(text string) (s *initialOutput, err error) {
 	if v.Type() != js.TypeObject {
 		return nil, fmt.Errorf("decoding the initial policy: not an object")
 	}
-	str := func(o js.Value, k string) string {
-		if f := o.Get(k); f.Type() == js.TypeString {
-			return f.String()
-		}
-		return ""
-	}
+	str := jsString
 	strs := func(o js.Value, k string) []string {
 		a := o.Get(k)
 		if a.Type() != js.TypeObject {
